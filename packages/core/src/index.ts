@@ -1,0 +1,39 @@
+export { ConfigError, parseOptions } from './options.js';
+export { EnvError, parseEnv } from './env.js';
+export {
+  type Actor,
+  type ActorType,
+  getContext,
+  type RequestContext,
+  runWithContext,
+  setActor,
+  setRoute,
+  setTenant,
+  setTrace,
+} from './context.js';
+export type { HttpExchange, SqlClient } from './exchange.js';
+export { parseRequestId, REQUEST_ID_PATTERN, uuidv7 } from './request-id.js';
+export {
+  type CidrSet,
+  compileCidrs,
+  formatIp,
+  maskIp,
+  normalizeIp,
+  type ParsedIp,
+  parseIp,
+} from './ip.js';
+export { compileTrust, type ProxyHeader, resolveClientIp, type TrustProxy } from './client-ip.js';
+export {
+  createRequestContext,
+  type RequestContextEngine,
+  type RequestContextOptions,
+  type TenantResolver,
+} from './request-context.js';
+export {
+  installSignalHandlers,
+  onShutdown,
+  type ShutdownHook,
+  type ShutdownReport,
+  type SignalOptions,
+  shutdown,
+} from './shutdown.js';

@@ -1,0 +1,113 @@
+/** A flush or close step run at shutdown. */
+export type ShutdownHook = () => unknown | Promise<unknown>;
+
+export interface ShutdownReport {
+  /** Hooks that finished, in the order they ran. */
+  completed: string[];
+  failed: { name: string; error: unknown }[];
+  /** Hooks still running when the deadline passed. */
+  timedOut: string[];
+}
+
+interface Entry {
+  name: string;
+  fn: ShutdownHook;
+}
+
+const hooks: Entry[] = [];
+let running: Promise<ShutdownReport> | undefined;
+
+/**
+ * Registers a step to run at shutdown (flush a buffer, close a pool). Steps run
+ * last-registered first, so a component closes before what it was built on.
+ * Returns a function that unregisters the step.
+ *
+ * @example
+ * onShutdown(() => writer.flush(), { name: 'audit-writer' });
+ */
+export function onShutdown(fn: ShutdownHook, options: { name?: string } = {}): () => void {
+  const entry = { name: options.name ?? (fn.name || `hook-${hooks.length + 1}`), fn };
+  hooks.push(entry);
+  return () => {
+    const i = hooks.indexOf(entry);
+    if (i !== -1) hooks.splice(i, 1);
+  };
+}
+
+/**
+ * Runs every registered step once, newest first, within one overall deadline.
+ * Never rejects: failures and steps cut off by the deadline are reported.
+ * Calling it again while it runs returns the same promise.
+ */
+export function shutdown(options: { timeoutMs?: number } = {}): Promise<ShutdownReport> {
+  running ??= runHooks(options.timeoutMs ?? 10_000).finally(() => {
+    running = undefined;
+  });
+  return running;
+}
+
+async function runHooks(timeoutMs: number): Promise<ShutdownReport> {
+  const report: ShutdownReport = { completed: [], failed: [], timedOut: [] };
+  const deadline = Date.now() + timeoutMs;
+  const pending = hooks.splice(0).reverse();
+  for (let i = 0; i < pending.length; i++) {
+    const entry = pending[i]!;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      report.timedOut.push(...pending.slice(i).map((e) => e.name));
+      break;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), left);
+      timer.unref?.();
+    });
+    try {
+      const outcome = await Promise.race([Promise.resolve().then(entry.fn), timeout]);
+      if (outcome === 'timeout') report.timedOut.push(entry.name);
+      else report.completed.push(entry.name);
+    } catch (error) {
+      report.failed.push({ name: entry.name, error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return report;
+}
+
+export interface SignalOptions {
+  signals?: NodeJS.Signals[];
+  timeoutMs?: number;
+  /** Exit the process after shutdown (default true). */
+  exit?: boolean;
+  /** Called with the report before exiting, e.g. to log it. */
+  onComplete?: (report: ShutdownReport, signal: NodeJS.Signals) => void;
+}
+
+/**
+ * Runs `shutdown()` on SIGTERM / SIGINT, then exits (code 0, or 1 when a step failed
+ * or timed out). Installing twice replaces the earlier handlers. Returns an uninstaller.
+ *
+ * @example
+ * installSignalHandlers({ timeoutMs: 8000 });
+ */
+export function installSignalHandlers(options: SignalOptions = {}): () => void {
+  uninstallSignals?.();
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const handler = (signal: NodeJS.Signals) => {
+    void shutdown({ timeoutMs: options.timeoutMs }).then((report) => {
+      options.onComplete?.(report, signal);
+      if (options.exit !== false) {
+        process.exit(report.failed.length || report.timedOut.length ? 1 : 0);
+      }
+    });
+  };
+  for (const s of signals) process.on(s, handler);
+  uninstallSignals = () => {
+    for (const s of signals) process.off(s, handler);
+    uninstallSignals = undefined;
+  };
+  return uninstallSignals;
+}
+
+let uninstallSignals: (() => void) | undefined;
