@@ -26,6 +26,22 @@ export function expressExchange(req: Request, res: Response): HttpExchange {
 
 const CONTEXT = Symbol.for('platform.context');
 
+/**
+ * Express matches the route after app-level middleware ran, so `ctx.route` reads the
+ * matched route lazily (until the host sets one explicitly with `setRoute`).
+ */
+function trackRoute(ctx: RequestContext, req: Request): void {
+  let explicit: string | undefined;
+  Object.defineProperty(ctx, 'route', {
+    enumerable: true,
+    configurable: true,
+    get: () => explicit ?? (req.route ? `${req.baseUrl}${req.route.path}` : undefined),
+    set: (value: string | undefined) => {
+      explicit = value;
+    },
+  });
+}
+
 /** The context Express bound to this request (also reachable through `getContext()`). */
 export function contextOf(req: Request): RequestContext | undefined {
   return (req as unknown as Record<symbol, RequestContext | undefined>)[CONTEXT];
@@ -43,6 +59,7 @@ export function requestContext(options?: RequestContextOptions): RequestHandler 
   return (req: Request, res: Response, next: NextFunction) => {
     const enter = (ctx: RequestContext) => {
       (req as unknown as Record<symbol, RequestContext>)[CONTEXT] = ctx;
+      trackRoute(ctx, req);
       runWithContext(ctx, next);
     };
     const started = engine.begin(expressExchange(req, res));

@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type RequestContext, runWithContext } from './context.js';
 import type { HttpExchange } from './exchange.js';
@@ -33,7 +33,8 @@ export function fastifyExchange(req: FastifyRequest, reply: FastifyReply): HttpE
 const scope = Symbol('platform.asyncScope');
 type Scoped = FastifyRequest & { [scope]?: AsyncResource };
 
-const plugin: FastifyPluginCallback<RequestContextOptions> = (app, options, done) => {
+// Async so that a ConfigError rejects `register()`: avvio does not catch a synchronous throw.
+const plugin: FastifyPluginAsync<RequestContextOptions> = async (app, options) => {
   const engine = createRequestContext(options);
   app.decorateRequest('platformContext', undefined);
   app.addHook('onRequest', (req, reply, next) => {
@@ -56,7 +57,6 @@ const plugin: FastifyPluginCallback<RequestContextOptions> = (app, options, done
     if (resource) resource.runInAsyncScope(next, req.raw);
     else next();
   });
-  done();
 };
 
 /**

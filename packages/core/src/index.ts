@@ -1,5 +1,4 @@
-export { ConfigError, parseOptions } from './options.js';
-export { EnvError, parseEnv } from './env.js';
+export { compileTrust, type ProxyHeader, resolveClientIp, type TrustProxy } from './client-ip.js';
 export {
   type Actor,
   type ActorType,
@@ -11,8 +10,8 @@ export {
   setTenant,
   setTrace,
 } from './context.js';
+export { EnvError, parseEnv } from './env.js';
 export type { HttpExchange, SqlClient } from './exchange.js';
-export { parseRequestId, REQUEST_ID_PATTERN, uuidv7 } from './request-id.js';
 export {
   type CidrSet,
   compileCidrs,
@@ -22,17 +21,19 @@ export {
   type ParsedIp,
   parseIp,
 } from './ip.js';
-export { compileTrust, type ProxyHeader, resolveClientIp, type TrustProxy } from './client-ip.js';
+export { ConfigError, parseOptions } from './options.js';
 export {
   createRequestContext,
   type RequestContextEngine,
   type RequestContextOptions,
   type TenantResolver,
 } from './request-context.js';
+export { parseRequestId, REQUEST_ID_PATTERN, uuidv7 } from './request-id.js';
 export {
   installSignalHandlers,
   onShutdown,
   type ShutdownHook,
+  type ShutdownHookOptions,
   type ShutdownReport,
   type SignalOptions,
   shutdown,

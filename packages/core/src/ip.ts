@@ -38,7 +38,9 @@ function v6Bytes(s: string): Uint8Array | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const parse = (part: string | undefined) =>
-    part ? part.split(':').map((g) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? Number.parseInt(g, 16) : -1)) : [];
+    part
+      ? part.split(':').map((g) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? Number.parseInt(g, 16) : -1))
+      : [];
   const head = parse(halves[0]);
   const rest = halves.length === 2 ? parse(halves[1]) : [];
   const zeros = halves.length === 2 ? 8 - head.length - rest.length : 0;
@@ -137,7 +139,7 @@ export interface CidrSet {
 export function compileCidrs(list: readonly string[]): CidrSet {
   const ranges: { ip: ParsedIp; bits: number }[] = [];
   for (const entry of list) {
-    const named = NAMED_RANGES[entry];
+    const named = Object.hasOwn(NAMED_RANGES, entry) ? NAMED_RANGES[entry] : undefined;
     if (named) {
       for (const n of named) ranges.push(...compileOne(n));
       continue;
@@ -159,10 +161,11 @@ function compileOne(entry: string): { ip: ParsedIp; bits: number }[] {
   const [addr, prefix, extra] = entry.split('/');
   const ip = parseIp(addr);
   const max = ip?.version === 4 ? 32 : 128;
-  const bits = prefix === undefined ? max : Number(prefix);
-  if (!ip || extra !== undefined || !Number.isInteger(bits) || bits < 0 || bits > max) {
+  // Digits only: Number('') is 0, so "10.0.0.0/" would otherwise trust every address.
+  const bits = prefix === undefined ? max : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  if (!ip || extra !== undefined || bits < 0 || bits > max) {
     throw new TypeError(
-      `trustProxy: "${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`,
+      `"${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`,
     );
   }
   return [{ ip: maskIp(ip, bits), bits }];

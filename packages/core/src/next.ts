@@ -43,11 +43,17 @@ type Handler<A extends unknown[]> = (request: Request, ...rest: A) => Response |
 /** Copies headers onto a response, cloning it when its headers are immutable. */
 export function withHeaders(response: Response, headers: Headers): Response {
   try {
-    headers.forEach((value, name) => response.headers.set(name, value));
+    headers.forEach((value, name) => {
+      response.headers.set(name, value);
+    });
     return response;
   } catch {
+    // Response.error() is immutable too, but its status 0 cannot be copied.
+    if (response.type === 'error') return response;
     const copy = new Response(response.body, response);
-    headers.forEach((value, name) => copy.headers.set(name, value));
+    headers.forEach((value, name) => {
+      copy.headers.set(name, value);
+    });
     return copy;
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compileTrust, resolveClientIp } from './client-ip.js';
 import type { RequestContext } from './context.js';
 import type { HttpExchange } from './exchange.js';
+import { compileCidrs } from './ip.js';
 import { parseOptions } from './options.js';
 import { parseRequestId, uuidv7 } from './request-id.js';
 
@@ -14,12 +15,22 @@ const optionsSchema = z.object({
     .array(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'))
     .default(['X-Correlation-ID']),
   trustIncomingId: z.boolean().default(true),
-  generateId: z.custom<() => string>((v) => typeof v === 'function', 'must be a function').optional(),
+  generateId: z
+    .custom<() => string>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
   trustProxy: z
     .union([
       z.literal(false),
       z.number().int().min(0),
-      z.array(z.string()),
+      z.array(z.string()).superRefine((list, ctx) => {
+        list.forEach((entry, i) => {
+          try {
+            compileCidrs([entry]);
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: (err as Error).message, path: [i] });
+          }
+        });
+      }),
       z.custom<(ip: string) => boolean>((v) => typeof v === 'function'),
     ])
     .default(false),
@@ -27,6 +38,8 @@ const optionsSchema = z.object({
   resolveTenant: z
     .custom<TenantResolver>((v) => typeof v === 'function', 'must be a function')
     .optional(),
+  /** How long an async tenant resolver may take before the request goes on without a tenant. */
+  resolveTimeoutMs: z.number().int().positive().default(1000),
   onResolveError: z
     .custom<(err: unknown) => void>((v) => typeof v === 'function', 'must be a function')
     .optional(),
@@ -63,7 +76,16 @@ export function createRequestContext(options: RequestContextOptions = {}): Reque
   const trust = compileTrust(opts.trustProxy);
   const idHeaders = [opts.requestIdHeader, ...opts.requestIdAliases].map((h) => h.toLowerCase());
   const proxyHeader = opts.proxyHeader;
-  const generate = opts.generateId ?? uuidv7;
+  const custom = opts.generateId;
+  const generate = custom
+    ? () => {
+        try {
+          return parseRequestId(custom()) ?? uuidv7();
+        } catch {
+          return uuidv7();
+        }
+      }
+    : uuidv7;
   const { resolveTenant, onResolveError } = opts;
 
   const incomingId = (ex: HttpExchange): string | undefined => {
@@ -111,8 +133,8 @@ export function createRequestContext(options: RequestContextOptions = {}): Reque
         reportError(err);
         return ctx;
       }
-      if (tenant instanceof Promise) {
-        return tenant.then(
+      if (isThenable(tenant)) {
+        return settleWithin(tenant, opts.resolveTimeoutMs).then(
           (t) => withTenant(ctx, t),
           (err) => {
             reportError(err);
@@ -123,4 +145,27 @@ export function createRequestContext(options: RequestContextOptions = {}): Reque
       return withTenant(ctx, tenant);
     },
   };
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+function settleWithin<T>(value: PromiseLike<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`resolveTenant did not settle within ${ms} ms`)),
+      ms,
+    );
+    value.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }

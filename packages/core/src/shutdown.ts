@@ -12,6 +12,13 @@ export interface ShutdownReport {
 interface Entry {
   name: string;
   fn: ShutdownHook;
+  timeoutMs?: number;
+}
+
+export interface ShutdownHookOptions {
+  name?: string;
+  /** This step's own limit, so one hung step cannot use the whole deadline. */
+  timeoutMs?: number;
 }
 
 const hooks: Entry[] = [];
@@ -25,8 +32,12 @@ let running: Promise<ShutdownReport> | undefined;
  * @example
  * onShutdown(() => writer.flush(), { name: 'audit-writer' });
  */
-export function onShutdown(fn: ShutdownHook, options: { name?: string } = {}): () => void {
-  const entry = { name: options.name ?? (fn.name || `hook-${hooks.length + 1}`), fn };
+export function onShutdown(fn: ShutdownHook, options: ShutdownHookOptions = {}): () => void {
+  const entry: Entry = {
+    name: options.name ?? (fn.name || `hook-${hooks.length + 1}`),
+    fn,
+    timeoutMs: options.timeoutMs,
+  };
   hooks.push(entry);
   return () => {
     const i = hooks.indexOf(entry);
@@ -35,7 +46,8 @@ export function onShutdown(fn: ShutdownHook, options: { name?: string } = {}): (
 }
 
 /**
- * Runs every registered step once, newest first, within one overall deadline.
+ * Runs every registered step once, newest first, within one overall deadline (and
+ * each step within its own `timeoutMs`, when it registered one).
  * Never rejects: failures and steps cut off by the deadline are reported.
  * Calling it again while it runs returns the same promise.
  */
@@ -52,15 +64,16 @@ async function runHooks(timeoutMs: number): Promise<ShutdownReport> {
   const pending = hooks.splice(0).reverse();
   for (let i = 0; i < pending.length; i++) {
     const entry = pending[i]!;
-    const left = deadline - Date.now();
-    if (left <= 0) {
+    const left = Math.min(deadline - Date.now(), entry.timeoutMs ?? Number.POSITIVE_INFINITY);
+    if (deadline - Date.now() <= 0) {
       report.timedOut.push(...pending.slice(i).map((e) => e.name));
       break;
     }
     let timer: NodeJS.Timeout | undefined;
+    // Not unref'd: a hook that hangs without holding a handle would otherwise let the
+    // event loop drain and the process exit 0 before the deadline, with no report.
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), left);
-      timer.unref?.();
     });
     try {
       const outcome = await Promise.race([Promise.resolve().then(entry.fn), timeout]);
