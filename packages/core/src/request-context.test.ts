@@ -274,6 +274,7 @@ describe('resolveTenant', () => {
   });
 
   it('accepts a thenable that is not a native Promise', async () => {
+    // biome-ignore lint/suspicious/noThenProperty: the point of the test is a foreign thenable
     const thenable = { then: (ok: (v: string) => void) => ok('acme') };
     const engine = createRequestContext({
       resolveTenant: () => thenable as unknown as Promise<string>,
