@@ -4,8 +4,11 @@ import { createRequestContext, type RequestContextOptions } from './request-cont
 
 /**
  * Adapts a Web `Request` (as Next route handlers and proxy.ts receive it) to the
- * neutral exchange. Next's server appends the socket address to X-Forwarded-For,
- * so its last entry stands in for the socket and the rest is the proxy chain.
+ * neutral exchange. Next does not expose the socket address: `next start` puts it in
+ * X-Forwarded-For only when the header is absent, and an edge proxy appends the
+ * address it saw. So the last X-Forwarded-For entry stands in for the socket and the
+ * rest is the proxy chain. Behind no proxy at all a client can choose that entry:
+ * deploy Next behind a proxy that appends or overwrites X-Forwarded-For.
  */
 export function webExchange(
   request: Request,
