@@ -48,9 +48,23 @@ describe('resolveClientIp without trusted proxies', () => {
     expect(resolve('2001:DB8::0:1', undefined, false)).toBe('2001:db8::1');
   });
 
-  it('returns undefined without a usable socket address', () => {
-    expect(resolve(undefined, '1.1.1.1', 1)).toBeUndefined();
-    expect(resolve('garbage', '1.1.1.1', 1)).toBeUndefined();
+  it('returns undefined without a usable socket address unless a proxy is trusted', () => {
+    expect(resolve(undefined, '1.1.1.1', false)).toBeUndefined();
+    expect(resolve('garbage', '1.1.1.1', false)).toBeUndefined();
+  });
+});
+
+describe('resolveClientIp with a hidden socket (Next.js)', () => {
+  it('counts the hidden peer as the first trusted hop', () => {
+    const xff = '6.6.6.6, 198.51.100.7, 10.0.0.1';
+    expect(resolve(undefined, xff, 1)).toBe('10.0.0.1');
+    expect(resolve(undefined, xff, 2)).toBe('198.51.100.7');
+    expect(resolve(undefined, xff, ['10.0.0.0/8'])).toBe('198.51.100.7');
+  });
+
+  it('stays undefined when the header is missing or its last entry is malformed', () => {
+    expect(resolve(undefined, undefined, 1)).toBeUndefined();
+    expect(resolve(undefined, '1.1.1.1, garbage', 1)).toBeUndefined();
   });
 });
 

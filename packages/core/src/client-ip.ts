@@ -45,6 +45,10 @@ function forwardedFor(value: string): string[] {
  * Resolves the client address: walk from the socket towards the client through
  * the proxy header, stopping at the first hop that is not a trusted proxy. A
  * malformed entry ends the walk at the last good address. Never throws.
+ *
+ * Without a socket address (a runtime such as Next.js that hides it) the answer is
+ * undefined unless a proxy is trusted; then the hidden peer counts as that trusted
+ * first hop and the walk starts at the last header entry.
  */
 export function resolveClientIp(
   remoteAddress: string | undefined,
@@ -53,17 +57,18 @@ export function resolveClientIp(
   header: ProxyHeader = 'x-forwarded-for',
 ): string | undefined {
   const socket = parseIp(remoteAddress);
-  if (!socket) return undefined;
-  if (!trust || !headerValue || headerValue.length > 8192) return formatIp(socket);
+  if (!trust || !headerValue || headerValue.length > 8192) {
+    return socket && formatIp(socket);
+  }
   const hops = header === 'forwarded' ? forwardedFor(headerValue) : headerValue.split(',');
   let current = socket;
   let hop = 0;
   for (let i = hops.length - 1; i >= 0; i--) {
-    if (!trust(current, hop)) break;
+    if (current && !trust(current, hop)) break;
     const next = parseIp(hops[i]);
     if (!next) break;
     current = next;
     hop++;
   }
-  return formatIp(current);
+  return current && formatIp(current);
 }

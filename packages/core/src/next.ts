@@ -4,11 +4,10 @@ import { createRequestContext, type RequestContextOptions } from './request-cont
 
 /**
  * Adapts a Web `Request` (as Next route handlers and proxy.ts receive it) to the
- * neutral exchange. Next does not expose the socket address: `next start` puts it in
- * X-Forwarded-For only when the header is absent, and an edge proxy appends the
- * address it saw. So the last X-Forwarded-For entry stands in for the socket and the
- * rest is the proxy chain. Behind no proxy at all a client can choose that entry:
- * deploy Next behind a proxy that appends or overwrites X-Forwarded-For.
+ * neutral exchange. Next does not expose the socket address (`next start` fills
+ * X-Forwarded-For with it only when the client sent none), so the exchange has no
+ * `remoteAddress`: the client IP stays undefined unless `trustProxy` declares the
+ * proxy in front of Next, whose X-Forwarded-For entries are then walked as usual.
  */
 export function webExchange(
   request: Request,
@@ -16,19 +15,13 @@ export function webExchange(
   route?: string,
 ): HttpExchange {
   const url = new URL(request.url);
-  const xff = request.headers.get('x-forwarded-for') ?? '';
-  const cut = xff.lastIndexOf(',');
-  const socket = (cut === -1 ? xff : xff.slice(cut + 1)).trim() || undefined;
-  const chain = cut === -1 ? undefined : xff.slice(0, cut);
   return {
     method: request.method,
     path: url.pathname,
     route,
-    remoteAddress: socket,
+    remoteAddress: undefined,
     header(name) {
-      const lower = name.toLowerCase();
-      if (lower === 'x-forwarded-for') return chain;
-      return request.headers.get(lower) ?? undefined;
+      return request.headers.get(name) ?? undefined;
     },
     setHeader(name, value) {
       responseHeaders.set(name, value);
