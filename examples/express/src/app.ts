@@ -1,0 +1,52 @@
+import { getContext } from '@platform/core';
+import { requestContext } from '@platform/core/express';
+import { NotFoundError } from '@platform/errors';
+import { errorHandler, notFoundHandler } from '@platform/errors/express';
+import express, { type Express } from 'express';
+import { itemStore, newItemSchema } from './items.js';
+
+export interface AppOptions {
+  /** Hide error internals from clients (default: NODE_ENV === 'production'). */
+  production?: boolean;
+}
+
+/** The example app: request context first, routes, then the not-found and error handlers last. */
+export function buildApp(options: AppOptions = {}): Express {
+  const items = itemStore();
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext());
+  app.use(express.json({ limit: '16kb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/api/whoami', (_req, res) => {
+    const ctx = getContext();
+    res.json({ requestId: ctx?.requestId, ip: ctx?.ip, route: ctx?.route });
+  });
+
+  app.get('/api/items', (_req, res) => {
+    res.json({ items: items.list() });
+  });
+
+  app.post('/api/items', (req, res) => {
+    const input = newItemSchema.parse(req.body);
+    res.status(201).json(items.add(input));
+  });
+
+  app.get('/api/items/:id', (req, res) => {
+    const item = items.get(req.params.id);
+    if (!item) throw new NotFoundError(`Item ${req.params.id} does not exist`);
+    res.json(item);
+  });
+
+  app.get('/api/boom', () => {
+    throw new Error('database password is hunter2');
+  });
+
+  app.use(notFoundHandler());
+  app.use(errorHandler({ production: options.production }));
+  return app;
+}

@@ -1,0 +1,19 @@
+import type { AddressInfo } from 'node:net';
+import { installSignalHandlers, onShutdown, parseEnv } from '@platform/core';
+import { z } from 'zod';
+import { buildApp } from './app.js';
+
+const env = parseEnv(
+  z.object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+  }),
+);
+
+const server = buildApp().listen(env.PORT, env.HOST, () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`listening on http://${env.HOST}:${port}`);
+});
+
+onShutdown(() => new Promise((resolve) => server.close(resolve)), { name: 'http-server' });
+installSignalHandlers();

@@ -1,0 +1,45 @@
+import { getContext } from '@platform/core';
+import { requestContext } from '@platform/core/fastify';
+import { NotFoundError } from '@platform/errors';
+import { errorHandler } from '@platform/errors/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { itemStore, newItemSchema } from './items.js';
+
+export interface AppOptions {
+  /** Hide error internals from clients (default: NODE_ENV === 'production'). */
+  production?: boolean;
+}
+
+/** The example app: request context and error handling registered before the routes. */
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const items = itemStore();
+  const app = Fastify({ bodyLimit: 16 * 1024 });
+  await app.register(requestContext);
+  await app.register(errorHandler, { production: options.production });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/api/whoami', async () => {
+    const ctx = getContext();
+    return { requestId: ctx?.requestId, ip: ctx?.ip, route: ctx?.route };
+  });
+
+  app.get('/api/items', async () => ({ items: items.list() }));
+
+  app.post('/api/items', async (req, reply) => {
+    const input = newItemSchema.parse(req.body);
+    return reply.code(201).send(items.add(input));
+  });
+
+  app.get<{ Params: { id: string } }>('/api/items/:id', async (req) => {
+    const item = items.get(req.params.id);
+    if (!item) throw new NotFoundError(`Item ${req.params.id} does not exist`);
+    return item;
+  });
+
+  app.get('/api/boom', async () => {
+    throw new Error('database password is hunter2');
+  });
+
+  return app;
+}
