@@ -1,0 +1,42 @@
+export { readNodeBody, readWebBody } from './body.js';
+export {
+  type CompiledCsp,
+  type CspDirective,
+  type CspDirectiveKey,
+  type CspDirectiveValue,
+  type CspOptions,
+  contentSecurityPolicy,
+} from './csp.js';
+export type { SecurityHeadersOptions } from './headers.js';
+export { createNonce } from './nonce.js';
+export {
+  type Allowlist,
+  type PermissionsFeature,
+  type PermissionsPolicyOptions,
+  POWERFUL_FEATURES_OFF,
+  permissionsPolicy,
+} from './permissions-policy.js';
+export type { HstsOptions, PresetName, ReferrerPolicyToken } from './presets.js';
+export {
+  type CspViolation,
+  createReportReceiver,
+  type ReceiverResponse,
+  type ReportReceiver,
+  type ReportReceiverOptions,
+  type ReportRequest,
+  type ReportStats,
+} from './reports.js';
+export {
+  type Grade,
+  gradeFor,
+  type HeaderScore,
+  type HeadersInput,
+  type ScoreOptions,
+  type ScoreReason,
+  scoreHeaders,
+} from './score.js';
+export {
+  createSecurityHeaders,
+  type HeaderTarget,
+  type SecurityHeaders,
+} from './security-headers.js';
