@@ -1,0 +1,70 @@
+import autocannon from 'autocannon';
+
+/** What the harness asks one load process to do. */
+export interface LoadJob {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  connections: number;
+  /** Seconds of load that are measured. */
+  duration: number;
+  /** Seconds of load first, thrown away (JIT, connection setup). */
+  warmup: number;
+}
+
+/** One measured run, as the load process reports it. */
+export interface LoadSample {
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** Latency percentiles in milliseconds. */
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Server CPU time (user + system) per measured request, in microseconds; filled by the harness. */
+  cpuUs?: number;
+}
+
+/** Messages a load process sends: `measuring` when the warm-up is over, then the result. */
+export type LoadMessage = { type: 'measuring' } | { type: 'result'; sample: LoadSample };
+
+const run = (job: LoadJob, duration: number) =>
+  autocannon({
+    url: job.url,
+    method: job.method,
+    headers: job.headers,
+    connections: job.connections,
+    duration,
+    timeout: 10,
+  });
+
+const raw = process.argv[2];
+if (!process.send || !raw) {
+  console.error('load: run by the bench harness with an IPC channel and a JSON job');
+  process.exit(2);
+}
+process.on('disconnect', () => process.exit(0));
+
+const job = JSON.parse(raw) as LoadJob;
+if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(job.url)) {
+  console.error(`load: refusing a non-loopback target ${job.url}`);
+  process.exit(2);
+}
+const send = (msg: LoadMessage, then?: () => void) =>
+  process.send?.(msg, undefined, undefined, then);
+if (job.warmup > 0) await run(job, job.warmup);
+send({ type: 'measuring' });
+const result = await run(job, job.duration);
+const sample: LoadSample = {
+  requests: result.requests.total,
+  seconds: result.duration,
+  rps: result.requests.total / result.duration,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  non2xx: result.non2xx,
+  errors: result.errors,
+  timeouts: result.timeouts,
+};
+send({ type: 'result', sample }, () => process.exit(0));

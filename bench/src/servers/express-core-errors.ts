@@ -1,0 +1,21 @@
+import { once } from 'node:events';
+import { requestContext } from '@platform/core/express';
+import { errorHandler, notFoundHandler } from '@platform/errors/express';
+import express from 'express';
+import type { StartServer } from '../suite.js';
+import { item } from './item.js';
+
+const start: StartServer = async () => {
+  const app = express();
+  app.use(requestContext());
+  app.get('/api/items/:id', (req, res) => {
+    res.json(item(req.params.id));
+  });
+  app.use(notFoundHandler());
+  app.use(errorHandler());
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+};
+
+export default start;

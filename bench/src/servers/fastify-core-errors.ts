@@ -1,0 +1,16 @@
+import { requestContext } from '@platform/core/fastify';
+import { errorHandler } from '@platform/errors/fastify';
+import Fastify from 'fastify';
+import type { StartServer } from '../suite.js';
+import { item } from './item.js';
+
+const start: StartServer = async () => {
+  const app = Fastify();
+  await app.register(requestContext);
+  await app.register(errorHandler);
+  app.get<{ Params: { id: string } }>('/api/items/:id', async (req) => item(req.params.id));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return app.server;
+};
+
+export default start;

@@ -1,0 +1,83 @@
+import type { Server } from 'node:http';
+
+/** One server to load: a module under src/servers (or anywhere) whose default export starts it. */
+export interface Variant {
+  /** Shown in the table, e.g. `express + core + errors`. */
+  name: string;
+  /** Variants of one kind are compared with that kind's baseline (`express`, `fastify`). */
+  kind: string;
+  /** The bare framework the other variants of this kind are measured against. */
+  baseline?: boolean;
+  /** URL of a module whose default export is a {@link StartServer}. */
+  server: URL;
+  /**
+   * Checked once against each fresh server before it is loaded, so a misconfigured
+   * variant fails loudly instead of benchmarking 404s. Throw to fail.
+   */
+  verify?: (origin: string) => Promise<void>;
+}
+
+export interface Suite {
+  /** Also the results file name: `bench/results/<name>.json`. */
+  name: string;
+  /** One sentence: what this suite compares. */
+  description: string;
+  /** The request every variant is loaded with. */
+  request: { method?: 'GET' | 'POST'; path: string; headers?: Record<string, string> };
+  variants: Variant[];
+}
+
+/**
+ * Starts the app listening on 127.0.0.1 with port 0 and resolves with the listening
+ * server. Runs in its own child process; it must not log to stdout.
+ */
+export type StartServer = () => Promise<Server>;
+
+/**
+ * Declares a suite; a file under src/suites that default-exports one is picked up by name.
+ *
+ * @example
+ * export default defineSuite({
+ *   name: 'core',
+ *   description: 'Express and Fastify, bare vs with @platform/core + @platform/errors',
+ *   request: { path: '/api/items/42' },
+ *   variants: [{ name: 'express bare', kind: 'express', baseline: true, server: serverUrl('express-bare') }],
+ * });
+ */
+export function defineSuite(suite: Suite): Suite {
+  const kinds = new Set(suite.variants.map((v) => v.kind));
+  for (const kind of kinds) {
+    const baselines = suite.variants.filter((v) => v.kind === kind && v.baseline);
+    if (baselines.length !== 1) {
+      throw new Error(`suite ${suite.name}: kind "${kind}" needs exactly one baseline variant`);
+    }
+  }
+  return suite;
+}
+
+/** URL of a server module in this package's src/servers folder. */
+export function serverUrl(name: string): URL {
+  return new URL(`./servers/${name}.ts`, import.meta.url);
+}
+
+/**
+ * Fetches `path` once and throws unless the status matches and every listed header is
+ * present (a string value must match exactly, a RegExp must match).
+ */
+export async function expectResponse(
+  origin: string,
+  path: string,
+  expected: { status: number; headers?: Record<string, string | RegExp | true> },
+): Promise<void> {
+  const res = await fetch(`${origin}${path}`, { signal: AbortSignal.timeout(5000) });
+  await res.arrayBuffer();
+  if (res.status !== expected.status) {
+    throw new Error(`GET ${path}: expected status ${expected.status}, got ${res.status}`);
+  }
+  for (const [name, want] of Object.entries(expected.headers ?? {})) {
+    const got = res.headers.get(name);
+    const ok =
+      got !== null && (want === true || (typeof want === 'string' ? got === want : want.test(got)));
+    if (!ok) throw new Error(`GET ${path}: header ${name} is ${JSON.stringify(got)}`);
+  }
+}
