@@ -1,0 +1,77 @@
+import type { LimitInput } from './keys.js';
+import type { LimitResult } from './result.js';
+
+/** The structured line written once per refused (or, in dry-run, would-be refused) request. */
+export interface DenyEvent {
+  level: 'warn';
+  msg: 'rate limit exceeded';
+  time: string;
+  requestId?: string;
+  limiter: string;
+  /** What the violated policy counted by: `user`, `ip`, `tenant+route`, `key`... */
+  keyKind: string;
+  /** The stored key value: masked IP, escaped id, or a digest when `hashKeys` is on. */
+  key: string;
+  violated: string[];
+  policies: {
+    policy: string;
+    limit: number;
+    remaining: number;
+    retryAfterMs: number;
+    cost: number;
+  }[];
+  dryRun: boolean;
+  method?: string;
+  route?: string;
+}
+
+export type DenyLogger = (event: DenyEvent) => void;
+
+/** What the metrics hook learns about each decision. */
+export interface DecisionEvent {
+  limiter: string;
+  outcome: 'allowed' | 'denied' | 'dry-run' | 'failed-open' | 'failed-closed' | 'skipped';
+  result: LimitResult;
+}
+
+export type DecisionHook = (event: DecisionEvent) => void;
+
+export const stderrLogger: DenyLogger = (event) => {
+  process.stderr.write(`${JSON.stringify(event)}\n`);
+};
+
+export function outcomeOf(r: LimitResult): DecisionEvent['outcome'] {
+  if (r.skipped) return 'skipped';
+  if (r.degraded) return r.allowed ? 'failed-open' : 'failed-closed';
+  if (!r.limited) return 'allowed';
+  return r.dryRun ? 'dry-run' : 'denied';
+}
+
+export function denyEvent(r: LimitResult, input: LimitInput): DenyEvent {
+  const violated = r.policies.filter((p) => !p.allowed);
+  const main = violated.find((p) => p.policy === r.policy) ?? violated[0];
+  const ctx = input.context;
+  const event: DenyEvent = {
+    level: 'warn',
+    msg: 'rate limit exceeded',
+    time: new Date().toISOString(),
+    limiter: r.limiter,
+    keyKind: main?.kind ?? 'unknown',
+    key: main?.key ?? '',
+    violated: violated.map((p) => p.policy),
+    policies: r.policies.map((p) => ({
+      policy: p.policy,
+      limit: p.limit,
+      remaining: p.remaining,
+      retryAfterMs: p.retryAfterMs,
+      cost: p.cost,
+    })),
+    dryRun: r.dryRun,
+  };
+  if (ctx?.requestId) event.requestId = ctx.requestId;
+  const method = ctx?.method ?? input.exchange?.method;
+  const route = ctx?.route ?? input.exchange?.route;
+  if (method) event.method = method;
+  if (route) event.route = route;
+  return event;
+}

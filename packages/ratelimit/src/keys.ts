@@ -1,0 +1,128 @@
+import { createHash, createHmac } from 'node:crypto';
+import { formatIp, type HttpExchange, maskIp, parseIp, type RequestContext } from '@platform/core';
+
+/** What a key, limit or cost function sees of the request. Both parts may be missing. */
+export interface LimitInput {
+  context?: RequestContext;
+  exchange?: HttpExchange;
+}
+
+/** A custom key part: a string to count by, or undefined to skip the policy for this request. */
+export type KeyFunction = (input: LimitInput) => string | undefined;
+
+/** What a policy counts by; an array combines parts (e.g. `['tenant', 'route']`). */
+export type KeyPart =
+  | 'user'
+  | 'ip'
+  | 'tenant'
+  | 'route'
+  | 'apiKey'
+  | 'role'
+  | 'global'
+  | KeyFunction;
+
+/** The escaped subject of one policy and what it was derived from (for logs). */
+export interface Subject {
+  value: string;
+  kind: string;
+}
+
+export interface KeyerOptions {
+  ipv4Prefix: number;
+  ipv6Prefix: number;
+  /** Hash every value (HMAC-SHA-256 when a secret is given) so no raw IP or id is stored. */
+  hash: boolean | { secret: string };
+  apiKeyHeader: string;
+}
+
+const SAFE = /^[A-Za-z0-9._:@/+-]{1,128}$/;
+
+export interface Keyer {
+  /** A value made safe for a key: kept when short and plain, else (or when hashing) a digest. */
+  escape(value: string): string;
+  compile(by: KeyPart | readonly KeyPart[]): (input: LimitInput) => Subject | undefined;
+}
+
+/** Builds key derivation from validated options. */
+export function createKeyer(opts: KeyerOptions): Keyer {
+  const secret = typeof opts.hash === 'object' ? opts.hash.secret : undefined;
+  const digest = (value: string) =>
+    `#${(secret ? createHmac('sha256', secret) : createHash('sha256'))
+      .update(value)
+      .digest('base64url')
+      .slice(0, 22)}`;
+  const safe = (value: string) => (opts.hash || !SAFE.test(value) ? digest(value) : value);
+
+  // Without a known address (Next.js without trustProxy) requests share one bucket, so a
+  // missing setting shows up as throttling instead of as no limit at all.
+  const ipOf = (input: LimitInput): string => {
+    const ip = parseIp(input.context?.ip ?? input.exchange?.remoteAddress);
+    if (!ip) return 'unknown';
+    const bits = ip.version === 4 ? opts.ipv4Prefix : opts.ipv6Prefix;
+    const max = ip.version === 4 ? 32 : 128;
+    const text = formatIp(bits >= max ? ip : maskIp(ip, bits));
+    return safe(bits >= max ? text : `${text}/${bits}`);
+  };
+
+  const part = (by: KeyPart, input: LimitInput): Subject | undefined => {
+    const ctx = input.context;
+    switch (by) {
+      case 'ip':
+        return { value: `ip=${ipOf(input)}`, kind: 'ip' };
+      case 'user': {
+        const id = ctx?.actor?.id;
+        if (id) return { value: `u=${safe(id)}`, kind: 'user' };
+        return part('ip', input);
+      }
+      case 'tenant':
+        return ctx?.tenantId ? { value: `t=${safe(ctx.tenantId)}`, kind: 'tenant' } : undefined;
+      case 'route': {
+        const route = ctx?.route ?? input.exchange?.route ?? ctx?.path ?? input.exchange?.path;
+        const method = ctx?.method ?? input.exchange?.method ?? '';
+        return route === undefined
+          ? undefined
+          : { value: `r=${safe(`${method}:${route}`)}`, kind: 'route' };
+      }
+      case 'apiKey': {
+        const key = input.exchange?.header(opts.apiKeyHeader);
+        return key ? { value: `k=${digest(key)}`, kind: 'apiKey' } : undefined;
+      }
+      case 'role': {
+        const roles = ctx?.actor?.roles.length
+          ? [...ctx.actor.roles].sort().join('+')
+          : 'anonymous';
+        return { value: `role=${safe(roles)}`, kind: 'role' };
+      }
+      case 'global':
+        return { value: 'g', kind: 'global' };
+      default: {
+        const value = by(input);
+        return typeof value === 'string' && value.length > 0
+          ? { value: `f=${safe(value)}`, kind: 'custom' }
+          : undefined;
+      }
+    }
+  };
+
+  return {
+    escape: safe,
+    compile(by) {
+      const parts = Array.isArray(by) ? by : [by as KeyPart];
+      if (parts.length === 1) {
+        const only = parts[0] as KeyPart;
+        return (input) => part(only, input);
+      }
+      return (input) => {
+        const values: string[] = [];
+        const kinds: string[] = [];
+        for (const p of parts) {
+          const s = part(p, input);
+          if (!s) return undefined;
+          values.push(s.value);
+          kinds.push(s.kind);
+        }
+        return { value: values.join('|'), kind: kinds.join('+') };
+      };
+    },
+  };
+}

@@ -1,0 +1,234 @@
+import {
+  compileCidrs,
+  getContext,
+  parseIp,
+  parseOptions,
+  type RequestContext,
+} from '@platform/core';
+import { type ProblemOptions, RateLimitError, toProblem } from '@platform/errors';
+import { denyEvent, outcomeOf, stderrLogger } from './events.js';
+import { createKeyer, type LimitInput, type Subject } from './keys.js';
+import { limiterSchema, type RateLimiterOptions } from './options.js';
+import { type CompiledPolicy, compilePolicy } from './policy.js';
+import { decided, degraded, type LimitResult, type PlannedCheck, skipped } from './result.js';
+import type { RateLimitStore, StoreCheck, StoreDecision } from './store.js';
+import { memoryStore } from './stores/memory.js';
+
+export interface CheckOptions {
+  /** Units this call spends in every policy, instead of each policy's `cost`. */
+  cost?: number;
+  /** Context for role tables and limit functions. Default: the current request's. */
+  context?: RequestContext;
+}
+
+/** The neutral limiter every binding (and any background job) calls. */
+export interface RateLimiter {
+  readonly name: string;
+  readonly policies: readonly CompiledPolicy[];
+  /** Resolved options the HTTP layer reads. */
+  readonly http: { headers: boolean; legacyHeaders: boolean; problem: ProblemOptions };
+  /** Checks (and spends) `key` against every policy at once, e.g. a tenant id before an AI call. */
+  check(key: string, options?: CheckOptions): Promise<LimitResult>;
+  /** Checks a request: keys from each policy's `by`, with skip and allow lists. */
+  checkRequest(input: LimitInput, options?: Pick<CheckOptions, 'cost'>): Promise<LimitResult>;
+  /** Gives back what a result spent (or `cost` units of `key`), e.g. when the work failed. */
+  refund(target: LimitResult | string, options?: CheckOptions): Promise<void>;
+  /** Forgets `key` in every policy (counts and blocks). */
+  reset(key: string): Promise<void>;
+}
+
+const NO_INPUT: LimitInput = {};
+
+// What a result spent, for refunds: a symbol, so it stays out of JSON and logs.
+const SPENT = Symbol('spent');
+type Spent = LimitResult & { [SPENT]?: readonly StoreCheck[] };
+
+function validCost(cost: number | undefined): number | undefined {
+  if (cost !== undefined && (!Number.isSafeInteger(cost) || cost < 0)) {
+    throw new TypeError(`cost must be a non-negative integer, got ${cost}`);
+  }
+  return cost;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+/**
+ * Creates a rate limiter: several policies checked atomically per request, weighted
+ * cost, refunds, skip and allow lists, dry-run, a fail mode, a deny log and a metrics hook.
+ *
+ * @example
+ * const limiter = rateLimiter({
+ *   policies: [
+ *     { name: 'per-user', limit: { admin: 100, default: 20 }, window: '1m', by: 'user' },
+ *     { name: 'per-tenant', limit: 1000, window: '1d', by: 'tenant' },
+ *   ],
+ *   store: redisStore({ client: redis }),
+ * });
+ */
+export function rateLimiter(options: RateLimiterOptions): RateLimiter {
+  const opts = parseOptions(limiterSchema, options, 'rateLimiter');
+  const { name, dryRun } = opts;
+  const store: RateLimitStore = opts.store ?? memoryStore();
+  const policies = opts.policies.map(compilePolicy);
+  const keyer = createKeyer({
+    ipv4Prefix: opts.ipv4Prefix,
+    ipv6Prefix: opts.ipv6Prefix,
+    hash: opts.hashKeys,
+    apiKeyHeader: opts.apiKeyHeader,
+  });
+  const subjectOf = policies.map((p) => keyer.compile(p.by));
+  const allowIps = compileCidrs(opts.allowList.ips);
+  const allowUsers = new Set(opts.allowList.users);
+  const allowTenants = new Set(opts.allowList.tenants);
+  const log = opts.log === false ? undefined : (opts.log ?? stderrLogger);
+  const onDecision = opts.onDecision;
+  // 429 and 503 are decisions, not bugs: never a debug member with a stack. Built once
+  // here, so bad problem options fail at construction rather than at the first refusal.
+  const problem: ProblemOptions = { ...opts.problem, production: true };
+  toProblem(new RateLimitError(), { requestId: 'options-check' }, problem);
+  // One policy: the key is its own Redis Cluster hash tag (spreads load). Several: they
+  // share the limiter's tag, so the one multi-key step stays in one slot.
+  const single = policies.length === 1;
+  const keyOf = (p: CompiledPolicy, subject: string) =>
+    single ? `${name}:${p.name}:{${subject}}` : `{${name}}:${p.name}:${subject}`;
+  const scopes = policies.map((p) => `${name}:${p.name}`);
+
+  const planOne = (i: number, s: Subject, input: LimitInput, cost: number | undefined) => {
+    const p = policies[i] as CompiledPolicy;
+    const limit = p.limitFor(input);
+    const check: PlannedCheck = {
+      key: keyOf(p, s.value),
+      scope: scopes[i] as string,
+      subject: s.value,
+      algorithm: p.algorithm,
+      limit,
+      windowMs: p.windowMs,
+      burst: p.burstFor(limit),
+      cost: cost ?? p.costFor(input),
+      blockMs: p.blockMs,
+      policy: p.name,
+      kind: s.kind,
+    };
+    return check;
+  };
+
+  const planRequest = (input: LimitInput, cost: number | undefined): PlannedCheck[] => {
+    const checks: PlannedCheck[] = [];
+    for (let i = 0; i < policies.length; i++) {
+      const s = subjectOf[i]?.(input);
+      if (s) checks.push(planOne(i, s, input, cost));
+    }
+    return checks;
+  };
+
+  const planKey = (key: string, input: LimitInput, cost: number | undefined): PlannedCheck[] => {
+    const s: Subject = { value: keyer.escape(key), kind: 'key' };
+    return policies.map((_, i) => planOne(i, s, input, cost));
+  };
+
+  const report = (result: LimitResult, input: LimitInput): LimitResult => {
+    if (result.limited && log) {
+      try {
+        log(denyEvent(result, input === NO_INPUT ? { context: getContext() } : input));
+      } catch {
+        // a failing logger must not change the decision
+      }
+    }
+    if (onDecision) {
+      try {
+        onDecision({ limiter: name, outcome: outcomeOf(result), result });
+      } catch {
+        // nor a failing metrics hook
+      }
+    }
+    return result;
+  };
+
+  const failed = (err: unknown, input: LimitInput) =>
+    report(degraded(name, opts.failMode === 'open', dryRun, err), input);
+
+  const finish = (checks: PlannedCheck[], d: StoreDecision, input: LimitInput) => {
+    const result: Spent = decided(name, checks, d.outcomes, dryRun);
+    if (!result.limited) result[SPENT] = checks;
+    return report(result, input);
+  };
+
+  // Synchronous stores (memory) skip the extra promise hop.
+  const run = (checks: PlannedCheck[], input: LimitInput): Promise<LimitResult> => {
+    if (checks.length === 0) return Promise.resolve(report(skipped(name, dryRun), input));
+    let pending: StoreDecision | Promise<StoreDecision>;
+    try {
+      pending = store.consume(checks);
+    } catch (err) {
+      return Promise.resolve(failed(err, input));
+    }
+    if (isPromise(pending)) {
+      return pending.then(
+        (d) => finish(checks, d, input),
+        (err) => failed(err, input),
+      );
+    }
+    return Promise.resolve(finish(checks, pending, input));
+  };
+
+  const allowed = (input: LimitInput): boolean => {
+    const ctx = input.context;
+    const ip = parseIp(ctx?.ip ?? input.exchange?.remoteAddress);
+    if (ip && allowIps.matches(ip)) return true;
+    if (ctx?.actor && allowUsers.has(ctx.actor.id)) return true;
+    return ctx?.tenantId !== undefined && allowTenants.has(ctx.tenantId);
+  };
+
+  // check(key) reads the request context only when a limit or cost depends on it (or, for
+  // the deny log, when it refuses): the hot path of a plain limit skips the lookup.
+  const dynamic = policies.some((p) => p.dynamic);
+  const contextOf = (options: CheckOptions | undefined): LimitInput =>
+    options?.context
+      ? { context: options.context }
+      : dynamic
+        ? { context: getContext() }
+        : NO_INPUT;
+
+  return {
+    name,
+    policies,
+    http: { headers: opts.headers, legacyHeaders: opts.legacyHeaders, problem },
+    check(key, options) {
+      try {
+        const input = contextOf(options);
+        return run(planKey(key, input, validCost(options?.cost)), input);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    async checkRequest(input, options) {
+      const cost = validCost(options?.cost);
+      if (opts.skip && (await opts.skip(input))) return report(skipped(name, dryRun), input);
+      if (allowed(input)) return report(skipped(name, dryRun), input);
+      return run(planRequest(input, cost), input);
+    },
+    async refund(target, options) {
+      const units = validCost(options?.cost);
+      let checks: readonly StoreCheck[];
+      if (typeof target === 'string') checks = planKey(target, contextOf(options), units);
+      else {
+        const spent = (target as Spent)[SPENT] ?? [];
+        (target as Spent)[SPENT] = undefined;
+        checks = units === undefined ? spent : spent.map((c) => ({ ...c, cost: units }));
+      }
+      checks = checks.filter((c) => c.cost > 0);
+      if (checks.length === 0) return;
+      if (!store.refund) throw new TypeError('this rate-limit store does not support refunds');
+      await store.refund(checks);
+    },
+    async reset(key) {
+      if (!store.reset) throw new TypeError('this rate-limit store does not support reset');
+      const subject = keyer.escape(key);
+      await store.reset(
+        policies.map((p, i) => ({ key: keyOf(p, subject), scope: scopes[i] as string, subject })),
+      );
+    },
+  };
+}

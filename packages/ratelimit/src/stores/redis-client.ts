@@ -1,0 +1,54 @@
+type Arg = string | number;
+
+/** The part of an ioredis client (or Cluster) the store uses. */
+export interface IoRedisLike {
+  evalsha(sha: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
+  del(...keys: string[]): Promise<unknown>;
+}
+
+/** The part of a node-redis v4/v5 client (or cluster) the store uses. */
+export interface NodeRedisLike {
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  del(keys: string[]): Promise<unknown>;
+}
+
+/** Either client: the store detects which one by its method names. */
+export type RedisClientLike = IoRedisLike | NodeRedisLike;
+
+export interface ScriptRunner {
+  evalSha(sha: string, keys: string[], args: string[]): Promise<unknown>;
+  eval(script: string, keys: string[], args: string[]): Promise<unknown>;
+  del(keys: string[]): Promise<unknown>;
+}
+
+function isNodeRedis(client: RedisClientLike): client is NodeRedisLike {
+  return typeof (client as Partial<NodeRedisLike>).evalSha === 'function';
+}
+
+/** One calling convention over both clients. */
+export function scriptRunner(client: RedisClientLike): ScriptRunner {
+  if (isNodeRedis(client)) {
+    return {
+      evalSha: (sha, keys, args) => client.evalSha(sha, { keys, arguments: args }),
+      eval: (script, keys, args) => client.eval(script, { keys, arguments: args }),
+      del: (keys) => client.del(keys),
+    };
+  }
+  const io = client as IoRedisLike;
+  if (typeof io.evalsha !== 'function') {
+    throw new TypeError('redisStore: client must be an ioredis or node-redis client');
+  }
+  return {
+    evalSha: (sha, keys, args) => io.evalsha(sha, keys.length, ...keys, ...args),
+    eval: (script, keys, args) => io.eval(script, keys.length, ...keys, ...args),
+    del: (keys) => io.del(...keys),
+  };
+}
+
+/** True for the reply Redis gives EVALSHA when its script cache lacks the script. */
+export function isNoScript(err: unknown): boolean {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message.startsWith('NOSCRIPT');
+}

@@ -1,0 +1,121 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rateLimiter } from '../src/limiter.js';
+import type { LimitResult } from '../src/result.js';
+import { redisStore } from '../src/stores/redis.js';
+import { deleteKeys, ioredis, nodeRedis, REDIS_URL, runPrefix } from './redis-support.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+const TIMEOUT = 50;
+// A loaded CI machine may fire a 50 ms timer late; a hang would take seconds.
+const SLACK = 450;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const redisPort = Number(new URL(REDIS_URL).port || 6379);
+
+let admin: Redis;
+const prefixes: string[] = [];
+beforeAll(() => {
+  admin = ioredis();
+});
+afterAll(async () => {
+  for (const p of prefixes) await deleteKeys(admin, p);
+  admin.disconnect();
+});
+
+async function clientFor(kind: 'ioredis' | 'node-redis', port: number) {
+  const url = `redis://127.0.0.1:${port}`;
+  if (kind === 'ioredis') {
+    const c = ioredis(url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+    return { client: c, close: async () => c.disconnect() };
+  }
+  const c = await nodeRedis(url);
+  return { client: c, close: async () => void (await c.close().catch(() => undefined)) };
+}
+
+describe.each(['ioredis', 'node-redis'] as const)('Redis gone mid-load (%s)', (kind) => {
+  it('answers every check within the timeout in the configured mode, and recovers', async () => {
+    const proxy = new TcpProxy(redisPort);
+    await proxy.start();
+    const { client, close } = await clientFor(kind, proxy.port);
+    const prefix = runPrefix('failure');
+    prefixes.push(prefix);
+    const store = redisStore({
+      client,
+      prefix,
+      timeoutMs: TIMEOUT,
+      breaker: { failureThreshold: 3, cooldownMs: 200 },
+    });
+    const policies = { name: 'p', limit: 1_000_000, window: '1m' };
+    const open = rateLimiter({ name: 'open', policies, store, failMode: 'open', log: false });
+    const closed = rateLimiter({ name: 'closed', policies, store, failMode: 'closed', log: false });
+
+    let phase: 'up' | 'down' | 'back' = 'up';
+    const outage: { result: LimitResult; mode: 'open' | 'closed'; ms: number }[] = [];
+    let recovered = false;
+    let stop = false;
+    const loop = async (i: number) => {
+      while (!stop) {
+        const mode = i % 2 === 0 ? 'open' : 'closed';
+        const at = phase;
+        const started = performance.now();
+        const result = await (mode === 'open' ? open : closed).check(`k${i}`);
+        const ms = performance.now() - started;
+        if (at === 'down' && phase === 'down') outage.push({ result, mode, ms });
+        if (at === 'back' && !result.degraded) recovered = true;
+        await sleep(5);
+      }
+    };
+    const loops = Array.from({ length: 10 }, (_, i) => loop(i));
+    try {
+      await sleep(200);
+      phase = 'down';
+      await proxy.stop();
+      await sleep(800);
+      await proxy.start();
+      phase = 'back';
+      for (let i = 0; i < 200 && !recovered; i++) await sleep(50);
+    } finally {
+      stop = true;
+      await Promise.all(loops);
+      await close();
+      await proxy.stop();
+    }
+
+    const afterCut = outage.filter((o) => o.result.degraded);
+    expect(afterCut.length).toBeGreaterThan(20);
+    expect(Math.max(...outage.map((o) => o.ms))).toBeLessThan(TIMEOUT + SLACK);
+    for (const o of afterCut) expect(o.result.allowed).toBe(o.mode === 'open');
+    expect(recovered).toBe(true);
+  }, 30_000);
+});
+
+describe('SCRIPT FLUSH mid-load', () => {
+  it('falls back to EVAL without a single error or over-admission', async () => {
+    const client = ioredis();
+    const prefix = runPrefix('flush');
+    prefixes.push(prefix);
+    const store = redisStore({ client, prefix, timeoutMs: 5000 });
+    const limiter = rateLimiter({
+      policies: { name: 'p', limit: 1000, window: '1m', algorithm: 'fixed' },
+      store,
+      failMode: 'closed',
+      log: false,
+    });
+    let attempts = 0;
+    let admitted = 0;
+    let degraded = 0;
+    const worker = async () => {
+      while (attempts < 1500) {
+        attempts++;
+        if (attempts % 100 === 0) await admin.script('FLUSH');
+        const r = await limiter.check('one-key');
+        if (r.degraded) degraded++;
+        else if (r.allowed) admitted++;
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, worker));
+    client.disconnect();
+    expect(degraded).toBe(0);
+    expect(admitted).toBe(1000);
+  }, 30_000);
+});

@@ -1,0 +1,19 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    express: 'src/express.ts',
+    fastify: 'src/fastify.ts',
+    next: 'src/next.ts',
+    redis: 'src/stores/redis.ts',
+    testkit: 'src/testkit.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  treeshake: true,
+  external: ['vitest', 'ioredis', 'redis'],
+});
