@@ -124,7 +124,7 @@ async function runSuite(suite: Suite, opts: BenchOptions): Promise<boolean> {
     }
   }
   const rows = summarize(suite, runs);
-  const file = new URL(`${suite.name}.json`, RESULTS);
+  const file = new URL(`${suite.name}${opts.quick ? '.quick' : ''}.json`, RESULTS);
   await mkdir(RESULTS, { recursive: true });
   const report = {
     suite: suite.name,

@@ -1,4 +1,4 @@
-import { compileCidrs, formatIp, type ParsedIp, parseIp } from './ip.js';
+import { compileCidrs, formatIp, normalizeIp, type ParsedIp, parseIp } from './ip.js';
 
 /**
  * Which proxies may tell us the client address.
@@ -56,10 +56,8 @@ export function resolveClientIp(
   trust: TrustFn | undefined,
   header: ProxyHeader = 'x-forwarded-for',
 ): string | undefined {
+  if (!trust || !headerValue || headerValue.length > 8192) return normalizeIp(remoteAddress);
   const socket = parseIp(remoteAddress);
-  if (!trust || !headerValue || headerValue.length > 8192) {
-    return socket && formatIp(socket);
-  }
   const hops = header === 'forwarded' ? forwardedFor(headerValue) : headerValue.split(',');
   let current = socket;
   let hop = 0;

@@ -44,8 +44,18 @@ export function getContext(): RequestContext | undefined {
  * @example
  * runWithContext({ requestId: uuidv7(), method: 'JOB', path: '/jobs/nightly', startTime: Date.now() }, () => work());
  */
-export function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
-  return storage.run(ctx, fn);
+export function runWithContext<T>(ctx: RequestContext, fn: () => T): T;
+export function runWithContext<T, A extends unknown[]>(
+  ctx: RequestContext,
+  fn: (...args: A) => T,
+  ...args: A
+): T;
+export function runWithContext<T, A extends unknown[]>(
+  ctx: RequestContext,
+  fn: (...args: A) => T,
+  ...args: A
+): T {
+  return storage.run(ctx, fn, ...args);
 }
 
 /** Sets the authenticated actor on the current request. No-op outside a request. */

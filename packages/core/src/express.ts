@@ -5,41 +5,69 @@ import { createRequestContext, type RequestContextOptions } from './request-cont
 
 /** Adapts an Express request/response pair to the neutral exchange. */
 export function expressExchange(req: Request, res: Response): HttpExchange {
-  const url = req.originalUrl ?? req.url;
-  const q = url.indexOf('?');
-  return {
-    method: req.method,
-    path: q === -1 ? url : url.slice(0, q),
-    get route() {
-      return req.route ? `${req.baseUrl}${req.route.path}` : undefined;
-    },
-    remoteAddress: req.socket.remoteAddress,
-    header(name) {
-      const v = req.headers[name.toLowerCase()];
-      return Array.isArray(v) ? v[0] : v;
-    },
-    setHeader(name, value) {
-      if (!res.headersSent) res.setHeader(name, value);
-    },
-  };
+  return new ExpressExchange(req, res);
+}
+
+/** A class rather than an object literal of closures: one allocation per request. */
+class ExpressExchange implements HttpExchange {
+  readonly method: string;
+  readonly path: string;
+  readonly remoteAddress: string | undefined;
+  readonly #req: Request;
+  readonly #res: Response;
+
+  constructor(req: Request, res: Response) {
+    this.#req = req;
+    this.#res = res;
+    const url = req.originalUrl ?? req.url;
+    const q = url.indexOf('?');
+    this.method = req.method;
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.remoteAddress = req.socket.remoteAddress;
+  }
+
+  get route(): string | undefined {
+    const req = this.#req;
+    return req.route ? `${req.baseUrl}${req.route.path}` : undefined;
+  }
+
+  header(name: string): string | undefined {
+    const v = this.#req.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  setHeader(name: string, value: string): void {
+    if (!this.#res.headersSent) this.#res.setHeader(name, value);
+  }
 }
 
 const CONTEXT = Symbol.for('platform.context');
+
+const REQUEST = Symbol('platform.request');
+const EXPLICIT_ROUTE = Symbol('platform.route');
+type Tracked = RequestContext & { [REQUEST]?: Request; [EXPLICIT_ROUTE]?: string };
+
+// One accessor pair shared by every request: per-request closures would give each
+// context its own hidden class, which costs far more than the closures themselves.
+const ROUTE_ACCESSOR: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Tracked) {
+    const req = this[REQUEST];
+    return this[EXPLICIT_ROUTE] ?? (req?.route ? `${req.baseUrl}${req.route.path}` : undefined);
+  },
+  set(this: Tracked, value: string | undefined) {
+    this[EXPLICIT_ROUTE] = value;
+  },
+};
 
 /**
  * Express matches the route after app-level middleware ran, so `ctx.route` reads the
  * matched route lazily (until the host sets one explicitly with `setRoute`).
  */
 function trackRoute(ctx: RequestContext, req: Request): void {
-  let explicit: string | undefined;
-  Object.defineProperty(ctx, 'route', {
-    enumerable: true,
-    configurable: true,
-    get: () => explicit ?? (req.route ? `${req.baseUrl}${req.route.path}` : undefined),
-    set: (value: string | undefined) => {
-      explicit = value;
-    },
-  });
+  Object.defineProperty(ctx, REQUEST, { value: req, writable: true });
+  Object.defineProperty(ctx, 'route', ROUTE_ACCESSOR);
 }
 
 /** The context Express bound to this request (also reachable through `getContext()`). */
@@ -57,15 +85,16 @@ export function contextOf(req: Request): RequestContext | undefined {
 export function requestContext(options?: RequestContextOptions): RequestHandler {
   const engine = createRequestContext(options);
   return (req: Request, res: Response, next: NextFunction) => {
-    const enter = (ctx: RequestContext) => {
-      (req as unknown as Record<symbol, RequestContext>)[CONTEXT] = ctx;
-      trackRoute(ctx, req);
-      runWithContext(ctx, next);
-    };
-    const started = engine.begin(expressExchange(req, res));
-    if (started instanceof Promise) started.then(enter, next);
-    else enter(started);
+    const started = engine.begin(new ExpressExchange(req, res));
+    if (started instanceof Promise) started.then((ctx) => enter(req, ctx, next), next);
+    else enter(req, started, next);
   };
+}
+
+function enter(req: Request, ctx: RequestContext, next: NextFunction): void {
+  (req as unknown as Record<symbol, RequestContext>)[CONTEXT] = ctx;
+  trackRoute(ctx, req);
+  runWithContext(ctx, next);
 }
 
 export type { RequestContextOptions };

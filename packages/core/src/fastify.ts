@@ -14,43 +14,63 @@ declare module 'fastify' {
 
 /** Adapts a Fastify request/reply pair to the neutral exchange. */
 export function fastifyExchange(req: FastifyRequest, reply: FastifyReply): HttpExchange {
-  const q = req.url.indexOf('?');
-  return {
-    method: req.method,
-    path: q === -1 ? req.url : req.url.slice(0, q),
-    route: req.routeOptions.url,
-    remoteAddress: req.raw.socket.remoteAddress,
-    header(name) {
-      const v = req.headers[name.toLowerCase()];
-      return Array.isArray(v) ? v[0] : v;
-    },
-    setHeader(name, value) {
-      if (!reply.sent) reply.header(name, value);
-    },
-  };
+  return new FastifyExchange(req, reply);
+}
+
+/** A class rather than an object literal of closures: one allocation per request. */
+class FastifyExchange implements HttpExchange {
+  readonly method: string;
+  readonly path: string;
+  readonly route: string | undefined;
+  readonly remoteAddress: string | undefined;
+  readonly #req: FastifyRequest;
+  readonly #reply: FastifyReply;
+
+  constructor(req: FastifyRequest, reply: FastifyReply) {
+    this.#req = req;
+    this.#reply = reply;
+    const q = req.url.indexOf('?');
+    this.method = req.method;
+    this.path = q === -1 ? req.url : req.url.slice(0, q);
+    this.route = req.routeOptions.url;
+    this.remoteAddress = req.raw.socket.remoteAddress;
+  }
+
+  header(name: string): string | undefined {
+    const v = this.#req.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  setHeader(name: string, value: string): void {
+    if (!this.#reply.sent) this.#reply.header(name, value);
+  }
 }
 
 const scope = Symbol('platform.asyncScope');
 type Scoped = FastifyRequest & { [scope]?: AsyncResource };
+type Next = (err?: Error) => void;
+
+// Fastify resumes later hooks from the body stream's callbacks, outside our async
+// scope; the resource lets preValidation re-enter it.
+function openScope(req: FastifyRequest, next: Next): void {
+  const resource = new AsyncResource('platform.request');
+  (req as Scoped)[scope] = resource;
+  resource.runInAsyncScope(next, req.raw);
+}
+
+function enter(req: FastifyRequest, ctx: RequestContext, next: Next): void {
+  req.platformContext = ctx;
+  runWithContext(ctx, openScope, req, next);
+}
 
 // Async so that a ConfigError rejects `register()`: avvio does not catch a synchronous throw.
 const plugin: FastifyPluginAsync<RequestContextOptions> = async (app, options) => {
   const engine = createRequestContext(options);
   app.decorateRequest('platformContext', undefined);
   app.addHook('onRequest', (req, reply, next) => {
-    const enter = (ctx: RequestContext) => {
-      req.platformContext = ctx;
-      runWithContext(ctx, () => {
-        // Fastify resumes later hooks from the body stream's callbacks, outside our
-        // async scope; the resource lets preValidation re-enter it.
-        const resource = new AsyncResource('platform.request');
-        (req as Scoped)[scope] = resource;
-        resource.runInAsyncScope(next, req.raw);
-      });
-    };
-    const started = engine.begin(fastifyExchange(req, reply));
-    if (started instanceof Promise) started.then(enter, next);
-    else enter(started);
+    const started = engine.begin(new FastifyExchange(req, reply));
+    if (started instanceof Promise) started.then((ctx) => enter(req, ctx, next), next);
+    else enter(req, started, next);
   });
   app.addHook('preValidation', (req, _reply, next) => {
     const resource = (req as Scoped)[scope];

@@ -22,9 +22,23 @@ function stripDecorations(raw: string): string {
   return s;
 }
 
+/** Bytes of a dotted quad that already passed `isIPv4` (no split/map: this runs per request). */
 function v4Bytes(s: string): Uint8Array {
-  return Uint8Array.from(s.split('.'), Number);
+  const out = new Uint8Array(4);
+  let part = 0;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      out[part++] = n;
+      n = 0;
+    } else n = n * 10 + c - 48;
+  }
+  out[part] = n;
+  return out;
 }
+
+const V4_MAPPED = /^::ffff:/i;
 
 function v6Bytes(s: string): Uint8Array | undefined {
   let text = s;
@@ -71,6 +85,7 @@ export function parseIp(raw: string | undefined | null): ParsedIp | undefined {
   const zone = s.indexOf('%');
   if (zone !== -1) s = s.slice(0, zone);
   if (isIPv4(s)) return { version: 4, bytes: v4Bytes(s) };
+  if (V4_MAPPED.test(s) && isIPv4(s.slice(7))) return { version: 4, bytes: v4Bytes(s.slice(7)) };
   if (!isIPv6(s)) return undefined;
   const bytes = v6Bytes(s);
   if (!bytes) return undefined;
@@ -80,7 +95,8 @@ export function parseIp(raw: string | undefined | null): ParsedIp | undefined {
 
 /** The canonical text of a parsed address (RFC 5952 for IPv6). */
 export function formatIp(ip: ParsedIp): string {
-  if (ip.version === 4) return Array.from(ip.bytes).join('.');
+  const b = ip.bytes;
+  if (ip.version === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((ip.bytes[i] ?? 0) << 8) | (ip.bytes[i + 1] ?? 0));
   let bestStart = -1;
@@ -107,6 +123,8 @@ export function formatIp(ip: ParsedIp): string {
 
 /** Canonical form of an address string, or undefined when it is not one. */
 export function normalizeIp(raw: string | undefined | null): string | undefined {
+  // a dotted quad that passes isIPv4 is already canonical (no leading zeros, no spaces)
+  if (typeof raw === 'string' && isIPv4(raw)) return raw;
   const ip = parseIp(raw);
   return ip ? formatIp(ip) : undefined;
 }
