@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NextConfig } from 'next';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const packagesDir = path.join(root, 'packages');
-const workspacePackages = ['core', 'errors'];
+const workspacePackages = readdirSync(packagesDir);
 
 /**
  * Workspace packages export their TypeScript source under the `development`
@@ -32,7 +32,7 @@ const nextConfig: NextConfig = {
   webpack(config) {
     config.resolve.alias = { ...config.resolve.alias, ...sourceAliases() };
     config.module.rules.push({
-      include: packagesDir,
+      include: [packagesDir, path.join(root, 'examples/shared')],
       resolve: { extensionAlias: { '.js': ['.ts', '.js'] } },
     });
     return config;

@@ -8,7 +8,8 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
-    // one `next build` runs in beforeAll
-    hookTimeout: 300_000,
+    hookTimeout: 60_000,
+    // one `next build` for all test files
+    globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -3,6 +3,8 @@ import { requestContext } from '@platform/core/express';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/express';
 import express, { type Express } from 'express';
+import { applyDemoAuth } from '../../shared/demo-auth.js';
+import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
 
 export interface AppOptions {
@@ -10,12 +12,22 @@ export interface AppOptions {
   production?: boolean;
 }
 
-/** The example app: request context first, routes, then the not-found and error handlers last. */
-export function buildApp(options: AppOptions = {}): Express {
+/**
+ * The example app: request context first, demo auth, each @platform feature
+ * (src/features), the routes, then the not-found and error handlers last.
+ */
+export async function buildApp(options: AppOptions = {}): Promise<Express> {
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const features = await loadFeatures({ production });
   const items = itemStore();
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext());
+  app.use((req, _res, next) => {
+    applyDemoAuth((name) => req.get(name));
+    next();
+  });
+  for (const feature of features) feature.before?.(app);
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/health', (_req, res) => {
@@ -24,7 +36,14 @@ export function buildApp(options: AppOptions = {}): Express {
 
   app.get('/api/whoami', (_req, res) => {
     const ctx = getContext();
-    res.json({ requestId: ctx?.requestId, ip: ctx?.ip, route: ctx?.route });
+    res.json({
+      requestId: ctx?.requestId,
+      ip: ctx?.ip,
+      route: ctx?.route,
+      tenantId: ctx?.tenantId,
+      actor: ctx?.actor,
+      traceId: ctx?.traceId,
+    });
   });
 
   app.get('/api/items', (_req, res) => {
@@ -46,7 +65,8 @@ export function buildApp(options: AppOptions = {}): Express {
     throw new Error('database password is hunter2');
   });
 
+  for (const feature of features) feature.routes?.(app);
   app.use(notFoundHandler());
-  app.use(errorHandler({ production: options.production }));
+  app.use(errorHandler({ production }));
   return app;
 }

@@ -10,7 +10,8 @@ const env = parseEnv(
   }),
 );
 
-const server = buildApp().listen(env.PORT, env.HOST, () => {
+const app = await buildApp();
+const server = app.listen(env.PORT, env.HOST, () => {
   const { port } = server.address() as AddressInfo;
   console.log(`listening on http://${env.HOST}:${port}`);
 });

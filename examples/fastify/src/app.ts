@@ -3,6 +3,8 @@ import { requestContext } from '@platform/core/fastify';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler } from '@platform/errors/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { applyDemoAuth } from '../../shared/demo-auth.js';
+import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
 
 export interface AppOptions {
@@ -10,18 +12,37 @@ export interface AppOptions {
   production?: boolean;
 }
 
-/** The example app: request context and error handling registered before the routes. */
+/**
+ * The example app: request context, demo auth and error handling first, each
+ * @platform feature (src/features), then the routes.
+ */
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const features = await loadFeatures({ production });
   const items = itemStore();
   const app = Fastify({ bodyLimit: 16 * 1024 });
   await app.register(requestContext);
-  await app.register(errorHandler, { production: options.production });
+  app.addHook('onRequest', async (req) => {
+    applyDemoAuth((name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    });
+  });
+  await app.register(errorHandler, { production });
+  for (const feature of features) await feature.before?.(app);
 
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/api/whoami', async () => {
     const ctx = getContext();
-    return { requestId: ctx?.requestId, ip: ctx?.ip, route: ctx?.route };
+    return {
+      requestId: ctx?.requestId,
+      ip: ctx?.ip,
+      route: ctx?.route,
+      tenantId: ctx?.tenantId,
+      actor: ctx?.actor,
+      traceId: ctx?.traceId,
+    };
   });
 
   app.get('/api/items', async () => ({ items: items.list() }));
@@ -41,5 +62,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     throw new Error('database password is hunter2');
   });
 
+  for (const feature of features) await feature.routes?.(app);
   return app;
 }

@@ -1,39 +1,15 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { REQUEST_ID_PATTERN } from '@platform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  type RunningApp,
-  rawGet,
-  startApp,
-  stopAll,
-  UUIDV7,
-} from '../../test-support/harness.js';
-
-const cwd = fileURLToPath(new URL('..', import.meta.url));
-// vitest sets NODE_ENV=test, which Next rejects as non-standard.
-const env = { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' } as const;
+import { type RunningApp, rawGet, stopAll, UUIDV7 } from '../../test-support/harness.js';
+import { startNext } from './next-app.js';
 
 // `next start` always runs with NODE_ENV=production, so this suite covers the
 // production behaviour only; the Express and Fastify suites cover development.
 let app: RunningApp;
 
 beforeAll(async () => {
-  await promisify(execFile)('pnpm', ['build'], {
-    cwd,
-    env: { ...process.env, ...env },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const port = await freePort();
-  app = await startApp('pnpm', ['start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd,
-    env,
-    ready: /Ready in/,
-    url: `http://127.0.0.1:${port}`,
-  });
-}, 300_000);
+  app = await startNext();
+});
 
 afterAll(stopAll);
 

@@ -1,0 +1,19 @@
+import type { Express } from 'express';
+
+/** What every feature module of the example receives. */
+export interface FeatureEnv {
+  /** NODE_ENV === 'production'. */
+  production: boolean;
+}
+
+/**
+ * One @platform package wired into the example. Each lives in its own file under
+ * src/features so the packages can be read (and changed) one at a time.
+ */
+export interface AppFeature {
+  name: string;
+  /** Mounted after the request context and demo auth, before body parsing and the routes. */
+  before?(app: Express): void;
+  /** The feature's own routes, mounted after the app's routes, before the not-found handler. */
+  routes?(app: Express): void;
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+
+/** What every feature module of the example receives. */
+export interface FeatureEnv {
+  /** NODE_ENV === 'production'. */
+  production: boolean;
+}
+
+/**
+ * One @platform package wired into the example. Each lives in its own file under
+ * src/features so the packages can be read (and changed) one at a time.
+ */
+export interface AppFeature {
+  name: string;
+  /** Registered after the request context, demo auth and error handler, before the routes. */
+  before?(app: FastifyInstance): Promise<void> | void;
+  /** The feature's own routes, registered after the app's routes. */
+  routes?(app: FastifyInstance): Promise<void> | void;
+}
