@@ -23,7 +23,7 @@ export const USAGE = `usage: pnpm bench [suite...] [--duration 10] [--rounds 3] 
   --cpu-prof     write a CPU profile of each server run to bench/results/profiles
   --quick        smoke test: 1 s runs, 1 round, 0.5 s warm-up (flags given explicitly still win)`;
 
-function bounded(
+export function bounded(
   flag: string,
   raw: string | undefined,
   fallback: number,
