@@ -1,6 +1,18 @@
+import { rateLimit } from '@platform/ratelimit/express';
+import { exampleLimiters } from './ratelimit-limiters.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
-/** @platform/ratelimit in the example (not wired yet). */
+/**
+ * @platform/ratelimit in the example: a per-user limit (per IP when anonymous) on /api/*,
+ * and a tighter one on POST /api/items. See ratelimit-limiters.ts for the environment.
+ */
 export async function ratelimitFeature(_env: FeatureEnv): Promise<AppFeature> {
-  return { name: 'ratelimit' };
+  const { api, itemWrites } = await exampleLimiters();
+  return {
+    name: 'ratelimit',
+    before(app) {
+      app.use('/api', rateLimit(api));
+      app.post('/api/items', rateLimit(itemWrites));
+    },
+  };
 }

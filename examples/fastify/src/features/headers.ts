@@ -1,6 +1,19 @@
+import { cspReports, securityHeaders } from '@platform/headers/fastify';
 import type { AppFeature, FeatureEnv } from './types.js';
 
-/** @platform/headers in the example (not wired yet). */
+/**
+ * @platform/headers in the example: every response (routes, 404s, errors) carries the
+ * `api` preset, since the app serves JSON only. CSP violation reports are received at
+ * POST /api/csp-report and logged as one JSON line each ("csp violation").
+ */
 export async function headersFeature(_env: FeatureEnv): Promise<AppFeature> {
-  return { name: 'headers' };
+  return {
+    name: 'headers',
+    async before(app) {
+      await app.register(securityHeaders, { preset: 'api' });
+    },
+    async routes(app) {
+      await app.register(cspReports, { path: '/api/csp-report' });
+    },
+  };
 }

@@ -1,0 +1,11 @@
+import { fileURLToPath } from 'node:url';
+import { startApp } from '../../test-support/harness.js';
+import { describeRateLimits } from '../../test-support/ratelimit-suite.js';
+
+describeRateLimits((env) =>
+  startApp('pnpm', ['start'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...env },
+    ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+  }),
+);
