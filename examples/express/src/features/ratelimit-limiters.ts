@@ -25,7 +25,7 @@ export async function exampleLimiters(): Promise<{ api: RateLimiter; itemWrites:
   const itemWrites = rateLimiter({
     name: 'item-writes',
     policies: policyFromEnv(
-      { name: 'item-writes', limit: 10, window: '1m', by: 'user'},
+      { name: 'item-writes', limit: 10, window: '1m', by: 'user' },
       { prefix: 'ITEMS_RATE_LIMIT' },
     ),
     store,
