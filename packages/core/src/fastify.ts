@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type RequestContext, runWithContext } from './context.js';
@@ -46,21 +45,14 @@ class FastifyExchange implements HttpExchange {
   }
 }
 
-const scope = Symbol('platform.asyncScope');
-type Scoped = FastifyRequest & { [scope]?: AsyncResource };
 type Next = (err?: Error) => void;
 
-// Fastify resumes later hooks from the body stream's callbacks, outside our async
-// scope; the resource lets preValidation re-enter it.
-function openScope(req: FastifyRequest, next: Next): void {
-  const resource = new AsyncResource('platform.request');
-  (req as Scoped)[scope] = resource;
-  resource.runInAsyncScope(next, req.raw);
-}
-
+// Fastify 5 runs the later hooks, body parsing and the handler inside the async
+// scope `next` is called from (body callbacks included), so entering the context
+// here is enough: test/fastify.test.ts proves it for parsed bodies and async hooks.
 function enter(req: FastifyRequest, ctx: RequestContext, next: Next): void {
   req.platformContext = ctx;
-  runWithContext(ctx, openScope, req, next);
+  runWithContext(ctx, next);
 }
 
 // Async so that a ConfigError rejects `register()`: avvio does not catch a synchronous throw.
@@ -71,11 +63,6 @@ const plugin: FastifyPluginAsync<RequestContextOptions> = async (app, options) =
     const started = engine.begin(new FastifyExchange(req, reply));
     if (started instanceof Promise) started.then((ctx) => enter(req, ctx, next), next);
     else enter(req, started, next);
-  });
-  app.addHook('preValidation', (req, _reply, next) => {
-    const resource = (req as Scoped)[scope];
-    if (resource) resource.runInAsyncScope(next, req.raw);
-    else next();
   });
 };
 
