@@ -1,1 +1,48 @@
-export {};
+export { canonicalJson } from './canonical.js';
+export {
+  type Checkpoint,
+  checkpointValid,
+  createSigner,
+  GENESIS_HASH,
+  hashEvent,
+  linkEvents,
+  type Signer,
+  signCheckpoint,
+} from './chain.js';
+export { matches, memoryStore } from './memory.js';
+export type { AuditLogger, AuditTrailOptions } from './options.js';
+export {
+  createRedactor,
+  DEFAULT_SENSITIVE_KEYS,
+  neutralize,
+  REDACTED,
+  type RedactOptions,
+} from './redact.js';
+export {
+  type AuditActor,
+  type AuditEvent,
+  type AuditInput,
+  type AuditTarget,
+  auditEventSchema,
+  crudOf,
+  type PendingEvent,
+  SCHEMA_VERSION,
+  type StoredEvent,
+} from './schema.js';
+export type {
+  AuditPage,
+  AuditQuery,
+  AuditStore,
+  ChainRange,
+  PurgeRequest,
+  PurgeResult,
+} from './store.js';
+export { type AuditTrail, auditTrail } from './trail.js';
+export {
+  type TamperKind,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyChain,
+  verifyEvents,
+} from './verify.js';
+export type { WriterStats } from './writer.js';

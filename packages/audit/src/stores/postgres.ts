@@ -1,1 +1,325 @@
-export {};
+import type { SqlClient } from '@platform/core';
+import { type Checkpoint, GENESIS_HASH, linkEvents } from '../chain.js';
+import type { PendingEvent, StoredEvent } from '../schema.js';
+import {
+  type AuditPage,
+  type AuditQuery,
+  type AuditStore,
+  type ChainRange,
+  clampLimit,
+  decodeCursor,
+  encodeCursor,
+  type PurgeRequest,
+  type PurgeResult,
+} from '../store.js';
+import { schemaSql } from './pg-schema.js';
+import { ident, monthOf, transactor } from './sql.js';
+
+export interface PostgresStoreOptions {
+  /** A `pg` Pool or Client, or a PGlite instance. */
+  client: SqlClient;
+  /** Schema holding the tables. Default `'public'`. */
+  schema?: string;
+  /** Clock for `recordedAt` and partition placement (tests, backfills). */
+  now?: () => Date;
+}
+
+export interface PostgresAuditStore extends AuditStore {
+  /** Creates the schema, tables, indexes and this month's and next month's partitions. Idempotent. */
+  migrate(): Promise<void>;
+}
+
+type Row = Record<string, unknown>;
+const COLS =
+  'tenant_id, seq, id, occurred_at, recorded_at, action, outcome, actor_id, request_id, prev_hash, hash, data';
+const PER_ROW = 12;
+const INSERT_CHUNK = 1000;
+const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString();
+
+/** Columns win over `data`: an edit to either breaks the hash. */
+function toEvent(r: Row): StoredEvent {
+  const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as StoredEvent;
+  const request = { ...data.request };
+  if (r.request_id === null) delete request.requestId;
+  else request.requestId = String(r.request_id);
+  return {
+    ...data,
+    tenantId: String(r.tenant_id),
+    seq: Number(r.seq),
+    id: String(r.id),
+    occurredAt: iso(r.occurred_at),
+    recordedAt: iso(r.recorded_at),
+    action: String(r.action),
+    outcome: r.outcome as StoredEvent['outcome'],
+    actor: { ...data.actor, id: String(r.actor_id) },
+    request,
+    prevHash: String(r.prev_hash),
+    hash: String(r.hash),
+  };
+}
+
+const toCheckpoint = (r: Row): Checkpoint => ({
+  tenantId: String(r.tenant_id),
+  seq: Number(r.seq),
+  hash: String(r.hash),
+  createdAt: iso(r.created_at),
+  kind: r.kind as Checkpoint['kind'],
+  keyId: String(r.key_id),
+  signature: String(r.signature),
+});
+
+/**
+ * The PostgreSQL store: monthly partitions by `recordedAt`, a locked chain head row per
+ * tenant so each batch extends the chain in one transaction, multi-row INSERTs, and
+ * partition drops for retention. Works with `pg` (Pool or Client) and PGlite.
+ *
+ * @example
+ * const store = postgresStore({ client: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * await store.migrate();
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore {
+  const { client } = options;
+  const s = ident(options.schema ?? 'public', 'postgresStore schema');
+  const now = options.now ?? (() => new Date());
+  const tx = transactor(client);
+  const partitions = new Set<string>();
+
+  const ensurePartition = async (at: Date) => {
+    const m = monthOf(at);
+    if (partitions.has(m.suffix)) return;
+    try {
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${s}.audit_events_p${m.suffix} PARTITION OF ${s}.audit_events FOR VALUES FROM ('${m.from.toISOString()}') TO ('${m.to.toISOString()}')`,
+      );
+    } catch (error) {
+      // a concurrent creator won the race
+      if ((error as { code?: string }).code !== '42P07') throw error;
+    }
+    partitions.add(m.suffix);
+  };
+
+  const appendTenant = async (db: SqlClient, tenantId: string, events: PendingEvent[]) => {
+    await db.query(
+      `INSERT INTO ${s}.audit_chain_heads (tenant_id, seq, hash, recorded_at) VALUES ($1, 0, $2, 'epoch') ON CONFLICT DO NOTHING`,
+      [tenantId, GENESIS_HASH],
+    );
+    const { rows } = await db.query(
+      `SELECT seq, hash, recorded_at FROM ${s}.audit_chain_heads WHERE tenant_id = $1 FOR UPDATE`,
+      [tenantId],
+    );
+    const head = rows[0] as Row;
+    const seen = await db.query(
+      `SELECT id::text AS id FROM ${s}.audit_events WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+      [tenantId, events.map((e) => e.id)],
+    );
+    const dup = new Set(seen.rows.map((r) => String(r.id)));
+    const fresh = events.filter((e) => !dup.has(e.id));
+    if (fresh.length === 0) return [];
+    let at = now();
+    const last = new Date(head.recorded_at as string);
+    if (last > at) at = last;
+    const linked = linkEvents(
+      Number(head.seq) > 0 ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
+      fresh,
+      at.toISOString(),
+    );
+    for (let i = 0; i < linked.length; i += INSERT_CHUNK) {
+      const chunk = linked.slice(i, i + INSERT_CHUNK);
+      const params: unknown[] = [];
+      const values = chunk.map((e, j) => {
+        const { prevHash, hash, ...body } = e;
+        params.push(
+          e.tenantId,
+          e.seq,
+          e.id,
+          e.occurredAt,
+          e.recordedAt,
+          e.action,
+          e.outcome,
+          e.actor.id,
+          e.request.requestId ?? null,
+          prevHash,
+          hash,
+          JSON.stringify(body),
+        );
+        const b = j * PER_ROW;
+        return `($${b + 1}, $${b + 2}, $${b + 3}::uuid, $${b + 4}::timestamptz, $${b + 5}::timestamptz, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}, $${b + 11}, $${b + 12}::jsonb)`;
+      });
+      await db.query(`INSERT INTO ${s}.audit_events (${COLS}) VALUES ${values.join(', ')}`, params);
+    }
+    const end = linked[linked.length - 1] as StoredEvent;
+    await db.query(
+      `UPDATE ${s}.audit_chain_heads SET seq = $2, hash = $3, recorded_at = $4 WHERE tenant_id = $1`,
+      [tenantId, end.seq, end.hash, end.recordedAt],
+    );
+    return linked;
+  };
+
+  const store: PostgresAuditStore = {
+    async migrate() {
+      for (const stmt of schemaSql(s)) await client.query(stmt);
+      const today = now();
+      await ensurePartition(today);
+      await ensurePartition(monthOf(today).to);
+    },
+
+    async append(events) {
+      if (events.length === 0) return [];
+      const byTenant = new Map<string, PendingEvent[]>();
+      const ids = new Set<string>();
+      for (const e of events) {
+        if (ids.has(e.id)) continue;
+        ids.add(e.id);
+        const list = byTenant.get(e.tenantId) ?? [];
+        list.push(e);
+        byTenant.set(e.tenantId, list);
+      }
+      await ensurePartition(now());
+      // one lock order for every writer, so two batches never deadlock on head rows
+      const tenants = [...byTenant.keys()].sort();
+      return tx(async (db) => {
+        const out: StoredEvent[] = [];
+        for (const t of tenants)
+          out.push(...(await appendTenant(db, t, byTenant.get(t) as PendingEvent[])));
+        return out;
+      });
+    },
+
+    async query(q: AuditQuery): Promise<AuditPage> {
+      const limit = clampLimit(q.limit);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const p = (v: unknown) => {
+        params.push(v);
+        return `$${params.length}`;
+      };
+      if (q.tenantId !== undefined) where.push(`tenant_id = ${p(q.tenantId)}`);
+      if (q.from) where.push(`occurred_at >= ${p(q.from.toISOString())}::timestamptz`);
+      if (q.to) where.push(`occurred_at < ${p(q.to.toISOString())}::timestamptz`);
+      if (q.actorId !== undefined) where.push(`actor_id = ${p(q.actorId)}`);
+      if (q.action !== undefined) {
+        if (q.action.endsWith('*')) {
+          const prefix = q.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+          where.push(`action LIKE ${p(`${prefix}%`)}`);
+        } else where.push(`action = ${p(q.action)}`);
+      }
+      if (q.targetType !== undefined || q.targetId !== undefined) {
+        const t: Record<string, string> = {};
+        if (q.targetType !== undefined) t.type = q.targetType;
+        if (q.targetId !== undefined) t.id = q.targetId;
+        where.push(`data -> 'targets' @> ${p(JSON.stringify([t]))}::jsonb`);
+      }
+      if (q.outcome !== undefined) where.push(`outcome = ${p(q.outcome)}`);
+      if (q.requestId !== undefined) where.push(`request_id = ${p(q.requestId)}`);
+      if (q.text) {
+        where.push(
+          `jsonb_to_tsvector('simple'::regconfig, data, '["string"]'::jsonb) @@ plainto_tsquery('simple', ${p(q.text)})`,
+        );
+      }
+      if (q.cursor) {
+        const c = decodeCursor(q.cursor);
+        where.push(`(recorded_at, id) < (${p(c.recordedAt)}::timestamptz, ${p(c.id)}::uuid)`);
+      }
+      const sql = `SELECT ${COLS} FROM ${s}.audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY recorded_at DESC, id DESC LIMIT ${limit + 1}`;
+      const { rows } = await client.query(sql, params);
+      const events = rows.slice(0, limit).map(toEvent);
+      const last = events[events.length - 1];
+      return rows.length > limit && last ? { events, nextCursor: encodeCursor(last) } : { events };
+    },
+
+    async *export(range: ChainRange) {
+      let from = range.fromSeq ?? 1;
+      const to = range.toSeq ?? Number.MAX_SAFE_INTEGER;
+      for (;;) {
+        const { rows } = await client.query(
+          `SELECT ${COLS} FROM ${s}.audit_events WHERE tenant_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT 1000`,
+          [range.tenantId, from, to],
+        );
+        for (const r of rows) yield toEvent(r);
+        if (rows.length < 1000) return;
+        from = Number((rows[rows.length - 1] as Row).seq) + 1;
+      }
+    },
+
+    async purge(request: PurgeRequest): Promise<PurgeResult> {
+      const result: PurgeResult = { removed: 0, dropped: [], kept: [], checkpoints: [] };
+      const { rows } = await client.query(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = '${s}.audit_events'::regclass ORDER BY c.relname`,
+      );
+      for (const r of rows) {
+        const name = String(r.name);
+        const m = /^audit_events_p(\d{4})(\d{2})$/.exec(name);
+        if (!m) continue;
+        const upper = new Date(Date.UTC(Number(m[1]), Number(m[2]), 1));
+        if (upper > request.before) break;
+        const table = `${s}.${ident(name, 'partition')}`;
+        const held = await client.query(
+          `SELECT 1 FROM ${table} WHERE tenant_id = ANY($1::text[]) LIMIT 1`,
+          [[...request.holds]],
+        );
+        if (held.rows.length > 0) {
+          // retention cuts a prefix of every chain: a held partition keeps every later one too
+          result.kept.push(name);
+          continue;
+        }
+        if (result.kept.length > 0) {
+          result.kept.push(name);
+          continue;
+        }
+        await tx(async (db) => {
+          const bounds = await db.query(
+            `SELECT DISTINCT ON (tenant_id) tenant_id, seq, hash, count(*) OVER (PARTITION BY tenant_id) AS n
+             FROM ${table} ORDER BY tenant_id, seq DESC`,
+          );
+          for (const b of bounds.rows) {
+            const cp = request.sign({
+              tenantId: String(b.tenant_id),
+              seq: Number(b.seq),
+              hash: String(b.hash),
+            });
+            await saveCheckpoint(db, cp);
+            result.checkpoints.push(cp);
+            result.removed += Number(b.n);
+          }
+          await db.query(`DROP TABLE ${table}`);
+        });
+        partitions.delete(`${m[1]}${m[2]}`);
+        result.dropped.push(name);
+      }
+      return result;
+    },
+
+    async head(tenantId) {
+      const { rows } = await client.query(
+        `SELECT seq, hash FROM ${s}.audit_chain_heads WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      const r = rows[0];
+      return r && Number(r.seq) > 0 ? { seq: Number(r.seq), hash: String(r.hash) } : undefined;
+    },
+    saveCheckpoint: (cp) => saveCheckpoint(client, cp),
+    async checkpoints(tenantId) {
+      const { rows } = await client.query(
+        `SELECT * FROM ${s}.audit_checkpoints WHERE tenant_id = $1 ORDER BY seq`,
+        [tenantId],
+      );
+      return rows.map(toCheckpoint);
+    },
+    async tenants() {
+      const { rows } = await client.query(
+        `SELECT tenant_id FROM ${s}.audit_chain_heads WHERE seq > 0 ORDER BY tenant_id`,
+      );
+      return rows.map((r) => String(r.tenant_id));
+    },
+  };
+
+  async function saveCheckpoint(db: SqlClient, cp: Checkpoint) {
+    await db.query(
+      `INSERT INTO ${s}.audit_checkpoints (tenant_id, seq, kind, key_id, hash, created_at, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [cp.tenantId, cp.seq, cp.kind, cp.keyId, cp.hash, cp.createdAt, cp.signature],
+    );
+  }
+  return store;
+}

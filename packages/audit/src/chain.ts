@@ -1,0 +1,123 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { canonicalJson } from './canonical.js';
+import type { AuditEvent, StoredEvent } from './schema.js';
+
+/** The previous hash of a tenant's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+const EVENT_DOMAIN = 'platform-audit:event:v1\n';
+const CHECKPOINT_DOMAIN = 'platform-audit:checkpoint:v1\n';
+
+/** The event fields that are hashed: everything but the chain links themselves. */
+export function eventBody(e: StoredEvent | AuditEvent): AuditEvent {
+  const { prevHash: _p, hash: _h, ...body } = e as StoredEvent;
+  return body;
+}
+
+/** SHA-256 over the domain prefix, the previous hash and the canonical JSON of the event. */
+export function hashEvent(prevHash: string, event: AuditEvent): string {
+  return createHash('sha256')
+    .update(EVENT_DOMAIN)
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson(eventBody(event)))
+    .digest('hex');
+}
+
+/** A signed statement that a tenant's chain had `hash` at `seq`. */
+export interface Checkpoint {
+  tenantId: string;
+  seq: number;
+  hash: string;
+  createdAt: string;
+  /** `periodic` (every N events or minutes) or `purge` (the boundary of a purge). */
+  kind: 'periodic' | 'purge';
+  keyId: string;
+  /** Ed25519 signature, base64. */
+  signature: string;
+}
+
+export interface Signer {
+  keyId: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+/** Builds a signer from a PEM/KeyObject private key, or a fresh (ephemeral) key pair. */
+export function createSigner(key?: string | KeyObject, keyId?: string): Signer {
+  if (key === undefined) {
+    const pair = generateKeyPairSync('ed25519');
+    return { keyId: keyId ?? 'ephemeral', ...pair };
+  }
+  const privateKey = typeof key === 'string' ? createPrivateKey(key) : key;
+  if (privateKey.asymmetricKeyType !== 'ed25519') {
+    throw new TypeError('audit signing key must be an Ed25519 private key');
+  }
+  return { keyId: keyId ?? 'default', privateKey, publicKey: createPublicKey(privateKey) };
+}
+
+/** Converts a PEM string or KeyObject to a public KeyObject. */
+export function toPublicKey(key: string | KeyObject): KeyObject {
+  return typeof key === 'string'
+    ? createPublicKey(key)
+    : key.type === 'private'
+      ? createPublicKey(key)
+      : key;
+}
+
+const checkpointBytes = (c: Omit<Checkpoint, 'signature'>) =>
+  Buffer.from(
+    CHECKPOINT_DOMAIN +
+      canonicalJson({
+        tenantId: c.tenantId,
+        seq: c.seq,
+        hash: c.hash,
+        createdAt: c.createdAt,
+        kind: c.kind,
+        keyId: c.keyId,
+      }),
+  );
+
+export function signCheckpoint(
+  signer: Signer,
+  at: { tenantId: string; seq: number; hash: string; kind: Checkpoint['kind'] },
+): Checkpoint {
+  const body = { ...at, createdAt: new Date().toISOString(), keyId: signer.keyId };
+  return {
+    ...body,
+    signature: sign(null, checkpointBytes(body), signer.privateKey).toString('base64'),
+  };
+}
+
+export function checkpointValid(c: Checkpoint, publicKey: KeyObject): boolean {
+  try {
+    return verify(null, checkpointBytes(c), publicKey, Buffer.from(c.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/** Places events after `head` in the chain: seq, recordedAt, prevHash, hash. */
+export function linkEvents(
+  head: { seq: number; hash: string } | undefined,
+  events: readonly Omit<AuditEvent, 'seq' | 'recordedAt'>[],
+  recordedAt: string,
+): StoredEvent[] {
+  let seq = head?.seq ?? 0;
+  let prev = head?.hash ?? GENESIS_HASH;
+  const out: StoredEvent[] = [];
+  for (const e of events) {
+    const body = { ...e, seq: ++seq, recordedAt } as AuditEvent;
+    const hash = hashEvent(prev, body);
+    out.push({ ...body, prevHash: prev, hash });
+    prev = hash;
+  }
+  return out;
+}

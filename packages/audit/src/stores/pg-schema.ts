@@ -1,0 +1,46 @@
+/** DDL for the audit tables in schema `s` (already quoted). Idempotent. */
+export function schemaSql(s: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${s}`,
+    `CREATE TABLE IF NOT EXISTS ${s}.audit_events (
+      tenant_id text NOT NULL,
+      seq bigint NOT NULL,
+      id uuid NOT NULL,
+      occurred_at timestamptz NOT NULL,
+      recorded_at timestamptz NOT NULL,
+      action text NOT NULL,
+      outcome text NOT NULL,
+      actor_id text NOT NULL,
+      request_id text,
+      prev_hash text NOT NULL,
+      hash text NOT NULL,
+      data jsonb NOT NULL,
+      PRIMARY KEY (tenant_id, seq, recorded_at)
+    ) PARTITION BY RANGE (recorded_at)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_tenant_time ON ${s}.audit_events (tenant_id, recorded_at DESC, id DESC)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_time ON ${s}.audit_events (recorded_at DESC, id DESC)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_occurred ON ${s}.audit_events (tenant_id, occurred_at)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_actor ON ${s}.audit_events (actor_id, recorded_at DESC)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_action ON ${s}.audit_events (action text_pattern_ops)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_request ON ${s}.audit_events (request_id)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_id ON ${s}.audit_events (tenant_id, id)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_targets ON ${s}.audit_events USING gin ((data -> 'targets') jsonb_path_ops)`,
+    `CREATE INDEX IF NOT EXISTS audit_events_text ON ${s}.audit_events USING gin (jsonb_to_tsvector('simple'::regconfig, data, '["string"]'::jsonb))`,
+    `CREATE TABLE IF NOT EXISTS ${s}.audit_chain_heads (
+      tenant_id text PRIMARY KEY,
+      seq bigint NOT NULL,
+      hash text NOT NULL,
+      recorded_at timestamptz NOT NULL
+    )`,
+    `CREATE TABLE IF NOT EXISTS ${s}.audit_checkpoints (
+      tenant_id text NOT NULL,
+      seq bigint NOT NULL,
+      kind text NOT NULL,
+      key_id text NOT NULL,
+      hash text NOT NULL,
+      created_at timestamptz NOT NULL,
+      signature text NOT NULL,
+      PRIMARY KEY (tenant_id, seq, kind, key_id)
+    )`,
+  ];
+}

@@ -1,0 +1,249 @@
+import type { KeyObject } from 'node:crypto';
+import { getContext, onShutdown, parseOptions, uuidv7 } from '@platform/core';
+import { type Checkpoint, createSigner, signCheckpoint, toPublicKey } from './chain.js';
+import { type AuditTrailOptions, trailSchema } from './options.js';
+import { createRedactor, neutralize } from './redact.js';
+import {
+  type AuditInput,
+  crudOf,
+  type PendingEvent,
+  pendingEventSchema,
+  SCHEMA_VERSION,
+  type StoredEvent,
+} from './schema.js';
+import type { AuditPage, AuditQuery, AuditStore, PurgeResult } from './store.js';
+import { type VerifyOptions, type VerifyResult, verifyChain } from './verify.js';
+import { BatchWriter, type WriterStats } from './writer.js';
+
+export interface AuditTrail {
+  /** Queues an event; fills actor, tenant, source and request from the context. Never throws; returns the event id (undefined if invalid). */
+  record(input: AuditInput): string | undefined;
+  /** Resolves once every event recorded so far is stored (waits while the store is down). */
+  flush(): Promise<void>;
+  /** Flushes within `timeoutMs`, spills the rest, stops. */
+  close(timeoutMs?: number): Promise<void>;
+  stats(): WriterStats;
+  /** Searches (newest first) and records the read itself as `audit.log.view`. */
+  search(query: AuditQuery): Promise<AuditPage>;
+  verify(
+    options: Omit<VerifyOptions, 'publicKeys'> & { publicKeys?: VerifyOptions['publicKeys'] },
+  ): Promise<VerifyResult>;
+  /** Drops what is older than the retention (or `before`), except tenants on legal hold; records `audit.purge`. */
+  purge(options?: { before?: Date; holds?: readonly string[] }): Promise<PurgeResult>;
+  /** Signs a checkpoint at a tenant's current head now. */
+  checkpoint(tenantId: string): Promise<Checkpoint | undefined>;
+  readonly store: AuditStore;
+  readonly keyId: string;
+  readonly publicKey: KeyObject;
+  readonly publicKeys: Record<string, KeyObject>;
+}
+
+const defaultLog = (line: unknown) => {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+};
+
+function rateLimitedWarn(): (error: unknown, where: string) => void {
+  let last = 0;
+  return (error, where) => {
+    const now = Date.now();
+    if (now - last < 1000) return;
+    last = now;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'warn', msg: 'audit', where, error: neutralize(message) })}\n`,
+    );
+  };
+}
+
+const str = (v: unknown, max: number) =>
+  typeof v === 'string' && v ? neutralize(v).slice(0, max) : undefined;
+
+/**
+ * The audit trail: `record()` validates, redacts and queues an event (and logs it) without
+ * touching storage; a background writer batches events into the store's per-tenant hash
+ * chain, retries while the store is down, spills to NDJSON when the queue is full, and
+ * drains on shutdown.
+ *
+ * @example
+ * const audit = auditTrail({ store: postgresStore({ client: pool }), spill: { path: './audit.spill.ndjson' } });
+ * audit.record({ action: 'invoice.update', targets: [{ type: 'invoice', id: 'inv_1' }], changes: { before, after } });
+ */
+export function auditTrail(options: AuditTrailOptions): AuditTrail {
+  const o = parseOptions(trailSchema, options, 'auditTrail');
+  const redact = createRedactor(o.redact);
+  const log = o.log === false ? undefined : (o.log ?? defaultLog);
+  const onError = o.onError ?? rateLimitedWarn();
+  const signer = createSigner(o.signing?.privateKey, o.signing?.keyId);
+  const publicKeys: Record<string, KeyObject> = { [signer.keyId]: signer.publicKey };
+  for (const [id, key] of Object.entries(o.signing?.previousKeys ?? {}))
+    publicKeys[id] = toPublicKey(key);
+  const store = o.store;
+  const sinceCheckpoint = new Map<string, { count: number; at: number }>();
+
+  const saveCheckpoint = async (cp: Checkpoint) => {
+    await store.saveCheckpoint(cp);
+    await o.checkpoint.onCheckpoint?.(cp);
+  };
+  const onStored = (events: StoredEvent[]) => {
+    const last = new Map<string, StoredEvent>();
+    for (const e of events) last.set(e.tenantId, e);
+    const now = Date.now();
+    for (const [tenantId, e] of last) {
+      const s = sinceCheckpoint.get(tenantId) ?? { count: 0, at: now };
+      s.count += events.filter((x) => x.tenantId === tenantId).length;
+      sinceCheckpoint.set(tenantId, s);
+      if (s.count >= o.checkpoint.everyEvents || now - s.at >= o.checkpoint.everyMs) {
+        sinceCheckpoint.set(tenantId, { count: 0, at: now });
+        const cp = signCheckpoint(signer, { tenantId, seq: e.seq, hash: e.hash, kind: 'periodic' });
+        saveCheckpoint(cp).catch((error) => onError(error, 'checkpoint'));
+      }
+    }
+  };
+  const writer = new BatchWriter({
+    store,
+    maxQueue: o.queue.max,
+    batchSize: o.queue.batchSize,
+    flushIntervalMs: o.queue.flushIntervalMs,
+    retryInitialMs: o.retry.initialMs,
+    retryMaxMs: o.retry.maxMs,
+    spillPath: o.spill === false ? undefined : o.spill.path,
+    onStored,
+    onError,
+  });
+
+  const build = (input: AuditInput): PendingEvent => {
+    const ctx = getContext();
+    const actor = input.actor ?? {};
+    const ctxActor = ctx?.actor;
+    const occurred = input.occurredAt === undefined ? new Date() : new Date(input.occurredAt);
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      id: input.id ?? uuidv7(),
+      tenantId: input.tenantId ?? ctx?.tenantId ?? o.defaultTenant,
+      occurredAt: occurred.toISOString(),
+      action: input.action,
+      crud: input.crud ?? crudOf(input.action),
+      outcome: input.outcome ?? 'success',
+      ...(input.reason !== undefined && { reason: str(input.reason, 2048) }),
+      ...(input.statusCode !== undefined && { statusCode: input.statusCode }),
+      severity: input.severity ?? (input.outcome === 'failure' ? 'medium' : 'info'),
+      actor: {
+        type: actor.type ?? ctxActor?.type ?? (actor.id ? 'user' : 'anonymous'),
+        id: actor.id ?? ctxActor?.id ?? 'anonymous',
+        ...((actor.name ?? ctxActor?.name) && { name: str(actor.name ?? ctxActor?.name, 2048) }),
+        ...(actor.impersonatorId && { impersonatorId: actor.impersonatorId }),
+      },
+      targets: (input.targets ?? []).map((t) => redact(t) as typeof t),
+      source: {
+        ip: input.source?.ip ?? ctx?.ip,
+        userAgent: str(input.source?.userAgent ?? ctx?.userAgent, 512),
+      },
+      request: {
+        method: input.request?.method ?? ctx?.method,
+        route: str(input.request?.route ?? ctx?.route ?? ctx?.path, 512),
+        requestId: input.request?.requestId ?? ctx?.requestId,
+        traceId: input.request?.traceId ?? ctx?.traceId,
+        spanId: input.request?.spanId ?? ctx?.spanId,
+      },
+      ...(input.changes && { changes: redact(input.changes) as PendingEvent['changes'] }),
+      metadata: (redact(input.metadata ?? {}) as Record<string, unknown>) ?? {},
+    };
+  };
+
+  const record = (input: AuditInput): string | undefined => {
+    try {
+      const parsed = pendingEventSchema.safeParse(build(input));
+      if (!parsed.success) {
+        writer.stats.invalid++;
+        const issue = parsed.error.issues[0];
+        onError(
+          new TypeError(`invalid audit event: ${issue?.path.join('.')}: ${issue?.message}`),
+          'record',
+        );
+        return undefined;
+      }
+      const event = JSON.parse(JSON.stringify(parsed.data)) as PendingEvent;
+      writer.push(event);
+      if (log) {
+        try {
+          log({ level: 'info', msg: 'audit', audit: event });
+        } catch (error) {
+          onError(error, 'log');
+        }
+      }
+      return event.id;
+    } catch (error) {
+      writer.stats.invalid++;
+      onError(error, 'record');
+      return undefined;
+    }
+  };
+
+  const close = async (timeoutMs = o.shutdown === false ? 5_000 : o.shutdown.timeoutMs) => {
+    unregister?.();
+    await writer.close(timeoutMs);
+  };
+  const unregister =
+    o.shutdown === false
+      ? undefined
+      : onShutdown(() => writer.close(o.shutdown === false ? 0 : o.shutdown.timeoutMs - 100), {
+          name: 'audit-trail',
+          timeoutMs: o.shutdown.timeoutMs,
+        });
+
+  return {
+    record,
+    flush: () => writer.flush(),
+    close,
+    stats: () => ({ ...writer.stats }),
+    async search(query) {
+      const page = await store.query(query);
+      record({
+        action: 'audit.log.view',
+        crud: 'r',
+        ...(query.tenantId && { tenantId: query.tenantId }),
+        metadata: { filters: { ...query, cursor: undefined }, returned: page.events.length },
+      });
+      return page;
+    },
+    verify: (v) => verifyChain(store, { ...v, publicKeys: v.publicKeys ?? publicKeys }),
+    async purge(p = {}) {
+      const before = p.before ?? new Date(Date.now() - o.retentionDays * 86_400_000);
+      const holds = p.holds ?? [];
+      const result = await store.purge({
+        before,
+        holds,
+        sign: (b) => signCheckpoint(signer, { ...b, kind: 'purge' }),
+      });
+      for (const cp of result.checkpoints) {
+        Promise.resolve(o.checkpoint.onCheckpoint?.(cp)).catch((error) =>
+          onError(error, 'checkpoint'),
+        );
+      }
+      record({
+        action: 'audit.purge',
+        crud: 'd',
+        actor: { type: 'system', id: getContext()?.actor?.id ?? 'retention' },
+        metadata: {
+          before: before.toISOString(),
+          holds: [...holds],
+          removed: result.removed,
+          dropped: result.dropped,
+          kept: result.kept,
+        },
+      });
+      return result;
+    },
+    async checkpoint(tenantId) {
+      const head = await store.head(tenantId);
+      if (!head) return undefined;
+      const cp = signCheckpoint(signer, { tenantId, ...head, kind: 'periodic' });
+      await saveCheckpoint(cp);
+      return cp;
+    },
+    store,
+    keyId: signer.keyId,
+    publicKey: signer.publicKey,
+    publicKeys,
+  };
+}

@@ -1,0 +1,238 @@
+import {
+  appendFileSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  renameSync,
+  rmSync,
+  type WriteStream,
+  writeFileSync,
+} from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { PendingEvent, StoredEvent } from './schema.js';
+import type { AuditStore } from './store.js';
+
+export interface WriterOptions {
+  store: AuditStore;
+  maxQueue: number;
+  batchSize: number;
+  flushIntervalMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  /** NDJSON file that takes what the full queue cannot hold; `undefined` drops (counted). */
+  spillPath?: string;
+  onStored(events: StoredEvent[]): void;
+  onError(error: unknown, where: string): void;
+}
+
+/** Counters since start. `dropped` is the only loss, and only without a working spill file. */
+export interface WriterStats {
+  recorded: number;
+  stored: number;
+  queued: number;
+  spilled: number;
+  replayed: number;
+  dropped: number;
+  invalid: number;
+  retries: number;
+  storeFailures: number;
+  /** The store's last error, cleared by the next successful write. */
+  lastError?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+/**
+ * The background half of the trail: a bounded queue drained in batches by one loop,
+ * retrying with capped exponential backoff while the store is down, spilling to an
+ * NDJSON file when the queue is full and replaying that file once the store answers.
+ */
+export class BatchWriter {
+  readonly stats: WriterStats = {
+    recorded: 0,
+    stored: 0,
+    queued: 0,
+    spilled: 0,
+    replayed: 0,
+    dropped: 0,
+    invalid: 0,
+    retries: 0,
+    storeFailures: 0,
+  };
+  #queue: PendingEvent[] = [];
+  #running: Promise<void> | undefined;
+  #spill: WriteStream | undefined;
+  #spillPending = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #waiters: (() => void)[] = [];
+
+  constructor(private readonly o: WriterOptions) {}
+
+  push(event: PendingEvent): void {
+    this.stats.recorded++;
+    if (this.#queue.length >= this.o.maxQueue) this.#toSpill([event]);
+    else this.#queue.push(event);
+    this.stats.queued = this.#queue.length;
+    if (this.#queue.length >= this.o.batchSize) this.#kick();
+    else this.#timer ??= setTimeout(() => this.#kick(), this.o.flushIntervalMs).unref();
+  }
+
+  /** Resolves once everything queued or spilled before the call is stored (or the writer is closed). */
+  async flush(): Promise<void> {
+    this.#kick();
+    while (this.#running) await this.#running;
+  }
+
+  /** Drains within `timeoutMs`; whatever is still queued then is spilled synchronously. */
+  async close(timeoutMs: number): Promise<void> {
+    const drained = this.flush();
+    await Promise.race([drained, sleep(timeoutMs)]);
+    this.#closed = true;
+    this.#wake();
+    if (this.#queue.length > 0) {
+      const rest = this.#queue.splice(0);
+      this.stats.queued = 0;
+      this.#spillSync(rest);
+    }
+    await new Promise<void>((r) => (this.#spill ? this.#spill.end(r) : r()));
+    this.#spill = undefined;
+  }
+
+  #kick(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#wake();
+    if (this.#running || this.#closed) return;
+    this.#running = this.#loop().finally(() => {
+      this.#running = undefined;
+      if (this.#queue.length > 0 && !this.#closed) this.#kick();
+    });
+  }
+
+  #wake(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  async #loop(): Promise<void> {
+    let delay = this.o.retryInitialMs;
+    for (;;) {
+      const spilled =
+        this.#spillPending > 0 || (this.o.spillPath !== undefined && existsSync(this.o.spillPath));
+      if (this.#queue.length === 0 && !spilled) return;
+      if (this.#closed) return;
+      try {
+        if (this.#queue.length > 0) {
+          const batch = this.#queue.slice(0, this.o.batchSize);
+          await this.#write(batch);
+          this.#queue.splice(0, batch.length);
+          this.stats.queued = this.#queue.length;
+        } else await this.#replay();
+        delay = this.o.retryInitialMs;
+        this.stats.lastError = undefined;
+      } catch (error) {
+        this.stats.storeFailures++;
+        this.stats.retries++;
+        this.stats.lastError = error instanceof Error ? error.message : String(error);
+        this.o.onError(error, 'store');
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, delay * (0.5 + Math.random() / 2));
+          t.unref();
+          this.#waiters.push(() => {
+            clearTimeout(t);
+            r();
+          });
+        });
+        delay = Math.min(delay * 2, this.o.retryMaxMs);
+      }
+    }
+  }
+
+  async #write(batch: PendingEvent[]): Promise<void> {
+    const stored = await this.o.store.append(batch);
+    this.stats.stored += stored.length;
+    if (stored.length > 0) {
+      try {
+        this.o.onStored(stored);
+      } catch (error) {
+        this.o.onError(error, 'onStored');
+      }
+    }
+  }
+
+  /** Moves the spill file aside, appends it in batches, deletes it; a failure keeps it for the next try. */
+  async #replay(): Promise<void> {
+    const path = this.o.spillPath as string;
+    if (this.#spill) {
+      const s = this.#spill;
+      this.#spill = undefined;
+      await new Promise<void>((r) => s.end(r));
+    }
+    this.#spillPending = 0;
+    const replaying = `${path}.replaying`;
+    if (!existsSync(replaying)) {
+      if (!existsSync(path)) return;
+      renameSync(path, replaying);
+    }
+    const lines = createInterface({
+      input: createReadStream(replaying),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    let batch: PendingEvent[] = [];
+    for await (const line of lines) {
+      if (!line) continue;
+      try {
+        batch.push(JSON.parse(line) as PendingEvent);
+      } catch {
+        this.stats.dropped++;
+        continue;
+      }
+      if (batch.length >= this.o.batchSize) {
+        await this.#write(batch);
+        this.stats.replayed += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) {
+      await this.#write(batch);
+      this.stats.replayed += batch.length;
+    }
+    rmSync(replaying, { force: true });
+  }
+
+  #toSpill(events: PendingEvent[]): void {
+    const path = this.o.spillPath;
+    if (!path) {
+      this.stats.dropped += events.length;
+      this.o.onError(new Error(`audit queue full: ${events.length} event(s) dropped`), 'drop');
+      return;
+    }
+    if (!this.#spill) {
+      this.#spill = createWriteStream(path, { flags: 'a' });
+      this.#spill.on('error', (error) => {
+        this.o.onError(error, 'spill');
+        this.#spill = undefined;
+      });
+    }
+    this.#spill.write(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    this.#spillPending += events.length;
+    this.stats.spilled += events.length;
+  }
+
+  #spillSync(events: PendingEvent[]): void {
+    if (!this.o.spillPath) {
+      this.stats.dropped += events.length;
+      this.o.onError(new Error(`audit closed with ${events.length} event(s) unstored`), 'drop');
+      return;
+    }
+    try {
+      const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
+      if (existsSync(this.o.spillPath)) appendFileSync(this.o.spillPath, text);
+      else writeFileSync(this.o.spillPath, text);
+      this.stats.spilled += events.length;
+    } catch (error) {
+      this.stats.dropped += events.length;
+      this.o.onError(error, 'spill');
+    }
+  }
+}
