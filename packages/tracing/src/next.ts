@@ -1,1 +1,43 @@
-export {};
+import { context as otelContext } from '@opentelemetry/api';
+import { webExchange } from '@platform/core/next';
+import { createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
+
+export interface NextTracingOptions extends HttpTelemetryOptions {
+  /** The route template, e.g. `/api/items/[id]` (else the request context's). */
+  route?: string;
+}
+
+type Handler<A extends unknown[]> = (request: Request, ...rest: A) => Response | Promise<Response>;
+
+/**
+ * Wraps an App Router route handler in a SERVER span (and the request log line when a
+ * logger is given). Use it inside `withRequestContext`. The span starts from the
+ * incoming `traceparent`, not from Next's own spans, so `ignoreScopes: ['next.js']`
+ * in `initTracing` avoids duplicate request spans.
+ *
+ * @example
+ * export const GET = withRequestContext(withTracing(handler, { route: '/api/items' }), { route: '/api/items' });
+ */
+export function withTracing<A extends unknown[]>(
+  handler: Handler<A>,
+  options: NextTracingOptions = {},
+): (request: Request, ...rest: A) => Promise<Response> {
+  const { route, ...rest } = options;
+  const telemetry = createHttpTelemetry(rest);
+  return async (request, ...args) => {
+    const url = new URL(request.url);
+    const active = telemetry.start(webExchange(request, new Headers(), route), {
+      scheme: url.protocol.slice(0, -1),
+      port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    });
+    try {
+      const response = await otelContext.with(active.context, () => handler(request, ...args));
+      active.end(response.status);
+      return response;
+    } catch (error) {
+      active.fail(error);
+      active.end(500);
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,184 @@
+import {
+  type Context,
+  context as otelContext,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  trace,
+} from '@opentelemetry/api';
+import { getContext, type HttpExchange, type RequestContext, setTrace } from '@platform/core';
+import type { Logger } from 'pino';
+import { getTracing } from './provider.js';
+import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log.js';
+import { UNTRUSTED_PARENT } from './sampler.js';
+
+export interface HttpTelemetryOptions {
+  /** Logs one line per request with this logger (see `createLogger`); off when omitted. */
+  logger?: Logger;
+  requestLog?: RequestLogOptions;
+}
+
+/** Transport facts the neutral exchange does not carry. */
+export interface ServerInfo {
+  scheme: string;
+  port?: number;
+}
+
+/** One request in flight: run the rest of the chain in `context`, then call `end`. */
+export interface ActiveRequest {
+  readonly span: Span;
+  /** The OpenTelemetry context holding the SERVER span. */
+  readonly context: Context;
+  /** Records an exception thrown by the handler (kept for `end`). */
+  fail(error: unknown): void;
+  end(status: number): void;
+}
+
+export interface HttpTelemetry {
+  start(exchange: HttpExchange, server: ServerInfo): ActiveRequest;
+}
+
+const headerGetter: TextMapGetter<HttpExchange> = {
+  get: (ex, key) => ex.header(key),
+  keys: () => ['traceparent', 'tracestate', 'baggage'],
+};
+
+const INVALID_TRACE_ID = '00000000000000000000000000000000';
+
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'QUERY',
+]);
+
+/**
+ * The framework-neutral request telemetry every binding calls: one SERVER span per
+ * request (stable HTTP semantic conventions, request and tenant id), the trace id in
+ * the request context, and the request log line.
+ *
+ * @example
+ * const telemetry = createHttpTelemetry({ logger: createLogger() });
+ * const active = telemetry.start(exchange, { scheme: 'http', port: 3000 });
+ * otelContext.with(active.context, next);
+ * res.on('finish', () => active.end(res.statusCode));
+ */
+export function createHttpTelemetry(options: HttpTelemetryOptions = {}): HttpTelemetry {
+  const log = options.logger ? createRequestLog(options.logger, options.requestLog) : undefined;
+  return {
+    start(ex, server) {
+      return new Request(ex, server, getContext(), log);
+    },
+  };
+}
+
+class Request implements ActiveRequest {
+  readonly span: Span;
+  readonly context: Context;
+  readonly #ctx: RequestContext | undefined;
+  readonly #log: RequestLog | undefined;
+  readonly #method: string;
+  readonly #started: number;
+  #error: unknown;
+  #ended = false;
+
+  constructor(
+    ex: HttpExchange,
+    server: ServerInfo,
+    ctx: RequestContext | undefined,
+    log?: RequestLog,
+  ) {
+    this.#ctx = ctx;
+    this.#log = log;
+    this.#started = performance.now();
+    const method = KNOWN_METHODS.has(ex.method) ? ex.method : '_OTHER';
+    this.#method = method;
+    const tracing = getTracing();
+    let parent = ROOT_CONTEXT;
+    if (tracing && (ex.header('traceparent') !== undefined || ex.header('baggage') !== undefined)) {
+      parent = propagation.extract(ROOT_CONTEXT, ex, headerGetter);
+      if (!tracing.trusts(ex)) parent = parent.setValue(UNTRUSTED_PARENT, true);
+    }
+    const tracer = tracing ? tracing.tracer : trace.getTracer('@platform/tracing');
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    this.span = span;
+    this.context = trace.setSpan(parent, span);
+    const sc = span.spanContext();
+    if (ctx && sc.traceId !== INVALID_TRACE_ID) setTrace(sc.traceId, sc.spanId);
+    if (span.isRecording()) {
+      span.setAttribute('http.request.method', method);
+      if (method === '_OTHER') span.setAttribute('http.request.method_original', ex.method);
+      span.setAttribute('url.path', ex.path);
+      span.setAttribute('url.scheme', server.scheme);
+      if (server.port !== undefined) span.setAttribute('server.port', server.port);
+      if (ctx) {
+        if (ctx.ip !== undefined) span.setAttribute('client.address', ctx.ip);
+        if (ctx.userAgent !== undefined) span.setAttribute('user_agent.original', ctx.userAgent);
+        span.setAttribute('platform.request_id', ctx.requestId);
+      }
+    }
+  }
+
+  fail(error: unknown): void {
+    this.#error ??= error;
+  }
+
+  end(status: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const span = this.span;
+    const ctx = this.#ctx;
+    const route = ctx?.route;
+    const error = this.#error;
+    if (span.isRecording()) {
+      if (route) {
+        span.updateName(`${this.#method} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      span.setAttribute('http.response.status_code', status);
+      if (ctx?.tenantId) span.setAttribute('platform.tenant_id', ctx.tenantId);
+      if (status >= 500) {
+        if (error !== undefined)
+          span.recordException(error instanceof Error ? error : String(error));
+        span.setAttribute('error.type', errorType(error, status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+    }
+    span.end();
+    if (this.#log) {
+      const sc = span.spanContext();
+      this.#log.write({
+        method: this.#method === '_OTHER' ? (ctx?.method ?? this.#method) : this.#method,
+        route: route ?? ctx?.path,
+        status,
+        durationMs: performance.now() - this.#started,
+        requestId: ctx?.requestId,
+        traceId: ctx?.traceId,
+        spanId: sc.spanId,
+        tenantId: ctx?.tenantId,
+        error,
+      });
+    }
+  }
+}
+
+function errorType(error: unknown, status: number): string {
+  if (error instanceof Error)
+    return error.name && error.name !== 'Error' ? error.name : error.constructor.name;
+  if (error !== undefined) return typeof error;
+  return String(status);
+}
+
+/** Runs `fn` inside the request's OpenTelemetry context. */
+export function withSpanContext<T>(active: ActiveRequest, fn: () => T): T {
+  return otelContext.with(active.context, fn);
+}

@@ -1,0 +1,147 @@
+import { context as otelContext, trace } from '@opentelemetry/api';
+import { getContext, parseOptions } from '@platform/core';
+import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
+import { z } from 'zod';
+import { LEVELS, type Level, type LogLevels, logLevels } from './log-levels.js';
+
+/** Keys redacted wherever they appear (top level and two levels down). */
+export const DEFAULT_REDACT_KEYS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'token',
+  'apiKey',
+  'secret',
+] as const;
+
+const loggerSchema = z.object({
+  /** The module of this logger (for runtime levels); children may name their own. */
+  module: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a dotted module name')
+    .default('app'),
+  /** Default `LOG_LEVEL` or `info`. */
+  level: z.enum(LEVELS).optional(),
+  /** Extra pino redact paths, added to the defaults. */
+  redact: z.array(z.string().min(1)).default([]),
+  /** Human-readable output via pino-pretty. Default: `LOG_PRETTY=1`. */
+  pretty: z.boolean().optional(),
+  /** Where JSON lines go (default stdout). */
+  destination: z
+    .custom<DestinationStream>(
+      (v) =>
+        typeof v === 'object' && v !== null && typeof (v as DestinationStream).write === 'function',
+      'must be a writable stream',
+    )
+    .optional(),
+  levels: z.custom<LogLevels>((v) => typeof v === 'object' && v !== null).optional(),
+  /** Receives every serialized line (the development inspector's `capture`). */
+  onLine: z
+    .custom<(line: string) => void>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
+  base: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type LoggerOptions = z.input<typeof loggerSchema>;
+
+const MODULE = Symbol('platform.logModule');
+type Tracked = Logger & { [MODULE]?: string };
+
+function redactPaths(extra: string[]): string[] {
+  const paths: string[] = [];
+  for (const key of DEFAULT_REDACT_KEYS) {
+    const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
+    const dot = k.startsWith('[') ? '' : '.';
+    paths.push(k, `*${dot}${k}`, `*.*${dot}${k}`);
+  }
+  return [...paths, ...extra];
+}
+
+/** requestId, trace_id, span_id and tenantId from the current request, on every line. */
+function correlation(): Record<string, unknown> {
+  const ctx = getContext();
+  const span = trace.getSpan(otelContext.active());
+  const sc = span?.spanContext();
+  const out: Record<string, unknown> = {};
+  if (ctx) out.requestId = ctx.requestId;
+  const traceId =
+    sc && sc.traceId !== '00000000000000000000000000000000' ? sc.traceId : ctx?.traceId;
+  if (traceId) out.trace_id = traceId;
+  const spanId = traceId && sc?.traceId === traceId ? sc.spanId : ctx?.spanId;
+  if (spanId) out.span_id = spanId;
+  if (ctx?.tenantId) out.tenantId = ctx.tenantId;
+  return out;
+}
+
+/**
+ * A pino logger writing JSON lines with requestId, trace_id, span_id and tenantId
+ * from the request context, secrets redacted, and its level controlled at runtime
+ * through `logLevels` (children with their own `module` binding included).
+ *
+ * @example
+ * const log = createLogger({ module: 'orders' });
+ * log.child({ module: 'orders.db' }).debug({ rows: 3 }, 'loaded');
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const opts = parseOptions(loggerSchema, options, 'createLogger');
+  const level = (opts.level ?? envLevel(process.env.LOG_LEVEL) ?? 'info') as Level;
+  const pretty = opts.pretty ?? process.env.LOG_PRETTY === '1';
+  const onLine = opts.onLine;
+  const pinoOptions: PinoOptions = {
+    level,
+    base: { module: opts.module, ...opts.base },
+    messageKey: 'msg',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: redactPaths(opts.redact), censor: '[REDACTED]' },
+    mixin: correlation,
+    ...(onLine
+      ? {
+          hooks: {
+            streamWrite(line: string) {
+              try {
+                onLine(line);
+              } catch {
+                // a capture hook must not lose the line
+              }
+              return line;
+            },
+          },
+        }
+      : {}),
+  };
+  let logger: Logger;
+  if (pretty && !opts.destination) {
+    logger = pino({
+      ...pinoOptions,
+      transport: { target: 'pino-pretty', options: { colorize: true } },
+    });
+  } else {
+    logger = pino(pinoOptions, opts.destination ?? pino.destination({ dest: 1, sync: false }));
+  }
+  const registry = opts.levels ?? logLevels;
+  (logger as Tracked)[MODULE] = opts.module;
+  registry.register(opts.module, logger, level);
+  const originalChild = Object.getPrototypeOf(logger).child as Logger['child'];
+  // Children are created with Object.create(parent), so they inherit this wrapper.
+  function child(this: Tracked, bindings: Record<string, unknown>, childOptions?: object): Logger {
+    const c = originalChild.call(this, bindings, childOptions) as unknown as Tracked;
+    const mod = typeof bindings?.module === 'string' ? bindings.module : this[MODULE];
+    if (mod) {
+      c[MODULE] = mod;
+      registry.register(mod, c, level);
+    }
+    return c;
+  }
+  logger.child = child as unknown as Logger['child'];
+  return logger;
+}
+
+function envLevel(value: string | undefined): Level | undefined {
+  if (!value) return undefined;
+  if ((LEVELS as readonly string[]).includes(value)) return value as Level;
+  throw new TypeError(
+    `LOG_LEVEL must be one of ${LEVELS.join(', ')} (got "${value.slice(0, 32)}")`,
+  );
+}

@@ -1,0 +1,197 @@
+import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  InMemorySpanExporter,
+  NodeTracerProvider,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import { type HttpExchange, onShutdown, parseOptions } from '@platform/core';
+import { KeepErrorsProcessor } from './keep-errors.js';
+import {
+  endpointFromEnv,
+  type ParsedTracingOptions,
+  parseHeaderList,
+  type TracingOptions,
+  tracingOptionsSchema,
+} from './options.js';
+import { PlatformSampler } from './sampler.js';
+
+export const TRACER_NAME = '@platform/tracing';
+
+/** What `initTracing` returns (the same object on every later call). */
+export interface TracingHandle {
+  readonly provider: NodeTracerProvider;
+  readonly tracer: Tracer;
+  /** The in-memory exporter when `exporter: 'memory'`, for tests and dev tools. */
+  readonly memoryExporter?: InMemorySpanExporter;
+  readonly sampleRatio: number;
+  readonly environment: string;
+  readonly keepErrors: KeepErrorsProcessor;
+  /** Whether a request's caller may decide sampling through its `traceparent` flags. */
+  trusts(exchange: HttpExchange): boolean;
+  forceFlush(): Promise<void>;
+  /** Flushes and stops exporting; the next `initTracing` call starts afresh. */
+  shutdown(): Promise<void>;
+}
+
+// On globalThis so that bundles holding their own copy of this module (Next's route
+// bundles next to instrumentation.ts) share one provider.
+const STATE = Symbol.for('platform.tracing.state');
+type Global = typeof globalThis & { [STATE]?: TracingHandle };
+
+/** The active tracing handle, or undefined before `initTracing`. */
+export function getTracing(): TracingHandle | undefined {
+  return (globalThis as Global)[STATE];
+}
+
+/**
+ * Starts OpenTelemetry tracing once per process: NodeTracerProvider with a
+ * BatchSpanProcessor, OTLP/HTTP (or console / memory / none) exporter, W3C trace
+ * context + baggage, AsyncLocalStorage context, ParentBased(TraceIdRatio) sampling
+ * (1.0 in development, 0.1 in production) and errors kept. Spans are flushed by
+ * `@platform/core`'s shutdown. Calling it again returns the running handle.
+ *
+ * @example
+ * initTracing({ serviceName: 'orders-api', endpoint: 'http://localhost:4318/v1/traces' });
+ */
+export function initTracing(options: TracingOptions = {}): TracingHandle {
+  const existing = getTracing();
+  if (existing) return existing;
+  const opts = parseOptions(tracingOptionsSchema, options, 'initTracing');
+  const env = process.env;
+  const environment =
+    opts.environment ?? env.DEPLOYMENT_ENVIRONMENT ?? env.NODE_ENV ?? 'development';
+  const sampleRatio = opts.sampleRatio ?? ratioFromEnv(env) ?? defaultSampleRatio(environment);
+
+  const serviceName = opts.serviceName ?? env.OTEL_SERVICE_NAME ?? 'unknown_service:node';
+  const resource = resourceFromAttributes({
+    'service.name': serviceName,
+    ...(opts.serviceVersion ? { 'service.version': opts.serviceVersion } : {}),
+    'deployment.environment.name': environment,
+    'telemetry.sdk.language': 'nodejs',
+    ...parseHeaderList(env.OTEL_RESOURCE_ATTRIBUTES),
+    ...opts.resourceAttributes,
+  });
+
+  const { exporter, memoryExporter } = buildExporter(opts, env);
+  const batch: SpanProcessor = exporter
+    ? new BatchSpanProcessor(exporter, opts.batch)
+    : { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} };
+  const keepErrors = new KeepErrorsProcessor(
+    batch,
+    opts.keepErrorsMaxSpans,
+    1000,
+    new Set(opts.ignoreScopes),
+  );
+  const provider = new NodeTracerProvider({
+    resource,
+    sampler: new PlatformSampler(sampleRatio, opts.keepErrors),
+    spanProcessors: [keepErrors, ...opts.spanProcessors],
+  });
+  provider.register({
+    contextManager: new AsyncLocalStorageContextManager(),
+    propagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  });
+
+  const trust = opts.trustIncomingSampling;
+  let unregister: (() => void) | undefined;
+  const handle: TracingHandle = {
+    provider,
+    tracer: provider.getTracer(TRACER_NAME),
+    memoryExporter,
+    sampleRatio,
+    environment,
+    keepErrors,
+    trusts: typeof trust === 'function' ? safePredicate(trust) : () => trust,
+    forceFlush: () => provider.forceFlush(),
+    async shutdown() {
+      if (getTracing() !== handle) return;
+      (globalThis as Global)[STATE] = undefined;
+      unregister?.();
+      try {
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        context.disable();
+        propagation.disable();
+      }
+    },
+  };
+  (globalThis as Global)[STATE] = handle;
+  if (opts.registerShutdown) {
+    unregister = onShutdown(() => handle.shutdown(), {
+      name: 'tracing',
+      timeoutMs: opts.shutdownTimeoutMs,
+    });
+  }
+  return handle;
+}
+
+function buildExporter(
+  opts: ParsedTracingOptions,
+  env: NodeJS.ProcessEnv,
+): { exporter?: SpanExporter; memoryExporter?: InMemorySpanExporter } {
+  const endpoint = opts.endpoint ?? endpointFromEnv(env);
+  const fromEnv = env.OTEL_TRACES_EXPORTER?.split(',')[0]?.trim();
+  const kind = opts.exporter ?? (fromEnv || (endpoint ? 'otlp' : 'none'));
+  if (typeof kind === 'object') return { exporter: kind };
+  switch (kind) {
+    case 'otlp':
+      return {
+        exporter: new OTLPTraceExporter({
+          ...(endpoint ? { url: endpoint } : {}),
+          headers: {
+            ...parseHeaderList(env.OTEL_EXPORTER_OTLP_HEADERS),
+            ...parseHeaderList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+            ...opts.headers,
+          },
+        }),
+      };
+    case 'console':
+      return { exporter: new ConsoleSpanExporter() };
+    case 'memory': {
+      const memoryExporter = new InMemorySpanExporter();
+      return { exporter: memoryExporter, memoryExporter };
+    }
+    case 'none':
+      return {};
+    default:
+      throw new TypeError(
+        `initTracing: OTEL_TRACES_EXPORTER=${kind} is not supported (use otlp, console or none)`,
+      );
+  }
+}
+
+/** 0.1 in production, 1.0 everywhere else. */
+export function defaultSampleRatio(environment: string): number {
+  return environment === 'production' ? 0.1 : 1;
+}
+
+function ratioFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const sampler = env.OTEL_TRACES_SAMPLER;
+  if (sampler !== 'parentbased_traceidratio' && sampler !== 'traceidratio') return undefined;
+  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  return Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : undefined;
+}
+
+function safePredicate(fn: (exchange: HttpExchange) => boolean): (ex: HttpExchange) => boolean {
+  return (ex) => {
+    try {
+      return fn(ex) === true;
+    } catch {
+      return false;
+    }
+  };
+}
