@@ -1,1 +1,60 @@
-export {};
+export { type CostAlert, type CostLogger, signWebhook } from './alerts.js';
+export {
+  type Admission,
+  type BudgetStatusEntry,
+  type CallEstimate,
+  type CostControl,
+  type CostControlOptions,
+  costControl,
+  type SettleInput,
+} from './control.js';
+export type { Subject } from './counters.js';
+export { DEFAULT_PRICING } from './default-pricing.js';
+export { estimateInputTokens, type GuardOptions, guard } from './guard.js';
+export {
+  type Budget,
+  type BudgetInput,
+  describeRule,
+  type LimitRule,
+  type Metric,
+  type Scope,
+} from './limits.js';
+export { formatUsd, NANO_PER_USD, usd } from './money.js';
+export { localDay, type Period, type PeriodWindow, periodWindow } from './periods.js';
+export {
+  loadPricing,
+  type Price,
+  type PricingOptions,
+  type PricingTable,
+  pricingTable,
+  UnknownModelError,
+} from './pricing.js';
+export type { PricingFile, PricingFileInput } from './pricing-schema.js';
+export type {
+  AdmitRequest,
+  AdmitResult,
+  BudgetStore,
+  CounterStep,
+  LedgerStore,
+  Outcome,
+  RecordQuery,
+  RollupQuery,
+  RollupRow,
+  SettleRequest,
+  SettleResult,
+  UsageRecord,
+} from './store.js';
+export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory.js';
+export { type StreamUsage, type StreamUsageTracker, streamUsage } from './stream.js';
+export {
+  detectShape,
+  fromAnthropic,
+  fromOpenAIChat,
+  fromOpenAIResponses,
+  normalizeUsage,
+  totalTokens,
+  type Usage,
+  type UsageShape,
+  ZERO_USAGE,
+} from './usage.js';
+export { type WrapOptions, withCostControl } from './wrap.js';
