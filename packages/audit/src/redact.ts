@@ -69,14 +69,16 @@ const maskCards = (s: string) =>
   });
 
 /**
- * Returns a JSON-safe copy of `value` with sensitive keys and paths replaced by
+ * Returns a redactor: a JSON-safe copy of `value` (found at path `at`) with sensitive keys and paths replaced by
  * `[REDACTED]`, card numbers masked, control characters neutralized, depth bounded.
  *
  * @example
  * const redact = createRedactor({ paths: ['body.customer.email'] });
  * redact({ body: { password: 'x' } }); // { body: { password: '[REDACTED]' } }
  */
-export function createRedactor(options: RedactOptions = {}): (value: unknown) => unknown {
+export function createRedactor(
+  options: RedactOptions = {},
+): (value: unknown, at?: readonly string[]) => unknown {
   const keys = new Set([...DEFAULT_SENSITIVE_KEYS, ...(options.keys ?? []).map(norm)]);
   const paths = (options.paths ?? []).map((p) => p.split('.'));
   const pathHit = (path: string[]) =>
@@ -102,5 +104,5 @@ export function createRedactor(options: RedactOptions = {}): (value: unknown) =>
     }
     return out;
   };
-  return (value) => walk(value, [], 0);
+  return (value, at = []) => walk(value, [...at], 0);
 }

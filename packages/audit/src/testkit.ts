@@ -243,10 +243,9 @@ export function describeAuditStore(options: AuditStoreSuiteOptions): void {
       expect(result.removed).toBeGreaterThanOrEqual(5);
       expect(await collect(store.export({ tenantId: held }))).toHaveLength(0);
       expect(await collect(store.export({ tenantId: free }))).toHaveLength(0);
-      expect(result.checkpoints.find((c) => c.tenantId === free)).toMatchObject({
-        seq: 7,
-        kind: 'purge',
-      });
+      expect(await store.checkpoints(free)).toContainEqual(
+        expect.objectContaining({ seq: 7, kind: 'purge' }),
+      );
       const [next] = await store.append([sampleEvent(free)]);
       expect(next?.seq).toBe(8);
       for (const t of [held, free]) {

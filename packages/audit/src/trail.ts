@@ -133,7 +133,7 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
         ...((actor.name ?? ctxActor?.name) && { name: str(actor.name ?? ctxActor?.name, 2048) }),
         ...(actor.impersonatorId && { impersonatorId: actor.impersonatorId }),
       },
-      targets: (input.targets ?? []).map((t) => redact(t) as typeof t),
+      targets: (input.targets ?? []).map((t, i) => redact(t, ['targets', String(i)]) as typeof t),
       source: {
         ip: input.source?.ip ?? ctx?.ip,
         userAgent: str(input.source?.userAgent ?? ctx?.userAgent, 512),
@@ -145,8 +145,10 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
         traceId: input.request?.traceId ?? ctx?.traceId,
         spanId: input.request?.spanId ?? ctx?.spanId,
       },
-      ...(input.changes && { changes: redact(input.changes) as PendingEvent['changes'] }),
-      metadata: (redact(input.metadata ?? {}) as Record<string, unknown>) ?? {},
+      ...(input.changes && {
+        changes: redact(input.changes, ['changes']) as PendingEvent['changes'],
+      }),
+      metadata: (redact(input.metadata ?? {}, ['metadata']) as Record<string, unknown>) ?? {},
     };
   };
 

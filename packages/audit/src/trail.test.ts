@@ -1,0 +1,256 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runWithContext } from '@platform/core';
+import { describe, expect, it } from 'vitest';
+import { checkpointValid } from './chain.js';
+import { memoryStore } from './memory.js';
+import type { AuditStore } from './store.js';
+import { auditTrail } from './trail.js';
+
+/** A memory store that fails every call while `down` is true. */
+function flakyStore() {
+  const inner = memoryStore();
+  const state = { down: false, calls: 0 };
+  const store: AuditStore = {
+    ...inner,
+    async append(events) {
+      state.calls++;
+      if (state.down) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+      return inner.append(events);
+    },
+  };
+  return { store, state, inner };
+}
+
+const ctx = {
+  requestId: 'req-123',
+  method: 'PATCH',
+  path: '/api/items/7',
+  route: '/api/items/:id',
+  ip: '198.51.100.4',
+  userAgent: 'curl/8',
+  tenantId: 'acme',
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  actor: { type: 'user' as const, id: 'alice', roles: ['admin'] },
+  startTime: Date.now(),
+};
+
+const quiet = { log: false as const, shutdown: false as const, onError: () => undefined };
+
+describe('auditTrail', () => {
+  it('fills actor, tenant, source, request and trace from the context, and logs one line', async () => {
+    const store = memoryStore();
+    const lines: unknown[] = [];
+    const audit = auditTrail({ store, shutdown: false, log: (l) => lines.push(l) });
+    const id = runWithContext(ctx, () =>
+      audit.record({ action: 'item.update', targets: [{ type: 'item', id: '7' }] }),
+    );
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await audit.flush();
+    const [e] = (await store.query({ tenantId: 'acme' })).events;
+    expect(e).toMatchObject({
+      id,
+      tenantId: 'acme',
+      seq: 1,
+      action: 'item.update',
+      crud: 'u',
+      outcome: 'success',
+      actor: { type: 'user', id: 'alice' },
+      source: { ip: '198.51.100.4', userAgent: 'curl/8' },
+      request: {
+        method: 'PATCH',
+        route: '/api/items/:id',
+        requestId: 'req-123',
+        traceId: ctx.traceId,
+        spanId: ctx.spanId,
+      },
+    });
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        msg: 'audit',
+        audit: expect.objectContaining({ id, action: 'item.update' }),
+      },
+    ]);
+  });
+
+  it('records outside a request under the default tenant and a system-less anonymous actor', async () => {
+    const store = memoryStore();
+    const audit = auditTrail({ store, ...quiet, defaultTenant: 'jobs' });
+    audit.record({ action: 'report.export', actor: { type: 'service', id: 'nightly' } });
+    await audit.flush();
+    const [e] = (await store.query({})).events;
+    expect(e).toMatchObject({
+      tenantId: 'jobs',
+      crud: 'r',
+      actor: { type: 'service', id: 'nightly' },
+    });
+  });
+
+  it('redacts sensitive keys, configured paths, card numbers and control characters', async () => {
+    const store = memoryStore();
+    const audit = auditTrail({ store, ...quiet, redact: { paths: ['metadata.customer.email'] } });
+    audit.record({
+      action: 'user.update',
+      reason: 'line1\r\nFAKE log line',
+      changes: {
+        before: { password: 'hunter2', name: 'a' },
+        after: { apiKey: 'k', name: 'b\u0000' },
+      },
+      metadata: {
+        customer: { email: 'x@y.z', card: '4242 4242 4242 4242' },
+        Authorization: 'Bearer t',
+      },
+    });
+    await audit.flush();
+    const [e] = (await store.query({})).events;
+    expect(e?.reason).toBe('line1\\u000d\\u000aFAKE log line');
+    expect(e?.changes).toEqual({
+      before: { password: '[REDACTED]', name: 'a' },
+      after: { apiKey: '[REDACTED]', name: 'b\\u0000' },
+    });
+    expect(e?.metadata).toEqual({
+      customer: { email: '[REDACTED]', card: '[REDACTED]' },
+      Authorization: '[REDACTED]',
+    });
+  });
+
+  it('never throws: invalid events, a failing logger and a failing store are counted', async () => {
+    const { store, state } = flakyStore();
+    state.down = true;
+    const errors: string[] = [];
+    const audit = auditTrail({
+      store,
+      shutdown: false,
+      log: () => {
+        throw new Error('log sink down');
+      },
+      retry: { initialMs: 5, maxMs: 10 },
+      onError: (_e, where) => errors.push(where),
+    });
+    expect(audit.record({ action: 'no dots here' })).toBeUndefined();
+    expect(audit.record({ action: 'x.y', statusCode: 9999 })).toBeUndefined();
+    expect(audit.record(null as never)).toBeUndefined();
+    expect(audit.record({ action: 'x.update' })).toBeDefined();
+    expect(audit.stats().invalid).toBe(3);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors).toEqual(expect.arrayContaining(['record', 'log', 'store']));
+    expect(audit.stats()).toMatchObject({ stored: 0, queued: 1 });
+    state.down = false;
+    await audit.flush();
+    expect(audit.stats()).toMatchObject({ stored: 1, queued: 0 });
+    await audit.close();
+  });
+
+  it('counts what a full queue drops when spill is off', async () => {
+    const { store, state } = flakyStore();
+    state.down = true;
+    const audit = auditTrail({
+      store,
+      ...quiet,
+      queue: { max: 10, batchSize: 5 },
+      retry: { initialMs: 5, maxMs: 5 },
+    });
+    for (let i = 0; i < 25; i++) audit.record({ action: 'x.update' });
+    expect(audit.stats()).toMatchObject({ recorded: 25, queued: 10, dropped: 15 });
+    state.down = false;
+    await audit.flush();
+    expect(audit.stats()).toMatchObject({ stored: 10, dropped: 15 });
+  });
+
+  it('spills to NDJSON when the queue is full and replays it once the store is back, each event once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-spill-'));
+    const path = join(dir, 'spill.ndjson');
+    const { store, state, inner } = flakyStore();
+    state.down = true;
+    const audit = auditTrail({
+      store,
+      ...quiet,
+      spill: { path },
+      queue: { max: 20, batchSize: 7 },
+      retry: { initialMs: 5, maxMs: 20 },
+    });
+    const ids = Array.from({ length: 300 }, () =>
+      audit.record({ action: 'x.update', tenantId: 't1' }),
+    );
+    expect(audit.stats()).toMatchObject({ queued: 20, spilled: 280, dropped: 0 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(280);
+    state.down = false;
+    await audit.flush();
+    const stored: string[] = [];
+    for await (const e of inner.export({ tenantId: 't1' })) stored.push(e.id);
+    expect(stored.sort()).toEqual([...ids].sort());
+    expect(audit.stats()).toMatchObject({ stored: 300, replayed: 280, dropped: 0 });
+    expect(existsSync(path)).toBe(false);
+    expect((await audit.verify({ tenantId: 't1' })).ok).toBe(true);
+  });
+
+  it('close() spills what the store could not take before the deadline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-close-'));
+    const path = join(dir, 'spill.ndjson');
+    const { store, state } = flakyStore();
+    state.down = true;
+    const audit = auditTrail({
+      store,
+      ...quiet,
+      spill: { path },
+      retry: { initialMs: 5, maxMs: 5 },
+    });
+    for (let i = 0; i < 12; i++) audit.record({ action: 'x.update' });
+    await audit.close(100);
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(12);
+    const next = auditTrail({ store, ...quiet, spill: { path } });
+    state.down = false;
+    next.record({ action: 'x.create' });
+    await next.flush();
+    expect(next.stats()).toMatchObject({ stored: 13, replayed: 12 });
+  });
+
+  it('signs a checkpoint every N events and hands it to onCheckpoint', async () => {
+    const store = memoryStore();
+    const seen: number[] = [];
+    const audit = auditTrail({
+      store,
+      ...quiet,
+      queue: { batchSize: 5 },
+      checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
+    });
+    for (let i = 0; i < 25; i++) audit.record({ action: 'x.update', tenantId: 'cp' });
+    await audit.flush();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([10, 20]);
+    const cps = await store.checkpoints('cp');
+    expect(cps.every((c) => checkpointValid(c, audit.publicKey))).toBe(true);
+    expect(await audit.verify({ tenantId: 'cp' })).toMatchObject({
+      ok: true,
+      checked: 25,
+      checkpoints: 2,
+    });
+  });
+
+  it('audits reads of the log as audit.log.view', async () => {
+    const store = memoryStore();
+    const audit = auditTrail({ store, ...quiet });
+    await runWithContext(ctx, async () => {
+      audit.record({ action: 'x.update' });
+      await audit.flush();
+      const page = await audit.search({ tenantId: 'acme', actorId: 'alice' });
+      expect(page.events).toHaveLength(1);
+    });
+    await audit.flush();
+    const views = await store.query({ action: 'audit.log.view' });
+    expect(views.events[0]).toMatchObject({ tenantId: 'acme', crud: 'r', actor: { id: 'alice' } });
+    expect(views.events[0]?.metadata).toMatchObject({
+      filters: { tenantId: 'acme', actorId: 'alice' },
+      returned: 1,
+    });
+  });
+
+  it('rejects bad options naming the field', () => {
+    expect(() => auditTrail({ store: {} as never })).toThrow(/store: must be an audit store/);
+    expect(() => auditTrail({ store: memoryStore(), queue: { max: 0 } })).toThrow(/queue\.max/);
+  });
+});
