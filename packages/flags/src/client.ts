@@ -1,0 +1,288 @@
+import { getContext, onShutdown, parseOptions } from '@platform/core';
+import { z } from 'zod';
+import { EvaluationCounter } from './analytics.js';
+import { type CompiledSnapshot, type CompileProblem, compileSnapshot } from './compile.js';
+import type { DefinitionMap, FlagDefinitions, ValueOf } from './define.js';
+import { evaluateFlag, reader } from './evaluate.js';
+import type { Evaluation, EvaluationContext, FlagState } from './model.js';
+import { seedFromDefinitions } from './seed.js';
+import { type ChangeRecord, type FlagStore, memoryStore } from './store.js';
+
+export type FlagsStatus = 'loading' | 'ready' | 'stale';
+
+type BooleanKeys<D extends DefinitionMap> = {
+  [K in keyof D & string]: D[K] extends { type: 'boolean' } ? K : never;
+}[keyof D & string];
+
+/** Typed evaluation bound to a context (per request). */
+export interface FlagReader<D extends DefinitionMap> {
+  isEnabled<K extends BooleanKeys<D>>(key: K, ctx?: EvaluationContext): boolean;
+  value<K extends keyof D & string>(key: K, ctx?: EvaluationContext): ValueOf<D[K]>;
+  evaluate<K extends keyof D & string>(key: K, ctx?: EvaluationContext): Evaluation<ValueOf<D[K]>>;
+}
+
+export interface Flags<D extends DefinitionMap> extends FlagReader<D> {
+  readonly definitions: FlagDefinitions<D>;
+  readonly store: FlagStore;
+  readonly environment: string;
+  /** `loading` until the first snapshot (or the startup timeout), `stale` while the store is unreachable. */
+  readonly status: FlagsStatus;
+  /** Untyped evaluation, for any key the store holds (OpenFeature, admin). */
+  evaluateAny(key: string, ctx?: EvaluationContext): Evaluation;
+  /** A reader with `ctx` merged under each call's own context. */
+  with(ctx: EvaluationContext): FlagReader<D>;
+  /** Resolves once the first snapshot is loaded or the startup timeout passed; never rejects. */
+  ready(): Promise<void>;
+  /** Reloads from the store now. */
+  refresh(): Promise<void>;
+  snapshot(): CompiledSnapshot;
+  /** Called after every snapshot swap. Returns an unsubscribe. */
+  onUpdate(listener: (snapshot: CompiledSnapshot) => void): () => void;
+  /** Records a write made through this client (history hook, refresh). Used by the admin operations. */
+  changed(record: ChangeRecord): Promise<void>;
+  /** Counts an OpenFeature `track()` or custom event toward analytics. */
+  track(key: string, variant: string | undefined, tenant?: string): void;
+  flushAnalytics(): Promise<void>;
+  /** Flushes analytics, stops timers and closes the store. */
+  close(): Promise<void>;
+}
+
+const optionsSchema = z.object({
+  environment: z.string().min(1).max(100).optional(),
+  startupTimeoutMs: z.number().int().min(0).max(120_000).default(3_000),
+  pollIntervalMs: z.number().int().min(0).default(0),
+  retryIntervalMs: z.number().int().min(100).default(5_000),
+  analytics: z
+    .union([
+      z.literal(false),
+      z.object({
+        flushIntervalMs: z.number().int().min(100).default(60_000),
+        maxKeys: z.number().int().positive().default(10_000),
+      }),
+    ])
+    .default({ flushIntervalMs: 60_000, maxKeys: 10_000 }),
+  flushOnShutdown: z.boolean().default(true),
+});
+
+export interface FlagsOptions<D extends DefinitionMap> {
+  definitions: FlagDefinitions<D>;
+  /** Default: a memory store seeded from the definitions (each flag serving its default). */
+  store?: FlagStore;
+  /** Selects per-environment values (default: NODE_ENV, else `development`). */
+  environment?: string;
+  /** How long startup waits for the store before serving code defaults (default 3000 ms). */
+  startupTimeoutMs?: number;
+  /** Reload every N ms in addition to the store's own change feed (default 0: off). */
+  pollIntervalMs?: number;
+  /** Retry interval while the store is unreachable (default 5000 ms). */
+  retryIntervalMs?: number;
+  /** Evaluation counters (default: flushed to the store every 60 s); `false` turns them off. */
+  analytics?: false | { flushIntervalMs?: number; maxKeys?: number };
+  /** Flush analytics and close the store on core's `shutdown()` (default true). */
+  flushOnShutdown?: boolean;
+  /** Audit hook: every write made through this client's admin operations, with its diff. */
+  onChange?: (change: ChangeRecord) => void | Promise<void>;
+  /** Store errors and flags that failed to compile (the previous snapshot is kept). */
+  onError?: (error: Error, problems?: CompileProblem[]) => void;
+}
+
+/**
+ * Creates the flag client: loads a snapshot from the store (bounded by
+ * `startupTimeoutMs`), follows the store's change feed, and evaluates synchronously.
+ * With no store reachable it serves code defaults (reason STALE) and never throws.
+ *
+ * @example
+ * const flags = createFlags({ definitions, store: postgresStore({ client: pool }) });
+ * await flags.ready();
+ * if (flags.isEnabled('newCheckout')) { ... }
+ */
+export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): Flags<D> {
+  const opts = parseOptions(
+    optionsSchema,
+    { ...options, definitions: undefined, store: undefined },
+    'createFlags',
+  );
+  const definitions = options.definitions;
+  const environment = opts.environment ?? process.env.NODE_ENV ?? 'development';
+  const store = options.store ?? memoryStore({ flags: seedFromDefinitions(definitions) });
+  const report = (err: Error, problems?: CompileProblem[]) => {
+    try {
+      options.onError?.(err, problems);
+    } catch {
+      // a failing error hook must not break reloads
+    }
+  };
+  let current = compileSnapshot(
+    { flags: [], segments: [] },
+    definitions.resolved,
+    environment,
+  ).snapshot;
+  let status: FlagsStatus = 'loading';
+  let loadedOnce = false;
+  const listeners = new Set<(s: CompiledSnapshot) => void>();
+  const counter = opts.analytics ? new EvaluationCounter(opts.analytics.maxKeys) : undefined;
+  const timers: NodeJS.Timeout[] = [];
+  let closed = false;
+
+  let inflight: Promise<void> | undefined;
+  let again = false;
+  const reload = (): Promise<void> => {
+    if (inflight) {
+      again = true;
+      return inflight;
+    }
+    inflight = (async () => {
+      do {
+        again = false;
+        try {
+          const source = await store.load();
+          const { snapshot, problems } = compileSnapshot(
+            source,
+            definitions.resolved,
+            environment,
+            loadedOnce ? current : undefined,
+          );
+          if (problems.length > 0) {
+            report(
+              new Error(`flags: ${problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`),
+              problems,
+            );
+          }
+          current = snapshot;
+          loadedOnce = true;
+          status = 'ready';
+          for (const l of listeners) {
+            try {
+              l(snapshot);
+            } catch (err) {
+              report(err as Error);
+            }
+          }
+        } catch (err) {
+          if (loadedOnce) status = 'stale';
+          report(err as Error);
+        }
+      } while (again && !closed);
+    })().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  };
+
+  const unsubscribe = store.subscribe?.(() => void reload());
+  const first = reload();
+  const startup = Promise.race([
+    first,
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, opts.startupTimeoutMs);
+      t.unref();
+    }),
+  ]).then(() => {
+    if (!loadedOnce) status = 'stale';
+  });
+  const retry = setInterval(() => {
+    if (!loadedOnce || status === 'stale') void reload();
+  }, opts.retryIntervalMs);
+  retry.unref();
+  timers.push(retry);
+  if (opts.pollIntervalMs > 0) {
+    const poll = setInterval(() => void reload(), opts.pollIntervalMs);
+    poll.unref();
+    timers.push(poll);
+  }
+
+  const flush = async () => {
+    if (!counter || !store.recordEvaluations || counter.size === 0) return;
+    const rows = counter.drain();
+    try {
+      await store.recordEvaluations(rows);
+    } catch (err) {
+      counter.restore(rows);
+      report(err as Error);
+    }
+  };
+  if (opts.analytics) {
+    const t = setInterval(() => void flush(), opts.analytics.flushIntervalMs);
+    t.unref();
+    timers.push(t);
+  }
+
+  const evaluate = (key: string, ctx: EvaluationContext | undefined): Evaluation => {
+    const request = getContext();
+    const read = reader(ctx, request, environment);
+    let result: Evaluation;
+    if (!loadedOnce) {
+      const def = definitions.resolved.get(key);
+      result = def
+        ? { value: def.default, reason: 'STALE' }
+        : {
+            value: undefined,
+            reason: 'ERROR',
+            errorCode: 'FLAG_NOT_FOUND',
+            errorMessage: `flag "${key}" is not defined`,
+          };
+    } else {
+      result = evaluateFlag(current, key, read);
+    }
+    if (counter && result.errorCode !== 'FLAG_NOT_FOUND')
+      counter.add(key, result.variant, read('tenantId'));
+    return result;
+  };
+
+  const readerFor = (base: EvaluationContext | undefined): FlagReader<D> => {
+    const merge = (ctx?: EvaluationContext) =>
+      base === undefined ? ctx : ctx === undefined ? base : { ...base, ...ctx };
+    return {
+      isEnabled: (key, ctx) => evaluate(key, merge(ctx)).value === true,
+      value: (key, ctx) => evaluate(key, merge(ctx)).value as never,
+      evaluate: (key, ctx) => evaluate(key, merge(ctx)) as never,
+    };
+  };
+  const root = readerFor(undefined);
+
+  let unregister: (() => void) | undefined;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    unregister?.();
+    for (const t of timers) clearInterval(t);
+    unsubscribe?.();
+    await flush();
+    await store.close?.();
+  };
+  if (opts.flushOnShutdown) unregister = onShutdown(close, { name: 'flags', timeoutMs: 5_000 });
+
+  return {
+    ...root,
+    definitions,
+    store,
+    environment,
+    get status() {
+      return status;
+    },
+    evaluateAny: (key, ctx) => evaluate(key, ctx),
+    with: (ctx) => readerFor(ctx),
+    ready: () => startup,
+    refresh: reload,
+    snapshot: () => current,
+    onUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async changed(record) {
+      await reload();
+      try {
+        await options.onChange?.(record);
+      } catch (err) {
+        report(err as Error);
+      }
+    },
+    track(key, variant, tenant) {
+      counter?.add(key, variant, tenant);
+    },
+    flushAnalytics: flush,
+    close,
+  };
+}
+
+export type { FlagState };

@@ -1,0 +1,296 @@
+import type { ResolvedDefinition } from './define.js';
+import { percentBucket, variantBucket } from './hash.js';
+import type { ErrorCode, FlagState, Segment, Serve, StoreSnapshot } from './model.js';
+import { compileConditions, type Predicate, type Read } from './operators.js';
+
+/** A served variant, or `undefined` when a percentage rollout left this context out. */
+export type CompiledServe = (read: Read) => { variant: string; split: boolean } | undefined;
+
+export interface CompiledRule {
+  id: string;
+  match: Predicate;
+  serve: CompiledServe;
+}
+
+export interface CompiledOverride {
+  enabled: boolean;
+  serve: CompiledServe | undefined;
+}
+
+/** One flag, merged for the environment and precompiled for evaluation. */
+export interface CompiledFlag {
+  key: string;
+  definition: ResolvedDefinition | undefined;
+  state: FlagState | undefined;
+  variants: Record<string, unknown>;
+  offVariant: string | undefined;
+  enabled: boolean;
+  targets: Map<string, string>;
+  tenants: Map<string, CompiledOverride>;
+  prerequisites: { flag: string; variants: Set<string> }[];
+  rules: CompiledRule[];
+  fallthrough: CompiledServe | undefined;
+  /** No targeting at all: every context gets the same answer. */
+  isStatic: boolean;
+  error?: { code: ErrorCode; message: string };
+}
+
+/** An immutable, precompiled snapshot: what evaluation reads. */
+export interface CompiledSnapshot {
+  readonly flags: ReadonlyMap<string, CompiledFlag>;
+  readonly segments: readonly Segment[];
+  readonly source: StoreSnapshot;
+}
+
+/** Thrown while compiling one flag; the message names the field. */
+export class FlagCompileError extends Error {
+  override readonly name = 'FlagCompileError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function stickyValue(read: Read, attribute: string | undefined): string | undefined {
+  if (attribute) {
+    const v = read(attribute);
+    return v === undefined || v === null || v === '' ? undefined : String(v);
+  }
+  const user = read('userId');
+  if (typeof user === 'string' && user !== '') return user;
+  const tenant = read('tenantId');
+  return typeof tenant === 'string' && tenant !== '' ? tenant : undefined;
+}
+
+function compileServe(
+  key: string,
+  serve: Serve,
+  variants: Record<string, unknown>,
+  isBoolean: boolean,
+  where: string,
+): CompiledServe {
+  const need = (v: string, field: string) => {
+    if (!(v in variants)) {
+      throw new FlagCompileError('PARSE_ERROR', `${where}.${field}: unknown variant "${v}"`);
+    }
+    return v;
+  };
+  const r = serve.rollout;
+  if (!r) {
+    const out = { variant: need(serve.variant!, 'variant'), split: false };
+    return () => out;
+  }
+  const stickiness = r.stickiness;
+  if (r.percentage !== undefined) {
+    const pct = r.percentage;
+    const variant = need(serve.variant ?? (isBoolean ? 'on' : ''), 'variant');
+    const out = { variant, split: true };
+    if (pct >= 100) return () => out;
+    return (read) => {
+      const s = stickyValue(read, stickiness);
+      if (s === undefined || pct === 0) return undefined;
+      return percentBucket(key, s) <= pct ? out : undefined;
+    };
+  }
+  const names: string[] = [];
+  const bounds: number[] = [];
+  let total = 0;
+  for (const [i, w] of r.variants!.entries()) {
+    need(w.variant, `rollout.variants.${i}.variant`);
+    total += w.weight;
+    names.push(w.variant);
+    bounds.push(total);
+  }
+  const outs = names.map((variant) => ({ variant, split: true }));
+  const first = outs.find((_, i) => r.variants![i]!.weight > 0) ?? outs[0]!;
+  return (read) => {
+    const s = stickyValue(read, stickiness);
+    if (s === undefined) return first;
+    const b = variantBucket(key, s);
+    for (let i = 0; i < bounds.length; i++) if (b <= bounds[i]!) return outs[i];
+    return outs[outs.length - 1];
+  };
+}
+
+/** Compiles one stored flag for `environment`; throws FlagCompileError naming the field. */
+export function compileFlag(
+  state: FlagState,
+  definition: ResolvedDefinition | undefined,
+  environment: string | undefined,
+  segment: (key: string) => Predicate | undefined,
+): CompiledFlag {
+  const key = state.key;
+  const variants = state.variants ?? definition?.variants;
+  if (!variants || Object.keys(variants).length === 0) {
+    throw new FlagCompileError(
+      'PARSE_ERROR',
+      `${key}.variants: a flag not defined in code needs variants`,
+    );
+  }
+  if (definition) {
+    for (const [name, value] of Object.entries(variants)) {
+      const r = definition.validate.safeParse(value);
+      if (!r.success) {
+        throw new FlagCompileError(
+          'TYPE_MISMATCH',
+          `${key}.variants.${name}: ${r.error.issues[0]?.message ?? 'invalid'} (flag type ${definition.type})`,
+        );
+      }
+    }
+  }
+  const isBoolean = definition?.type === 'boolean';
+  const offVariant = state.offVariant ?? definition?.offVariant;
+  if (offVariant !== undefined && !(offVariant in variants) && state.offVariant !== undefined) {
+    throw new FlagCompileError('PARSE_ERROR', `${key}.offVariant: unknown variant "${offVariant}"`);
+  }
+  const env = environment ? state.environments[environment] : undefined;
+  const envWhere = `${key}.environments.${environment}`;
+  const serve = (s: Serve, where: string) => compileServe(key, s, variants, isBoolean, where);
+
+  const rulesSource = env?.rules ?? state.rules;
+  const rulesWhere = env?.rules ? `${envWhere}.rules` : `${key}.rules`;
+  const rules = rulesSource.map((rule, i) => {
+    const where = `${rulesWhere}.${i}`;
+    try {
+      return {
+        id: rule.id,
+        match: compileConditions(rule.conditions, segment),
+        serve: serve(rule.serve as Serve, `${where}.serve`),
+      };
+    } catch (err) {
+      if (err instanceof FlagCompileError) throw err;
+      throw new FlagCompileError('PARSE_ERROR', `${where}.conditions: ${(err as Error).message}`);
+    }
+  });
+  const tenants = new Map<string, CompiledOverride>();
+  const tenantLayers: [Record<string, FlagState['tenants'][string]>, string][] = [
+    [state.tenants, `${key}.tenants`],
+    [env?.tenants ?? {}, `${envWhere}.tenants`],
+  ];
+  for (const [layer, where] of tenantLayers) {
+    for (const [tenant, o] of Object.entries(layer)) {
+      tenants.set(tenant, {
+        enabled: o.enabled !== false,
+        serve: o.serve ? serve(o.serve, `${where}.${tenant}.serve`) : undefined,
+      });
+    }
+  }
+  const targets = new Map<string, string>();
+  for (const [i, t] of state.targets.entries()) {
+    if (!(t.variant in variants)) {
+      throw new FlagCompileError(
+        'PARSE_ERROR',
+        `${key}.targets.${i}.variant: unknown variant "${t.variant}"`,
+      );
+    }
+    for (const user of t.users) targets.set(user, t.variant);
+  }
+  const fallSource = env?.serve ?? state.serve;
+  const fallthrough = fallSource
+    ? serve(fallSource, env?.serve ? `${envWhere}.serve` : `${key}.serve`)
+    : undefined;
+  return {
+    key,
+    definition,
+    state,
+    variants,
+    offVariant,
+    enabled: state.enabled && env?.enabled !== false,
+    targets,
+    tenants,
+    prerequisites: state.prerequisites.map((p) => ({
+      flag: p.flag,
+      variants: new Set(p.variants),
+    })),
+    rules,
+    fallthrough,
+    isStatic:
+      rules.length === 0 &&
+      tenants.size === 0 &&
+      targets.size === 0 &&
+      state.prerequisites.length === 0 &&
+      !fallSource?.rollout,
+  };
+}
+
+/** A code-defined flag the store does not hold: serves its default. */
+function codeOnly(definition: ResolvedDefinition): CompiledFlag {
+  return {
+    key: definition.key,
+    definition,
+    state: undefined,
+    variants: definition.variants,
+    offVariant: definition.offVariant,
+    enabled: true,
+    targets: new Map(),
+    tenants: new Map(),
+    prerequisites: [],
+    rules: [],
+    fallthrough: undefined,
+    isStatic: true,
+  };
+}
+
+export interface CompileProblem {
+  key: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Builds the immutable snapshot evaluation reads. A flag that fails to compile keeps its
+ * previous compiled form (when `previous` has one) or serves its code default with
+ * reason ERROR; every failure is returned in `problems`.
+ */
+export function compileSnapshot(
+  source: StoreSnapshot,
+  definitions: ReadonlyMap<string, ResolvedDefinition>,
+  environment: string | undefined,
+  previous?: CompiledSnapshot,
+): { snapshot: CompiledSnapshot; problems: CompileProblem[] } {
+  const problems: CompileProblem[] = [];
+  const noSegments = () => undefined;
+  const segmentPreds = new Map<string, Predicate>();
+  for (const s of source.segments) {
+    let conditions: Predicate | undefined;
+    try {
+      conditions =
+        s.conditions.length > 0 ? compileConditions(s.conditions, noSegments) : undefined;
+    } catch (err) {
+      problems.push({
+        key: `segment:${s.key}`,
+        code: 'PARSE_ERROR',
+        message: (err as Error).message,
+      });
+    }
+    const ids = new Set(s.included);
+    segmentPreds.set(s.key, (read) => {
+      const u = read('userId');
+      const t = read('tenantId');
+      if ((typeof u === 'string' && ids.has(u)) || (typeof t === 'string' && ids.has(t)))
+        return true;
+      return conditions ? conditions(read) : false;
+    });
+  }
+  const segment = (k: string) => segmentPreds.get(k);
+  const flags = new Map<string, CompiledFlag>();
+  for (const state of source.flags) {
+    const definition = definitions.get(state.key);
+    try {
+      flags.set(state.key, compileFlag(state, definition, environment, segment));
+    } catch (err) {
+      const code = err instanceof FlagCompileError ? err.code : 'GENERAL';
+      const message = (err as Error).message;
+      problems.push({ key: state.key, code, message });
+      const kept = previous?.flags.get(state.key);
+      if (kept && !kept.error) flags.set(state.key, kept);
+      else if (definition)
+        flags.set(state.key, { ...codeOnly(definition), error: { code, message } });
+    }
+  }
+  for (const def of definitions.values())
+    if (!flags.has(def.key)) flags.set(def.key, codeOnly(def));
+  return { snapshot: Object.freeze({ flags, segments: source.segments, source }), problems };
+}
