@@ -1,5 +1,5 @@
 import { context as otelContext, trace } from '@opentelemetry/api';
-import { getContext, parseOptions } from '@platform/core';
+import { getContext, onShutdown, parseOptions } from '@platform/core';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { z } from 'zod';
 import { LEVELS, type Level, type LogLevels, logLevels } from './log-levels.js';
@@ -118,7 +118,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       transport: { target: 'pino-pretty', options: { colorize: true } },
     });
   } else {
-    logger = pino(pinoOptions, opts.destination ?? pino.destination({ dest: 1, sync: false }));
+    const destination = opts.destination ?? pino.destination({ dest: 1, sync: false });
+    logger = pino(pinoOptions, destination);
+    if (!opts.destination)
+      onShutdown(() => logger.flush(), { name: `logger:${opts.module}`, timeoutMs: 1000 });
   }
   const registry = opts.levels ?? logLevels;
   (logger as Tracked)[MODULE] = opts.module;

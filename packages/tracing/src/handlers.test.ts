@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { memoryDestination } from '../test/helpers.js';
+import { inspectorHandlers, logLevelHandlers } from './handlers.js';
+import { createInspector } from './inspector.js';
+import { LogLevels } from './log-levels.js';
+import { createLogger } from './logger.js';
+
+describe('logLevelHandlers', () => {
+  it('lists, reads, sets and resets module levels; bad input gets a problem body', () => {
+    const levels = new LogLevels();
+    const log = createLogger({ destination: memoryDestination(), module: 'billing', levels });
+    const h = logLevelHandlers(levels);
+    expect(h.handle({ method: 'GET', path: '' })).toMatchObject({
+      status: 200,
+      body: { modules: [{ module: 'billing', level: 'info', overridden: false }] },
+    });
+    expect(h.handle({ method: 'PUT', path: 'billing', body: { level: 'debug' } })).toMatchObject({
+      status: 200,
+      body: { level: 'debug', overridden: true },
+    });
+    expect(log.level).toBe('debug');
+    expect(h.handle({ method: 'GET', path: '/billing' }).body).toMatchObject({ level: 'debug' });
+    expect(h.handle({ method: 'DELETE', path: 'billing' }).body).toMatchObject({ level: 'info' });
+    expect(log.level).toBe('info');
+    const unknown = h.handle({ method: 'PUT', path: 'ghost', body: { level: 'debug' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['content-type']).toBe('application/problem+json');
+    expect(h.handle({ method: 'PUT', path: 'billing', body: { level: 'verbose' } }).status).toBe(
+      400,
+    );
+    expect(h.handle({ method: 'PUT', path: 'billing', body: {} }).status).toBe(400);
+    expect(h.handle({ method: 'POST', path: 'billing' }).status).toBe(405);
+  });
+});
+
+describe('inspectorHandlers', () => {
+  it('refuses everything when the inspector is disabled', () => {
+    const h = inspectorHandlers(createInspector({ enabled: false }));
+    expect(h.handle({ method: 'GET', path: 'recent' }).status).toBe(404);
+  });
+
+  it('serves recent lines, errors and a request timeline as JSON or Markdown', () => {
+    const inspector = createInspector({ size: 10 });
+    const log = createLogger({
+      destination: memoryDestination(),
+      onLine: inspector.capture,
+      levels: new LogLevels(),
+    });
+    log.info({ requestId: 'r1' }, 'hello');
+    log.error({ requestId: 'r2' }, 'broke');
+    const h = inspectorHandlers(inspector);
+    expect(
+      (h.handle({ method: 'GET', path: 'recent' }).body as { logs: unknown[] }).logs,
+    ).toHaveLength(2);
+    expect(h.handle({ method: 'GET', path: 'errors' }).body).toMatchObject({
+      logs: [{ msg: 'broke' }],
+    });
+    expect(h.handle({ method: 'GET', path: 'requests/r1' }).body).toMatchObject({
+      requestId: 'r1',
+      logs: [{ msg: 'hello' }],
+    });
+    const md = h.handle({ method: 'GET', path: 'requests/r1', query: { format: 'markdown' } });
+    expect(md.headers['content-type']).toMatch(/text\/markdown/);
+    expect(md.body).toContain('# Request r1');
+    expect(h.handle({ method: 'GET', path: 'requests/<script>' }).status).toBe(404);
+    expect(h.handle({ method: 'DELETE', path: 'recent' }).status).toBe(405);
+  });
+});
