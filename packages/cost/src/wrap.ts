@@ -17,6 +17,8 @@ const METHODS: Record<string, string> = {
   'messages.create': 'chat',
 };
 
+const PREFIXES = new Set(['chat', 'chat.completions', 'responses', 'messages']);
+
 function maxTokens(p: Params): number | undefined {
   for (const k of ['max_completion_tokens', 'max_tokens', 'max_output_tokens']) {
     const v = p[k];
@@ -75,7 +77,9 @@ export function withCostControl<C extends object>(
             );
           };
         }
-        if (value !== null && typeof value === 'object' && at.length < 2) return wrapAt(value, at);
+        if (value !== null && typeof value === 'object' && PREFIXES.has(at.join('.'))) {
+          return wrapAt(value, at);
+        }
         return value;
       },
     });
