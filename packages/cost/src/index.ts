@@ -12,6 +12,14 @@ export type { Subject } from './counters.js';
 export { DEFAULT_PRICING } from './default-pricing.js';
 export { estimateInputTokens, type GuardOptions, guard } from './guard.js';
 export {
+  type CostHandler,
+  type CostHandlers,
+  type CostHandlersOptions,
+  type CostRequest,
+  type CostResponse,
+  costHandlers,
+} from './handlers.js';
+export {
   type Budget,
   type BudgetInput,
   describeRule,
@@ -20,6 +28,7 @@ export {
   type Scope,
 } from './limits.js';
 export { formatUsd, NANO_PER_USD, usd } from './money.js';
+export { reportToPdf } from './pdf.js';
 export { localDay, type Period, type PeriodWindow, periodWindow } from './periods.js';
 export {
   loadPricing,
@@ -30,6 +39,16 @@ export {
   UnknownModelError,
 } from './pricing.js';
 export type { PricingFile, PricingFileInput } from './pricing-schema.js';
+export {
+  buildReport,
+  type Dimension,
+  type Granularity,
+  periodOf,
+  type ReportQuery,
+  type ReportRow,
+  reportToCsv,
+  type UsageReport,
+} from './reports.js';
 export type {
   AdmitRequest,
   AdmitResult,

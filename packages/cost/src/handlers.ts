@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { getContext } from '@platform/core';
+import { AuthenticationError, AuthorizationError, ValidationError } from '@platform/errors';
+import { z } from 'zod';
+import type { CostControl } from './control.js';
+import { formatUsd } from './money.js';
+import { reportToPdf } from './pdf.js';
+import { buildReport, reportToCsv } from './reports.js';
+
+/** A request as every binding hands it over: the query string only (all endpoints are GETs). */
+export interface CostRequest {
+  query: URLSearchParams;
+}
+
+export interface CostResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+}
+
+export interface CostHandlersOptions {
+  control: CostControl;
+  /** The caller's tenant. Default: core's request context. */
+  tenantOf?: () => string | undefined;
+  /** Whether the caller may read every tenant (billing, `?tenant=`). Default: never. */
+  isAdmin?: () => boolean;
+  clock?: () => number;
+}
+
+export type CostHandler = (req: CostRequest) => Promise<CostResponse>;
+
+export interface CostHandlers {
+  usage: CostHandler;
+  timeseries: CostHandler;
+  report: CostHandler;
+  budget: CostHandler;
+  billing: CostHandler;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const rangeSchema = z.object({
+  from: z.string().regex(DAY, 'must be YYYY-MM-DD').optional(),
+  to: z.string().regex(DAY, 'must be YYYY-MM-DD').optional(),
+  tenant: z.string().min(1).max(200).optional(),
+  granularity: z.enum(['day', 'week', 'month']).default('day'),
+  format: z.enum(['json', 'csv', 'pdf']).default('json'),
+  period: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/, 'must be YYYY-MM')
+    .optional(),
+});
+
+function parseQuery(q: URLSearchParams) {
+  const result = rangeSchema.safeParse(Object.fromEntries(q));
+  if (!result.success) {
+    throw new ValidationError('Invalid query', {
+      errors: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return result.data;
+}
+
+/** Sorted keys at every level, so equal data always gives equal bytes (and ETags). */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
+  );
+}
+
+function json(value: unknown): CostResponse {
+  const body = stableJson(value);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      etag,
+      'cache-control': 'no-store',
+    },
+    body,
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Framework-neutral handlers of the usage dashboard and billing API: usage summary,
+ * daily timeseries, report export (JSON, CSV, PDF), budget status, and billing (period
+ * totals per tenant, stable JSON with an ETag: the same period always answers the same bytes
+ * once closed). Bindings in `./express`, `./fastify` and `./next` mount them.
+ *
+ * @example
+ * const handlers = costHandlers({ control, isAdmin: () => getContext()?.actor?.roles.includes('admin') ?? false });
+ */
+export function costHandlers(options: CostHandlersOptions): CostHandlers {
+  const { control } = options;
+  const clock = options.clock ?? Date.now;
+  const isAdmin = options.isAdmin ?? (() => false);
+  const tenantOf = options.tenantOf ?? (() => getContext()?.tenantId);
+
+  const scope = (asked: string | undefined): string => {
+    const own = tenantOf();
+    if (asked !== undefined && asked !== own) {
+      if (!isAdmin()) throw new AuthorizationError('You may only read your own tenant');
+      return asked;
+    }
+    if (own === undefined) throw new AuthenticationError('No tenant on this request');
+    return own;
+  };
+
+  const range = (q: { from?: string; to?: string }, defaultDays: number) => {
+    const to = q.to ?? iso(clock());
+    const from = q.from ?? iso(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * 86_400_000);
+    const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+    if (Number.isNaN(span) || span < 0 || span > 400) {
+      throw new ValidationError('from..to must be a valid range of at most 400 days', {
+        errors: [{ path: 'from', message: 'must be on or before to, at most 400 days apart' }],
+      });
+    }
+    return { from, to };
+  };
+
+  return {
+    async usage(req) {
+      const q = parseQuery(req.query);
+      const tenant = scope(q.tenant);
+      const { from, to } = range(q, 30);
+      const byModel = await buildReport(control.ledger, {
+        tenant,
+        from,
+        to,
+        granularity: 'month',
+        groupBy: ['model'],
+      });
+      const byUser = await buildReport(control.ledger, {
+        tenant,
+        from,
+        to,
+        granularity: 'month',
+        groupBy: ['user'],
+      });
+      return json({
+        tenant,
+        from,
+        to,
+        totals: byModel.totals,
+        byModel: byModel.rows.map(({ period: _p, ...r }) => r),
+        byUser: byUser.rows.map(({ period: _p, ...r }) => r),
+      });
+    },
+
+    async timeseries(req) {
+      const q = parseQuery(req.query);
+      const tenant = scope(q.tenant);
+      const { from, to } = range(q, 30);
+      const report = await buildReport(control.ledger, {
+        tenant,
+        from,
+        to,
+        granularity: 'day',
+        groupBy: [],
+      });
+      const byDay = new Map(report.rows.map((r) => [r.period, r]));
+      const points = [];
+      for (
+        let d = Date.parse(`${from}T00:00:00Z`);
+        d <= Date.parse(`${to}T00:00:00Z`);
+        d += 86_400_000
+      ) {
+        const day = iso(d);
+        const r = byDay.get(day);
+        points.push({
+          day,
+          calls: r?.calls ?? 0,
+          totalTokens: r?.totalTokens ?? 0,
+          costNanoUsd: r?.costNanoUsd ?? '0',
+          costUsd: r?.costUsd ?? '0.000000',
+        });
+      }
+      return json({ tenant, from, to, points });
+    },
+
+    async report(req) {
+      const q = parseQuery(req.query);
+      const tenant = q.tenant === '*' && isAdmin() ? undefined : scope(q.tenant);
+      const { from, to } = range(q, 31);
+      const report = await buildReport(control.ledger, {
+        tenant,
+        from,
+        to,
+        granularity: q.granularity,
+      });
+      const name = `ai-usage-${tenant ?? 'all'}-${from}-${to}`.replace(/[^A-Za-z0-9._-]/g, '_');
+      if (q.format === 'csv') {
+        return {
+          status: 200,
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${name}.csv"`,
+          },
+          body: reportToCsv(report),
+        };
+      }
+      if (q.format === 'pdf') {
+        return {
+          status: 200,
+          headers: {
+            'content-type': 'application/pdf',
+            'content-disposition': `attachment; filename="${name}.pdf"`,
+          },
+          body: await reportToPdf(report),
+        };
+      }
+      return json(report);
+    },
+
+    async budget(req) {
+      const q = parseQuery(req.query);
+      const tenant = scope(q.tenant);
+      const actor = getContext()?.actor;
+      const status = await control.status({
+        tenant,
+        user: actor?.type === 'user' ? actor.id : undefined,
+      });
+      return json({
+        ...status,
+        limits: status.limits.map((l) =>
+          l.metric === 'money'
+            ? {
+                ...l,
+                maxUsd: formatUsd(BigInt(l.max), 6),
+                usedUsd: formatUsd(BigInt(l.used), 6),
+                remainingUsd: formatUsd(BigInt(l.remaining), 6),
+              }
+            : l,
+        ),
+      });
+    },
+
+    async billing(req) {
+      if (!isAdmin()) throw new AuthorizationError('The billing endpoint is for administrators');
+      const q = parseQuery(req.query);
+      const period = q.period ?? iso(clock()).slice(0, 7);
+      const [y, m] = period.split('-').map(Number) as [number, number];
+      const from = `${period}-01`;
+      const to = iso(Date.UTC(y, m, 0));
+      const report = await buildReport(control.ledger, {
+        from,
+        to,
+        granularity: 'month',
+        groupBy: ['tenant'],
+      });
+      return json({
+        period,
+        from,
+        to,
+        currency: 'USD',
+        closed: Date.UTC(y, m, 1) + 86_400_000 <= clock(),
+        tenants: report.rows.map(({ period: _p, ...r }) => r),
+        totals: report.totals,
+      });
+    },
+  };
+}
