@@ -122,7 +122,11 @@ export function flagAdmin<D extends DefinitionMap>(
       if (method === 'DELETE') return json(200, await ops.setTenantOverride(key, arg, null, actor));
     } else if (sub === 'rollout' && method === 'PUT') {
       const { variant, ...rest } = (req.body ?? {}) as Record<string, unknown>;
-      const v = parse(z.string().min(1).max(200).optional(), variant, 'rollout variant');
+      const v = parse(
+        z.object({ variant: z.string().min(1).max(200).optional() }),
+        { variant },
+        'rollout',
+      ).variant;
       return json(200, await ops.setRollout(key, parse(rolloutSchema, rest, 'rollout'), v, actor));
     } else if (sub === 'history' && method === 'GET') {
       return json(200, { items: await ops.history(key) });

@@ -8,6 +8,9 @@ import type { Evaluation, EvaluationContext, FlagState } from './model.js';
 import { seedFromDefinitions } from './seed.js';
 import { type ChangeRecord, type FlagStore, memoryStore } from './store.js';
 
+/** The client type for `defineFlags(...)`'s result: `FlagsOf<typeof definitions>`. */
+export type FlagsOf<T> = T extends FlagDefinitions<infer D> ? Flags<D> : never;
+
 export type FlagsStatus = 'loading' | 'ready' | 'stale';
 
 type BooleanKeys<D extends DefinitionMap> = {

@@ -1,1 +1,79 @@
-export {};
+import { getContext } from '@platform/core';
+import type {} from '@platform/core/fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { type FlagAdminOptions, flagAdmin } from './admin.js';
+import type { FlagReader, Flags } from './client.js';
+import type { DefinitionMap } from './define.js';
+import { flagsForRequest } from './http.js';
+import type { EvaluationContext } from './model.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Flags bound to this request's user, tenant and roles (cast to your `FlagReader<typeof defs>`). */
+    flags: FlagReader<DefinitionMap>;
+  }
+}
+
+export interface FastifyFlagsOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: any definition map; `flagsOf` restores the type
+  flags: Flags<any>;
+  context?: (req: FastifyRequest) => EvaluationContext | undefined;
+}
+
+const plugin: FastifyPluginAsync<FastifyFlagsOptions> = async (app, options) => {
+  app.decorateRequest('flags', null as unknown as FlagReader<DefinitionMap>);
+  app.addHook('preHandler', async (req) => {
+    req.flags = flagsForRequest(
+      options.flags,
+      req.platformContext ?? getContext(),
+      options.context?.(req),
+    );
+  });
+};
+
+/**
+ * Fastify plugin putting `request.flags` on every request, bound to its user, tenant and
+ * roles. Register after core's `requestContext` (and your auth).
+ *
+ * @example
+ * await app.register(fastifyFlags, { flags });
+ * app.get('/reports', (req) => ({ beta: req.flags.isEnabled('betaReports') }));
+ */
+export const fastifyFlags = fp(plugin, { fastify: '5.x', name: '@platform/flags' });
+
+/** Typed access to `request.flags`. */
+export function flagsOf<D extends DefinitionMap>(
+  req: FastifyRequest,
+  _flags?: Flags<D>,
+): FlagReader<D> {
+  return req.flags as unknown as FlagReader<D>;
+}
+
+/**
+ * The admin API (see `flagAdmin`) as a Fastify plugin; register it with a `prefix`.
+ *
+ * @example
+ * await app.register(fastifyFlagAdmin(flags, { authorize }), { prefix: '/admin/flags' });
+ */
+export function fastifyFlagAdmin<D extends DefinitionMap>(
+  flags: Flags<D>,
+  options: FlagAdminOptions = {},
+): FastifyPluginAsync {
+  const admin = flagAdmin(flags, options);
+  return async (app) => {
+    const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      const url = req.url.slice(app.prefix.length);
+      const q = url.indexOf('?');
+      const r = await admin({
+        method: req.method,
+        path: q === -1 ? url : url.slice(0, q),
+        query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+        body: req.body,
+      });
+      reply.code(r.status).headers(r.headers);
+      return reply.send(r.body === '' ? undefined : Buffer.from(r.body));
+    };
+    app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/*', handler });
+  };
+}

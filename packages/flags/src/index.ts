@@ -9,6 +9,7 @@ export {
   createFlags,
   type FlagReader,
   type Flags,
+  type FlagsOf,
   type FlagsOptions,
   type FlagsStatus,
 } from './client.js';
