@@ -105,6 +105,14 @@ describe('contentSecurityPolicy', () => {
     expect(custom.reportingEndpoints).toBe('sec="https://r.example/c"');
   });
 
+  it('reports through report-uri alone with reportTo: false', () => {
+    const csp = contentSecurityPolicy({ nonce: false, reportUri: '/csp-report', reportTo: false });
+    const d = directives(csp.value());
+    expect(d['report-uri']).toEqual(['/csp-report']);
+    expect(d['report-to']).toBeUndefined();
+    expect(csp.reportingEndpoints).toBeUndefined();
+  });
+
   it('switches to report-only', () => {
     expect(contentSecurityPolicy({ reportOnly: true }).header).toBe(
       'Content-Security-Policy-Report-Only',

@@ -28,6 +28,12 @@ export interface CspOptions {
   reportUri?: string;
   /** The Reporting-Endpoints group name used by report-to (default `csp-endpoint`). */
   reportGroup?: string;
+  /**
+   * Also report through the Reporting API (`report-to` + Reporting-Endpoints), default true.
+   * `false` sends `report-uri` only: Chromium ignores `report-uri` once `report-to` is
+   * present, and does not upload Reporting API reports from plain-http origins.
+   */
+  reportTo?: boolean;
 }
 
 /** The CSP a preset starts from. */
@@ -72,6 +78,7 @@ export const cspOptionsSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
     .optional(),
+  reportTo: z.boolean().optional(),
 });
 
 /** A compiled policy: everything that does not vary per response is computed once. */
@@ -158,8 +165,10 @@ export function compileCsp(
   if (user.reportUri) {
     const group = user.reportGroup ?? 'csp-endpoint';
     directives.set('report-uri', [user.reportUri]);
-    directives.set('report-to', [group]);
-    reportingEndpoints = `${group}="${user.reportUri}"`;
+    if (user.reportTo !== false) {
+      directives.set('report-to', [group]);
+      reportingEndpoints = `${group}="${user.reportUri}"`;
+    }
   }
 
   const rendered = DIRECTIVE_ORDER.filter((name) => directives.has(name)).map((name) => {
