@@ -9,6 +9,24 @@ export {
   type Signer,
   signCheckpoint,
 } from './chain.js';
+export {
+  type ExportCheck,
+  type ExportFormat,
+  type ExportManifest,
+  type ExportStream,
+  exportEvents,
+  exportVerifier,
+} from './export.js';
+export {
+  type AuditHandler,
+  type AuditHandlers,
+  type AuditHandlersOptions,
+  type AuditHttpResult,
+  type AuditOperation,
+  auditHandlers,
+} from './handlers.js';
+export { type AuditHttpOptions, createHttpAuditor, type HttpAuditInfo } from './http.js';
+export { lazyStore } from './lazy.js';
 export { matches, memoryStore } from './memory.js';
 export type { AuditLogger, AuditTrailOptions } from './options.js';
 export {

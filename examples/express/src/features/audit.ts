@@ -1,6 +1,46 @@
+import { auditHandlers, auditTrail, lazyStore, memoryStore } from '@platform/audit';
+import { auditRequests, auditRoute } from '@platform/audit/express';
+import { postgresStore } from '@platform/audit/postgres';
 import type { AppFeature, FeatureEnv } from './types.js';
 
-/** @platform/audit in the example (not wired yet). */
-export async function auditFeature(_env: FeatureEnv): Promise<AppFeature> {
-  return { name: 'audit' };
+/**
+ * @platform/audit in the example: every mutation is recorded (actor and tenant from demo
+ * auth), into PGlite in memory by default (PLATFORM_AUDIT_DATA_DIR for a durable
+ * directory, PLATFORM_AUDIT_DATABASE_URL for PostgreSQL, PLATFORM_AUDIT_STORE=memory).
+ * Admins (X-User-Role: admin) read the trail at /api/audit/events, /export and /verify.
+ */
+export async function auditFeature(env: FeatureEnv): Promise<AppFeature> {
+  const trail = auditTrail({
+    store: exampleStore(),
+    log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
+  });
+  const handlers = auditHandlers({
+    trail,
+    production: env.production,
+    authorize: ({ context }) => context?.actor?.roles.includes('admin') ?? false,
+  });
+  return {
+    name: 'audit',
+    before(app) {
+      app.use(auditRequests(trail, { captureBody: true }));
+    },
+    routes(app) {
+      app.get('/api/audit/events', auditRoute(handlers.search));
+      app.get('/api/audit/export', auditRoute(handlers.export));
+      app.get('/api/audit/verify', auditRoute(handlers.verify));
+    },
+  };
+}
+
+function exampleStore() {
+  if (process.env.PLATFORM_AUDIT_STORE === 'memory') return memoryStore();
+  return lazyStore(async () => {
+    const url = process.env.PLATFORM_AUDIT_DATABASE_URL;
+    const client = url
+      ? new (await import('pg')).default.Pool({ connectionString: url, max: 4 })
+      : new (await import('@electric-sql/pglite')).PGlite(process.env.PLATFORM_AUDIT_DATA_DIR);
+    const store = postgresStore({ client, schema: process.env.PLATFORM_AUDIT_SCHEMA });
+    await store.migrate();
+    return store;
+  });
 }

@@ -1,4 +1,53 @@
+import {
+  type AuditTrail,
+  auditHandlers,
+  auditTrail,
+  lazyStore,
+  memoryStore,
+} from '@platform/audit';
+import { withAudit } from '@platform/audit/next';
+import { postgresStore } from '@platform/audit/postgres';
 import type { RouteFeature } from './types';
 
-/** @platform/audit in the example (not wired yet). */
-export const audit: RouteFeature = (handler) => handler;
+interface ExampleAudit {
+  trail: AuditTrail;
+  handlers: ReturnType<typeof auditHandlers>;
+}
+
+const KEY = Symbol.for('platform.example.audit');
+
+/**
+ * One trail per server process (route bundles may each evaluate this module). Memory store
+ * by default in the Next example; PostgreSQL when PLATFORM_AUDIT_DATABASE_URL is set.
+ */
+export function exampleAudit(): ExampleAudit {
+  const g = globalThis as { [KEY]?: ExampleAudit };
+  if (g[KEY]) return g[KEY];
+  const url = process.env.PLATFORM_AUDIT_DATABASE_URL;
+  const store = url
+    ? lazyStore(async () => {
+        const pg = await import('pg');
+        const s = postgresStore({
+          client: new pg.default.Pool({ connectionString: url, max: 4 }),
+          schema: process.env.PLATFORM_AUDIT_SCHEMA,
+        });
+        await s.migrate();
+        return s;
+      })
+    : memoryStore();
+  const trail = auditTrail({
+    store,
+    log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
+  });
+  const handlers = auditHandlers({
+    trail,
+    production: process.env.NODE_ENV === 'production',
+    authorize: ({ context }) => context?.actor?.roles.includes('admin') ?? false,
+  });
+  g[KEY] = { trail, handlers };
+  return g[KEY];
+}
+
+/** @platform/audit in the example: every mutation through `route()` is recorded. */
+export const audit: RouteFeature = (handler, { route }) =>
+  withAudit(handler, exampleAudit().trail, { route, captureBody: true });
