@@ -1,6 +1,101 @@
+import { getContext } from '@platform/core';
+import {
+  type BudgetStore,
+  type CostControl,
+  costControl,
+  costHandlers,
+  type LedgerStore,
+  memoryStore,
+  type UsageRecord,
+  withCostControl,
+} from '@platform/cost';
+import { costApi } from '@platform/cost/express';
+import { z } from 'zod';
+import { fakeAiClient } from '../../../test-support/fake-ai.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
-/** @platform/cost in the example (not wired yet). */
+export const chatSchema = z.strictObject({
+  prompt: z.string().min(1).max(4000),
+  model: z.string().min(1).max(100).default('gpt-4o-mini'),
+  maxTokens: z.number().int().min(1).max(1024).default(256),
+});
+
+/**
+ * Memory stores by default; Redis counters when PLATFORM_COST_REDIS_URL is set and a
+ * PostgreSQL ledger when PLATFORM_COST_DATABASE_URL is. Every tenant gets
+ * PLATFORM_COST_CALLS_PER_DAY calls a day and PLATFORM_COST_USD_PER_MONTH a month.
+ */
+async function buildControl(): Promise<CostControl> {
+  const env = process.env;
+  const memory = memoryStore();
+  let store: BudgetStore = memory;
+  let ledger: LedgerStore = memory;
+  if (env.PLATFORM_COST_REDIS_URL) {
+    const { Redis } = await import('ioredis');
+    const { redisBudgetStore } = await import('@platform/cost/redis');
+    const redis = new Redis(env.PLATFORM_COST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    store = redisBudgetStore({ client: redis, prefix: env.PLATFORM_COST_REDIS_PREFIX ?? 'cost:' });
+  }
+  if (env.PLATFORM_COST_DATABASE_URL) {
+    const pg = await import('pg');
+    const { postgresLedger } = await import('@platform/cost/postgres');
+    ledger = postgresLedger({
+      client: new pg.default.Pool({ connectionString: env.PLATFORM_COST_DATABASE_URL, max: 4 }),
+      schema: env.PLATFORM_COST_SCHEMA,
+    });
+  }
+  return costControl({
+    store,
+    ledger,
+    budgets: {
+      default: {
+        timeZone: env.PLATFORM_COST_TIME_ZONE ?? 'UTC',
+        limits: [
+          { metric: 'calls', period: 'day', max: Number(env.PLATFORM_COST_CALLS_PER_DAY ?? 1000) },
+          { metric: 'money', period: 'month', max: env.PLATFORM_COST_USD_PER_MONTH ?? '50.00' },
+        ],
+      },
+    },
+    alerts: { onAlert: (a) => console.log(JSON.stringify({ msg: 'cost alert', ...a })) },
+  });
+}
+
+function view(r: UsageRecord) {
+  return { ...r, costNanoUsd: r.costNanoUsd.toString() };
+}
+
+/** POST /api/ai/chat through the cost-controlled AI client; /api/cost/* dashboard and billing API. */
 export async function costFeature(_env: FeatureEnv): Promise<AppFeature> {
-  return { name: 'cost' };
+  const control = await buildControl();
+  const ai = withCostControl(fakeAiClient(process.env.FAKE_AI_URL), control);
+  const handlers = costHandlers({
+    control,
+    isAdmin: () => getContext()?.actor?.roles.includes('admin') ?? false,
+  });
+  return {
+    name: 'cost',
+    routes(app) {
+      app.post('/api/ai/chat', async (req, res) => {
+        const input = chatSchema.parse(req.body);
+        const reply = await ai.chat.completions.create({
+          model: input.model,
+          messages: [{ role: 'user', content: input.prompt }],
+          max_tokens: input.maxTokens,
+        });
+        res.json({
+          requestId: getContext()?.requestId,
+          model: reply.model,
+          reply: reply.choices[0]?.message.content,
+          usage: reply.usage,
+        });
+      });
+      app.get('/api/ai/usage', async (req, res) => {
+        const tenant = getContext()?.tenantId ?? 'default';
+        const requestId = typeof req.query.requestId === 'string' ? req.query.requestId : undefined;
+        const records = await control.ledger.records({ tenant, requestId, limit: 50 });
+        res.json({ records: records.map(view) });
+      });
+      app.use(costApi(handlers));
+    },
+  };
 }
