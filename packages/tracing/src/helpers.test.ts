@@ -79,3 +79,24 @@ describe('timeline', () => {
     expect(md).toContain('    - `db` (internal) +2.0 ms, 2.00 ms');
   });
 });
+
+describe('createRedactor', () => {
+  it('censors secret keys at any depth (case-insensitive) without mutating the input', async () => {
+    const { createRedactor } = await import('./redact.js');
+    const redact = createRedactor(['password', 'authorization']);
+    const input = {
+      a: 1,
+      headers: { Authorization: 'x', accept: '*/*' },
+      deep: { l2: { l3: { password: 'p' } } },
+    };
+    const out = redact(input);
+    expect(out).toEqual({
+      a: 1,
+      headers: { Authorization: '[REDACTED]', accept: '*/*' },
+      deep: { l2: { l3: { password: '[REDACTED]' } } },
+    });
+    expect(input.headers.Authorization).toBe('x');
+    const clean = { a: 1, b: { c: 2 } };
+    expect(redact(clean)).toBe(clean);
+  });
+});

@@ -3,17 +3,9 @@ import { getContext, onShutdown, parseOptions } from '@platform/core';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { z } from 'zod';
 import { LEVELS, type Level, type LogLevels, logLevels } from './log-levels.js';
+import { CENSOR, createRedactor, DEFAULT_REDACT_KEYS } from './redact.js';
 
-/** Keys redacted wherever they appear (top level and two levels down). */
-export const DEFAULT_REDACT_KEYS = [
-  'authorization',
-  'cookie',
-  'set-cookie',
-  'password',
-  'token',
-  'apiKey',
-  'secret',
-] as const;
+export { DEFAULT_REDACT_KEYS };
 
 const loggerSchema = z.object({
   /** The module of this logger (for runtime levels); children may name their own. */
@@ -23,7 +15,7 @@ const loggerSchema = z.object({
     .default('app'),
   /** Default `LOG_LEVEL` or `info`. */
   level: z.enum(LEVELS).optional(),
-  /** Extra pino redact paths, added to the defaults. */
+  /** Extra pino redact paths (e.g. `card.number`), on top of the default keys redacted at any depth. */
   redact: z.array(z.string().min(1)).default([]),
   /** Human-readable output via pino-pretty. Default: `LOG_PRETTY=1`. */
   pretty: z.boolean().optional(),
@@ -47,16 +39,6 @@ export type LoggerOptions = z.input<typeof loggerSchema>;
 
 const MODULE = Symbol('platform.logModule');
 type Tracked = Logger & { [MODULE]?: string };
-
-function redactPaths(extra: string[]): string[] {
-  const paths: string[] = [];
-  for (const key of DEFAULT_REDACT_KEYS) {
-    const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-    const dot = k.startsWith('[') ? '' : '.';
-    paths.push(k, `*${dot}${k}`, `*.*${dot}${k}`);
-  }
-  return [...paths, ...extra];
-}
 
 /** requestId, trace_id, span_id and tenantId from the current request, on every line. */
 function correlation(): Record<string, unknown> {
@@ -93,8 +75,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: { module: opts.module, ...opts.base },
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: redactPaths(opts.redact), censor: '[REDACTED]' },
+    formatters: { level: (label) => ({ level: label }), log: createRedactor(DEFAULT_REDACT_KEYS) },
+    ...(opts.redact.length ? { redact: { paths: opts.redact, censor: CENSOR } } : {}),
     mixin: correlation,
     ...(onLine
       ? {

@@ -1,0 +1,3 @@
+import { oursFastify } from './tracing-ours.js';
+
+export default oursFastify(1);

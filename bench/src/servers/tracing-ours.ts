@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import { requestContext as expressContext } from '@platform/core/express';
+import { requestContext as fastifyContext } from '@platform/core/fastify';
+import { createLogger, initTracing } from '@platform/tracing';
+import { tracing as expressTracing } from '@platform/tracing/express';
+import { tracing as fastifyTracing } from '@platform/tracing/fastify';
+import express from 'express';
+import Fastify from 'fastify';
+import type { StartServer } from '../suite.js';
+import { item } from './item.js';
+import { CountingExporter, nullDestination, SPANS_PATH } from './tracing-common.js';
+
+function setup(ratio: number, keepErrors: boolean) {
+  const exporter = new CountingExporter();
+  initTracing({
+    serviceName: 'bench',
+    exporter,
+    sampleRatio: ratio,
+    keepErrors,
+    registerShutdown: false,
+  });
+  const logger = createLogger({ module: 'http', destination: nullDestination() });
+  return { exporter, logger };
+}
+
+/** Express 5 + @platform/core requestContext + @platform/tracing (SERVER span + request log line). */
+export function oursExpress(ratio: number, keepErrors = true): StartServer {
+  return async () => {
+    const { exporter, logger } = setup(ratio, keepErrors);
+    const app = express();
+    app.use(expressContext());
+    app.use(expressTracing({ logger }));
+    app.get('/api/items/:id', (req, res) => {
+      res.json(item(req.params.id));
+    });
+    app.get(SPANS_PATH, (_req, res) => {
+      res.json({ exported: exporter.count });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return server;
+  };
+}
+
+/** Fastify 5 + @platform/core requestContext + @platform/tracing plugin. */
+export function oursFastify(ratio: number, keepErrors = true): StartServer {
+  return async () => {
+    const { exporter, logger } = setup(ratio, keepErrors);
+    const app = Fastify();
+    await app.register(fastifyContext);
+    await app.register(fastifyTracing, { logger });
+    app.get<{ Params: { id: string } }>('/api/items/:id', async (req) => item(req.params.id));
+    app.get(SPANS_PATH, async () => ({ exported: exporter.count }));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    return app.server;
+  };
+}
