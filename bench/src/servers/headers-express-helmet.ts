@@ -1,0 +1,18 @@
+import { once } from 'node:events';
+import express from 'express';
+import helmet from 'helmet';
+import type { StartServer } from '../suite.js';
+import { item } from './item.js';
+
+const start: StartServer = async () => {
+  const app = express();
+  app.use(helmet());
+  app.get('/api/items/:id', (req, res) => {
+    res.json(item(req.params.id));
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+};
+
+export default start;

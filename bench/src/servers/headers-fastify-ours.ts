@@ -1,0 +1,15 @@
+import { securityHeaders } from '@platform/headers/fastify';
+import Fastify from 'fastify';
+import type { StartServer } from '../suite.js';
+import { HELMET_EQUIVALENT } from './headers-options.js';
+import { item } from './item.js';
+
+const start: StartServer = async () => {
+  const app = Fastify();
+  await app.register(securityHeaders, HELMET_EQUIVALENT);
+  app.get<{ Params: { id: string } }>('/api/items/:id', async (req) => item(req.params.id));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return app.server;
+};
+
+export default start;
