@@ -15,5 +15,5 @@ beforeAll(async () => {
 afterAll(stopAll);
 
 describe('audit (embedded PGlite store)', () => {
-  describeAuditApp(() => app);
+  describeAuditApp(() => app, { ip: '127.0.0.1', unrouted: true });
 });

@@ -67,13 +67,19 @@ const VERBS: Record<string, string> = {
 const CRUD = { POST: 'c', PUT: 'u', PATCH: 'u', DELETE: 'd' } as const;
 const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'x';
 
-function resourceOf(template: string): { resource: string; idParam?: string } {
-  const segments = template.split('/').filter(Boolean);
+/**
+ * `/api/items/:id` → items + id; `/api/users/:uid/invoices/:id` → invoices + id;
+ * `/api/invoices/:id/pay` → invoices + id, with `pay` as the verb.
+ */
+function resourceOf(template: string): { resource: string; idParam?: string; verb?: string } {
+  const segments = template.split('/').filter((s) => s && s !== 'api' && !/^v\d+$/.test(s));
   let resource = 'http';
   let idParam: string | undefined;
-  for (const s of segments) {
-    if (s.startsWith(':') || s.startsWith('[')) idParam = s.replace(/^[:[]+|]+$/g, '');
-    else if (s !== 'api' && !/^v\d+$/.test(s)) {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i] as string;
+    if (s.startsWith(':') || s.startsWith('[')) idParam = s.replace(/^[:[.]+|]+$/g, '');
+    else if (idParam && i === segments.length - 1) return { resource, idParam, verb: clean(s) };
+    else {
       resource = clean(s);
       idParam = undefined;
     }
@@ -110,11 +116,13 @@ export function createHttpAuditor(trail: AuditTrail, options: AuditHttpOptions =
     finish(ctx: RequestContext | undefined, info: HttpAuditInfo): void {
       try {
         const template = info.route ?? info.path;
-        const { resource, idParam } = resourceOf(template);
+        const { resource, idParam, verb } = resourceOf(template);
         const id = idParam ? info.params?.[idParam] : undefined;
         const failed = info.statusCode >= 400;
         const input = {
-          action: action ? action(info) : `${resource}.${VERBS[info.method] ?? clean(info.method)}`,
+          action: action
+            ? action(info)
+            : `${resource}.${verb ?? VERBS[info.method] ?? clean(info.method)}`,
           crud: CRUD[info.method as keyof typeof CRUD] ?? 'u',
           outcome: info.aborted
             ? ('unknown' as const)

@@ -79,6 +79,8 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
     publicKeys[id] = toPublicKey(key);
   const store = o.store;
   const sinceCheckpoint = new Map<string, { count: number; at: number }>();
+  const pendingCheckpoints = new Set<Promise<unknown>>();
+  const settle = () => Promise.all([...pendingCheckpoints]);
 
   const saveCheckpoint = async (cp: Checkpoint) => {
     await store.saveCheckpoint(cp);
@@ -95,7 +97,9 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
       if (s.count >= o.checkpoint.everyEvents || now - s.at >= o.checkpoint.everyMs) {
         sinceCheckpoint.set(tenantId, { count: 0, at: now });
         const cp = signCheckpoint(signer, { tenantId, seq: e.seq, hash: e.hash, kind: 'periodic' });
-        saveCheckpoint(cp).catch((error) => onError(error, 'checkpoint'));
+        const saving = saveCheckpoint(cp).catch((error) => onError(error, 'checkpoint'));
+        pendingCheckpoints.add(saving);
+        void saving.finally(() => pendingCheckpoints.delete(saving));
       }
     }
   };
@@ -184,18 +188,22 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
   const close = async (timeoutMs = o.shutdown === false ? 5_000 : o.shutdown.timeoutMs) => {
     unregister?.();
     await writer.close(timeoutMs);
+    await settle();
   };
   const unregister =
     o.shutdown === false
       ? undefined
-      : onShutdown(() => writer.close(o.shutdown === false ? 0 : o.shutdown.timeoutMs - 100), {
+      : onShutdown(() => close(o.shutdown === false ? 0 : o.shutdown.timeoutMs - 100), {
           name: 'audit-trail',
           timeoutMs: o.shutdown.timeoutMs,
         });
 
   return {
     record,
-    flush: () => writer.flush(),
+    flush: async () => {
+      await writer.flush();
+      await settle();
+    },
     close,
     stats: () => ({ ...writer.stats }),
     async search(query) {
