@@ -52,20 +52,22 @@ const json = (status: number, data: unknown): AdminResponse => ({
  * tenant override, rollout, delete, history, revert, analytics and the stale report.
  * Bodies are zod-validated; errors are problem+json.
  *
+ * Paths are relative to where it is mounted (e.g. `/admin/flags`):
+ *
  * | method | path |
  * |---|---|
- * | GET / POST | `/flags` |
- * | GET / PUT / DELETE | `/flags/:key` |
- * | POST | `/flags/:key/toggle` `{enabled}` |
- * | PUT / DELETE | `/flags/:key/tenants/:tenant` `{enabled?, serve?}` |
- * | PUT | `/flags/:key/rollout` `{percentage \| variants, variant?, stickiness?}` |
- * | GET | `/flags/:key/history` |
- * | POST | `/flags/:key/revert` `{version}` |
- * | GET | `/analytics`, `/stale?days=30` |
+ * | GET / POST | `/` (list, create) |
+ * | GET / PUT / DELETE | `/:key` (PUT takes `expectedVersion`) |
+ * | POST | `/:key/toggle` `{enabled}` |
+ * | PUT / DELETE | `/:key/tenants/:tenant` `{enabled?, serve?}` |
+ * | PUT | `/:key/rollout` `{percentage \| variants, variant?, stickiness?}` |
+ * | GET | `/:key/history` |
+ * | POST | `/:key/revert` `{version}` |
+ * | GET | `/-/analytics`, `/-/stale?days=30` |
  *
  * @example
  * const admin = flagAdmin(flags, { authorize: requireRole('admin') });
- * const res = await admin({ method: 'POST', path: '/flags/newCheckout/toggle', body: { enabled: false } });
+ * const res = await admin({ method: 'POST', path: '/newCheckout/toggle', body: { enabled: false } });
  */
 export function flagAdmin<D extends DefinitionMap>(
   flags: Flags<D>,
@@ -77,22 +79,22 @@ export function flagAdmin<D extends DefinitionMap>(
     const actor = req.actor ?? getContext()?.actor?.id;
     const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
     const method = req.method.toUpperCase();
-    const [root, key, sub, arg] = parts;
+    const [key, sub, arg] = parts;
+    if (key === '-' && parts.length === 2 && method === 'GET') {
+      if (sub === 'analytics') return json(200, { items: await ops.analytics() });
+      if (sub === 'stale') {
+        const { days } = parse(
+          z.object({ days: z.coerce.number().int().positive().optional() }),
+          { days: req.query?.get('days') ?? undefined },
+          'query',
+        );
+        return json(200, { items: await ops.stale({ notEvaluatedDays: days }) });
+      }
+    }
     if (key !== undefined && !KEY.test(key))
       throw new ValidationError('Invalid flag key', {
         errors: [{ path: 'key', message: 'must match [A-Za-z0-9._-]{1,128}' }],
       });
-    if (root === 'analytics' && parts.length === 1 && method === 'GET')
-      return json(200, { items: await ops.analytics() });
-    if (root === 'stale' && parts.length === 1 && method === 'GET') {
-      const days = parse(
-        z.coerce.number().int().positive().optional(),
-        req.query?.get('days') ?? undefined,
-        'days',
-      );
-      return json(200, { items: await ops.stale({ notEvaluatedDays: days }) });
-    }
-    if (root !== 'flags') throw new NotFoundError(`No admin route ${method} ${req.path}`);
     if (key === undefined) {
       if (method === 'GET') return json(200, { items: await ops.list() });
       if (method === 'POST') return json(201, await ops.create(req.body as never, actor));
@@ -108,7 +110,7 @@ export function flagAdmin<D extends DefinitionMap>(
       }
     } else if (sub === 'toggle' && method === 'POST') {
       return json(200, await ops.toggle(key, parse(toggleBody, req.body, 'toggle').enabled, actor));
-    } else if (sub === 'tenants' && arg !== undefined && parts.length === 4) {
+    } else if (sub === 'tenants' && arg !== undefined && parts.length === 3) {
       if (method === 'PUT')
         return json(
           200,

@@ -42,9 +42,9 @@ function scenario(base: () => string) {
     });
 
   it('lists and gets flags', async () => {
-    const list = (await (await send('GET', '/flags')).json()) as { items: { key: string }[] };
+    const list = (await (await send('GET', '/')).json()) as { items: { key: string }[] };
     expect(list.items.map((f) => f.key)).toEqual(['betaReports', 'theme']);
-    expect(await (await send('GET', '/flags/betaReports')).json()).toMatchObject({
+    expect(await (await send('GET', '/betaReports')).json()).toMatchObject({
       key: 'betaReports',
       enabled: true,
       version: 1,
@@ -53,14 +53,14 @@ function scenario(base: () => string) {
 
   it('a tenant override applies to that tenant only; toggling globally disables it for everyone', async () => {
     expect(await (await get('/reports', 'acme')).json()).toEqual({ beta: false });
-    const put = await send('PUT', '/flags/betaReports/tenants/acme', { serve: { variant: 'on' } });
+    const put = await send('PUT', '/betaReports/tenants/acme', { serve: { variant: 'on' } });
     expect(put.status).toBe(200);
     expect(await (await get('/reports', 'acme')).json()).toEqual({ beta: true });
     expect(await (await get('/reports', 'globex')).json()).toEqual({ beta: false });
-    expect((await send('POST', '/flags/betaReports/toggle', { enabled: false })).status).toBe(200);
+    expect((await send('POST', '/betaReports/toggle', { enabled: false })).status).toBe(200);
     expect(await (await get('/reports', 'acme')).json()).toEqual({ beta: false });
-    await send('POST', '/flags/betaReports/toggle', { enabled: true });
-    const history = (await (await send('GET', '/flags/betaReports/history')).json()) as {
+    await send('POST', '/betaReports/toggle', { enabled: true });
+    const history = (await (await send('GET', '/betaReports/history')).json()) as {
       items: { actor: string; diff: unknown[] }[];
     };
     expect(history.items).toHaveLength(3);
@@ -68,14 +68,14 @@ function scenario(base: () => string) {
       actor: 'admin-1',
       diff: [{ path: 'tenants.acme', before: null, after: { serve: { variant: 'on' } } }],
     });
-    expect((await send('DELETE', '/flags/betaReports/tenants/acme')).status).toBe(200);
+    expect((await send('DELETE', '/betaReports/tenants/acme')).status).toBe(200);
     expect(await (await get('/reports', 'acme')).json()).toEqual({ beta: false });
   });
 
   it('rollout, create, update with a version guard, revert, delete, analytics, stale', async () => {
     expect(
       (
-        await send('PUT', '/flags/theme/rollout', {
+        await send('PUT', '/theme/rollout', {
           variants: [
             { variant: 'light', weight: 2000 },
             { variant: 'dark', weight: 8000 },
@@ -83,53 +83,53 @@ function scenario(base: () => string) {
         })
       ).status,
     ).toBe(200);
-    const created = await send('POST', '/flags', {
+    const created = await send('POST', '/', {
       key: 'extra',
       variants: { a: 1, b: 2 },
       serve: { variant: 'a' },
     });
     expect(created.status).toBe(201);
-    const stale = await send('PUT', '/flags/extra', {
+    const stale = await send('PUT', '/extra', {
       variants: { a: 1, b: 2 },
       serve: { variant: 'b' },
       expectedVersion: 7,
     });
     expect(stale.status).toBe(409);
     expect(stale.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const ok = await send('PUT', '/flags/extra', {
+    const ok = await send('PUT', '/extra', {
       variants: { a: 1, b: 2 },
       serve: { variant: 'b' },
       expectedVersion: 1,
     });
     expect(await ok.json()).toMatchObject({ version: 2, serve: { variant: 'b' } });
-    expect(await (await send('POST', '/flags/extra/revert', { version: 1 })).json()).toMatchObject({
+    expect(await (await send('POST', '/extra/revert', { version: 1 })).json()).toMatchObject({
       version: 3,
       serve: { variant: 'a' },
     });
-    expect((await send('DELETE', '/flags/extra')).status).toBe(204);
-    expect((await send('GET', '/flags/extra')).status).toBe(404);
+    expect((await send('DELETE', '/extra')).status).toBe(204);
+    expect((await send('GET', '/extra')).status).toBe(404);
     await get('/reports', 'acme');
-    const analytics = (await (await send('GET', '/analytics')).json()) as {
+    const analytics = (await (await send('GET', '/-/analytics')).json()) as {
       items: { flag: string; tenant: string; count: number }[];
     };
     expect(
       analytics.items.find((r) => r.flag === 'betaReports' && r.tenant === 'acme')?.count,
     ).toBeGreaterThan(0);
-    const staleReport = (await (await send('GET', '/stale?days=30')).json()) as {
+    const staleReport = (await (await send('GET', '/-/stale?days=30')).json()) as {
       items: { key: string }[];
     };
     expect(Array.isArray(staleReport.items)).toBe(true);
-    expect((await send('GET', '/stale?days=soon')).status).toBe(400);
+    expect((await send('GET', '/-/stale?days=soon')).status).toBe(400);
   });
 
   it('bad input is a problem+json naming the field', async () => {
     const cases: [string, string, unknown, string][] = [
-      ['POST', '/flags/betaReports/toggle', { enabled: 'yes' }, 'enabled'],
-      ['PUT', '/flags/theme/rollout', { percentage: 150 }, 'percentage'],
-      ['PUT', '/flags/theme/rollout', { variants: [{ variant: 'light', weight: 10 }] }, 'variants'],
+      ['POST', '/betaReports/toggle', { enabled: 'yes' }, 'enabled'],
+      ['PUT', '/theme/rollout', { percentage: 150 }, 'percentage'],
+      ['PUT', '/theme/rollout', { variants: [{ variant: 'light', weight: 10 }] }, 'variants'],
       [
         'POST',
-        '/flags',
+        '/',
         {
           key: 'x',
           rules: [
@@ -138,7 +138,7 @@ function scenario(base: () => string) {
         },
         'rules.0.conditions.0.operator',
       ],
-      ['POST', '/flags', { key: 'bad key' }, 'key'],
+      ['POST', '/', { key: 'bad key' }, 'key'],
     ];
     for (const [method, path, body, field] of cases) {
       const res = await send(method, path, body);
@@ -148,6 +148,7 @@ function scenario(base: () => string) {
       expect(problem.errors.map((e) => e.path)).toContain(field);
     }
     expect((await send('GET', '/nope')).status).toBe(404);
+    expect((await send('GET', '/nope/x/y/z')).status).toBe(404);
   });
 }
 

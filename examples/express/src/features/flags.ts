@@ -1,6 +1,92 @@
+import { getContext } from '@platform/core';
+import { AuthorizationError, NotFoundError } from '@platform/errors';
+import { createFlags, defineFlags, type FlagStore, memoryStore } from '@platform/flags';
+import { expressFlags, flagAdminRouter } from '@platform/flags/express';
+import { postgresStore } from '@platform/flags/postgres';
+import express from 'express';
+import pg from 'pg';
 import type { AppFeature, FeatureEnv } from './types.js';
 
-/** @platform/flags in the example (not wired yet). */
-export async function flagsFeature(_env: FeatureEnv): Promise<AppFeature> {
-  return { name: 'flags' };
+/** The example's flags: one release flag gating GET /api/reports. */
+export const definitions = defineFlags({
+  betaReports: {
+    type: 'boolean',
+    default: false,
+    kind: 'release',
+    owner: 'reports-team',
+    description: 'The new reports endpoint (on for tenant acme only, to start with).',
+  },
+});
+
+/** The demo's starting state: off for everyone, on for tenant `acme` (tenant override). */
+const seed = [
+  {
+    key: 'betaReports',
+    serve: { variant: 'off' },
+    tenants: { acme: { serve: { variant: 'on' } } },
+  },
+];
+
+async function store(): Promise<FlagStore> {
+  const url = process.env.PLATFORM_FLAGS_DATABASE_URL;
+  if (!url) return memoryStore({ flags: seed });
+  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  const pgStore = postgresStore({
+    client: pool,
+    schema: process.env.PLATFORM_FLAGS_SCHEMA ?? 'public',
+  });
+  await pgStore.migrate();
+  const existing = (await pgStore.load()).flags;
+  for (const flag of seed) {
+    if (!existing.some((f) => f.key === flag.key)) {
+      await pgStore.put!(flag as never, { expectedVersion: 0, actor: 'seed' }).catch(() => {});
+    }
+  }
+  return pgStore;
+}
+
+/** Demo authorization for the admin API: the `X-User-Role: admin` header (demo auth). */
+function adminOnly(): void {
+  if (!getContext()?.actor?.roles.includes('admin'))
+    throw new AuthorizationError('Flag admin needs the admin role');
+}
+
+/**
+ * @platform/flags in the example: `req` flags bound to the demo user and tenant
+ * (X-User-Id / X-Tenant-Id), GET /api/reports gated by `betaReports`, and the admin API
+ * at /api/admin/flags. Memory store by default; PostgreSQL with PLATFORM_FLAGS_DATABASE_URL.
+ */
+export async function flagsFeature(env: FeatureEnv): Promise<AppFeature> {
+  const flags = createFlags({
+    definitions,
+    store: await store(),
+    environment: env.production ? 'production' : 'development',
+  });
+  await flags.ready();
+  const reqFlags = expressFlags(flags);
+  return {
+    name: 'flags',
+    before(app) {
+      app.use(reqFlags.middleware);
+    },
+    routes(app) {
+      app.get('/api/reports', (req, res) => {
+        if (!reqFlags.of(req).isEnabled('betaReports'))
+          throw new NotFoundError('Reports are not available');
+        res.json({
+          reports: [{ id: 'r1', name: 'Monthly revenue' }],
+          tenantId: getContext()?.tenantId,
+        });
+      });
+      app.use(
+        '/api/admin/flags',
+        express.json({ limit: '64kb' }),
+        (_req, _res, next) => {
+          adminOnly();
+          next();
+        },
+        flagAdminRouter(flags, { production: env.production }),
+      );
+    },
+  };
 }

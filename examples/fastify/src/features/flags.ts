@@ -1,6 +1,86 @@
+import { getContext } from '@platform/core';
+import { AuthorizationError, NotFoundError } from '@platform/errors';
+import { createFlags, defineFlags, type FlagStore, memoryStore } from '@platform/flags';
+import { fastifyFlagAdmin, fastifyFlags, flagsOf } from '@platform/flags/fastify';
+import { postgresStore } from '@platform/flags/postgres';
+import pg from 'pg';
 import type { AppFeature, FeatureEnv } from './types.js';
 
-/** @platform/flags in the example (not wired yet). */
-export async function flagsFeature(_env: FeatureEnv): Promise<AppFeature> {
-  return { name: 'flags' };
+/** The example's flags: one release flag gating GET /api/reports. */
+export const definitions = defineFlags({
+  betaReports: {
+    type: 'boolean',
+    default: false,
+    kind: 'release',
+    owner: 'reports-team',
+    description: 'The new reports endpoint (on for tenant acme only, to start with).',
+  },
+});
+
+/** The demo's starting state: off for everyone, on for tenant `acme` (tenant override). */
+const seed = [
+  {
+    key: 'betaReports',
+    serve: { variant: 'off' },
+    tenants: { acme: { serve: { variant: 'on' } } },
+  },
+];
+
+async function store(): Promise<FlagStore> {
+  const url = process.env.PLATFORM_FLAGS_DATABASE_URL;
+  if (!url) return memoryStore({ flags: seed });
+  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  const pgStore = postgresStore({
+    client: pool,
+    schema: process.env.PLATFORM_FLAGS_SCHEMA ?? 'public',
+  });
+  await pgStore.migrate();
+  const existing = (await pgStore.load()).flags;
+  for (const flag of seed) {
+    if (!existing.some((f) => f.key === flag.key)) {
+      await pgStore.put!(flag as never, { expectedVersion: 0, actor: 'seed' }).catch(() => {});
+    }
+  }
+  return pgStore;
+}
+
+/**
+ * @platform/flags in the example: `request.flags` bound to the demo user and tenant
+ * (X-User-Id / X-Tenant-Id), GET /api/reports gated by `betaReports`, and the admin API
+ * at /api/admin/flags (X-User-Role: admin). Memory store by default; PostgreSQL with
+ * PLATFORM_FLAGS_DATABASE_URL.
+ */
+export async function flagsFeature(env: FeatureEnv): Promise<AppFeature> {
+  const flags = createFlags({
+    definitions,
+    store: await store(),
+    environment: env.production ? 'production' : 'development',
+  });
+  await flags.ready();
+  return {
+    name: 'flags',
+    async before(app) {
+      await app.register(fastifyFlags, { flags });
+    },
+    async routes(app) {
+      app.get('/api/reports', async (req) => {
+        if (!flagsOf(req, flags).isEnabled('betaReports'))
+          throw new NotFoundError('Reports are not available');
+        return {
+          reports: [{ id: 'r1', name: 'Monthly revenue' }],
+          tenantId: getContext()?.tenantId,
+        };
+      });
+      await app.register(
+        async (scope) => {
+          scope.addHook('onRequest', async () => {
+            if (!getContext()?.actor?.roles.includes('admin'))
+              throw new AuthorizationError('Flag admin needs the admin role');
+          });
+          await scope.register(fastifyFlagAdmin(flags, { production: env.production }));
+        },
+        { prefix: '/api/admin/flags' },
+      );
+    },
+  };
 }

@@ -1,4 +1,87 @@
+import { getContext } from '@platform/core';
+import { AuthorizationError } from '@platform/errors';
+import {
+  createFlags,
+  defineFlags,
+  type FlagStore,
+  type FlagsOf,
+  memoryStore,
+} from '@platform/flags';
+import { postgresStore } from '@platform/flags/postgres';
+import pg from 'pg';
 import type { RouteFeature } from './types';
 
-/** @platform/flags in the example (not wired yet). */
-export const flags: RouteFeature = (handler) => handler;
+/** The example's flags: one release flag gating GET /api/reports. */
+export const definitions = defineFlags({
+  betaReports: {
+    type: 'boolean',
+    default: false,
+    kind: 'release',
+    owner: 'reports-team',
+    description: 'The new reports endpoint (on for tenant acme only, to start with).',
+  },
+});
+
+/** The demo's starting state: off for everyone, on for tenant `acme` (tenant override). */
+const seed = [
+  {
+    key: 'betaReports',
+    serve: { variant: 'off' },
+    tenants: { acme: { serve: { variant: 'on' } } },
+  },
+];
+
+async function store(): Promise<FlagStore> {
+  const url = process.env.PLATFORM_FLAGS_DATABASE_URL;
+  if (!url) return memoryStore({ flags: seed });
+  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  const pgStore = postgresStore({
+    client: pool,
+    schema: process.env.PLATFORM_FLAGS_SCHEMA ?? 'public',
+  });
+  await pgStore.migrate();
+  const existing = (await pgStore.load()).flags;
+  for (const flag of seed) {
+    if (!existing.some((f) => f.key === flag.key)) {
+      await pgStore.put!(flag as never, { expectedVersion: 0, actor: 'seed' }).catch(() => {});
+    }
+  }
+  return pgStore;
+}
+
+// Each route is its own bundle: one client per process, shared through globalThis.
+const KEY = Symbol.for('platform.example.flags');
+type Holder = { [KEY]?: Promise<FlagsOf<typeof definitions>> };
+
+/** The process-wide flag client (memory store, or PostgreSQL with PLATFORM_FLAGS_DATABASE_URL). */
+export function exampleFlags(): Promise<FlagsOf<typeof definitions>> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= store().then(async (s) => {
+    const flags = createFlags({
+      definitions,
+      store: s,
+      environment: process.env.NODE_ENV ?? 'production',
+    });
+    await flags.ready();
+    return flags;
+  });
+  return holder[KEY];
+}
+
+/** Demo authorization for the admin API: the `X-User-Role: admin` header (demo auth). */
+export function requireFlagAdmin(): void {
+  if (!getContext()?.actor?.roles.includes('admin'))
+    throw new AuthorizationError('Flag admin needs the admin role');
+}
+
+/**
+ * @platform/flags in the example: routes read their flags with `requestFlags(await
+ * exampleFlags())`, which applies the request's user and tenant; this wrapper only makes
+ * sure the client is loaded before the first handler runs.
+ */
+export const flags: RouteFeature =
+  (handler) =>
+  async (request, ...rest) => {
+    await exampleFlags();
+    return handler(request, ...rest);
+  };
