@@ -65,8 +65,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** The local calendar day (`YYYY-MM-DD`) of `at` in `timeZone`. */
 export function localDay(at: number, timeZone: string): string {
-  const p = localParts(at, timeZone);
-  return `${pad(p.y, 4)}-${pad(p.m)}-${pad(p.d)}`;
+  return periodWindow('day', at, timeZone).key;
 }
 
 export interface PeriodWindow {
@@ -85,6 +84,19 @@ export interface PeriodWindow {
  * periodWindow('day', Date.now(), 'Europe/Berlin') // { key: '2026-03-29', start, end }
  */
 export function periodWindow(period: Period, at: number, timeZone: string): PeriodWindow {
+  // Formatting a date in a zone costs microseconds: keep the current window of each zone.
+  const cacheKey = `${period}|${timeZone}`;
+  const hit = windows.get(cacheKey);
+  if (hit && hit.start <= at && at < hit.end) return hit;
+  const w = computeWindow(period, at, timeZone);
+  if (windows.size > 1000) windows.clear();
+  windows.set(cacheKey, w);
+  return w;
+}
+
+const windows = new Map<string, PeriodWindow>();
+
+function computeWindow(period: Period, at: number, timeZone: string): PeriodWindow {
   const p = localParts(at, timeZone);
   if (period === 'day') {
     const next = new Date(Date.UTC(p.y, p.m - 1, p.d + 1));

@@ -62,13 +62,16 @@ beforeAll(async () => {
 });
 
 type Get = (path: string, headers?: Record<string, string>) => Promise<Response>;
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are checked by the assertions
+type Json = any;
+const read = (res: Response): Promise<Json> => res.json();
 
 function suite(name: string, get: () => Get) {
   describe(`${name} binding`, () => {
     it('budget status of the caller tenant, with money in USD', async () => {
       const res = await get()('/api/cost/budget', { 'x-tenant-id': 'acme', 'x-user-id': 'u1' });
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = await read(res);
       expect(body.tenant).toBe('acme');
       expect(body.limits[0]).toMatchObject({
         metric: 'money',
@@ -82,12 +85,14 @@ function suite(name: string, get: () => Get) {
     });
 
     it('usage summary and timeseries', async () => {
-      const usage = await (await get()('/api/cost/usage', { 'x-tenant-id': 'acme' })).json();
+      const usage = await read(await get()('/api/cost/usage', { 'x-tenant-id': 'acme' }));
       expect(usage.totals).toMatchObject({ calls: 3, costNanoUsd: '1350000' });
       expect(usage.byUser.map((r: { user: string }) => r.user)).toEqual(['u0', 'u1', 'u2']);
-      const ts = await (
-        await get()('/api/cost/timeseries?from=2026-11-19&to=2026-11-21', { 'x-tenant-id': 'acme' })
-      ).json();
+      const ts = await read(
+        await get()('/api/cost/timeseries?from=2026-11-19&to=2026-11-21', {
+          'x-tenant-id': 'acme',
+        }),
+      );
       expect(ts.points.map((p: { calls: number }) => p.calls)).toEqual([0, 3, 0]);
     });
 
@@ -137,7 +142,9 @@ function suite(name: string, get: () => Get) {
         'x-tenant-id': 'acme',
       });
       expect(csv.headers.get('content-type')).toContain('text/csv');
-      expect((await csv.text()).split('\r\n').at(-2)).toBe('TOTAL,,,,3,3000,0,0,1500,0,4500,1350000,0.001350');
+      expect((await csv.text()).split('\r\n').at(-2)).toBe(
+        'TOTAL,,,,3,3000,0,0,1500,0,4500,1350000,0.001350',
+      );
       const pdf = await get()('/api/cost/report?format=pdf&granularity=month', {
         'x-tenant-id': 'acme',
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
 import { postgresLedger } from '../src/stores/postgres.js';
 import { testLedgerStore } from '../src/testkit.js';
 
@@ -12,8 +12,15 @@ const pool = new pg.Pool({
 const schema = `cost_t_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 const lite = new PGlite();
 
-testLedgerStore('postgres (pg)', () => postgresLedger({ client: pool, schema }));
-testLedgerStore('postgres (PGlite)', () => postgresLedger({ client: lite }));
+// PGlite boots a WASM PostgreSQL: slow on a busy machine.
+vi.setConfig({ hookTimeout: 60_000, testTimeout: 30_000 });
+
+const migrated = async (ledger: ReturnType<typeof postgresLedger>) => {
+  await ledger.migrate();
+  return ledger;
+};
+testLedgerStore('postgres (pg)', () => migrated(postgresLedger({ client: pool, schema })));
+testLedgerStore('postgres (PGlite)', () => migrated(postgresLedger({ client: lite })));
 
 afterAll(async () => {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
