@@ -29,6 +29,8 @@ function sourceAliases(): Record<string, string> {
 const nextConfig: NextConfig = {
   transpilePackages: workspacePackages.map((dir) => `@platform/${dir}`),
   outputFileTracingRoot: root,
+  // @platform/headers removes X-Powered-By from route handlers; this covers pages too.
+  poweredByHeader: false,
   webpack(config) {
     config.resolve.alias = { ...config.resolve.alias, ...sourceAliases() };
     config.module.rules.push({

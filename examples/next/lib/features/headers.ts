@@ -1,4 +1,48 @@
+import { createReportReceiver, createSecurityHeaders, readWebBody } from '@platform/headers';
 import type { RouteFeature } from './types';
 
-/** @platform/headers in the example (not wired yet). */
-export const headers: RouteFeature = (handler) => handler;
+/** Where browsers send CSP violation reports (app/api/csp-report/route.ts). */
+export const CSP_REPORT_PATH = '/api/csp-report';
+
+const api = createSecurityHeaders({ preset: 'api' });
+// Per module, not per process: the receiver reads the request context of the bundle it is
+// in. Without a callback, each violation is one JSON line ("csp violation") on stderr.
+const receiver = createReportReceiver();
+
+/**
+ * @platform/headers in the example, for route handlers: every response (errors and 429s
+ * included, since both are made inside this wrapper) gets the `api` preset. Pages get the
+ * `html` preset: its static part from next.config.ts, its nonce CSP from proxy.ts.
+ */
+export const headers: RouteFeature =
+  (handler) =>
+  async (request, ...rest) => {
+    const response = await handler(request, ...rest);
+    try {
+      return withApiHeaders(response);
+    } catch {
+      // an immutable Response (e.g. one from fetch): copy it
+      return withApiHeaders(new Response(response.body, response));
+    }
+  };
+
+function withApiHeaders(response: Response): Response {
+  api.apply({
+    setHeader: (name, value) => response.headers.set(name, value),
+    removeHeader: (name) => response.headers.delete(name),
+  });
+  return response;
+}
+
+/** The CSP violation receiver as a route handler body (its counters: `cspReceiver.stats()`). */
+export async function receiveCspReport(request: Request): Promise<Response> {
+  const r = await receiver.handle({
+    method: request.method,
+    contentType: request.headers.get('content-type') ?? undefined,
+    contentLength: request.headers.get('content-length') ?? undefined,
+    read: (limit) => readWebBody(request, limit),
+  });
+  return new Response(r.body ?? null, { status: r.status, headers: r.headers });
+}
+
+export const cspReceiver = receiver;
