@@ -1,43 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { getContext, onShutdown, parseOptions } from '@platform/core';
-import { z } from 'zod';
+import { onShutdown, parseOptions } from '@platform/core';
+import {
+  type Admission,
+  type AdmissionDeps,
+  type CallEstimate,
+  createAdmission,
+} from './admission.js';
 import { type CostAlert, type CostLogger, deliverAlert } from './alerts.js';
+import { budgetResolver, type CostControlOptions, optionsSchema } from './control-options.js';
 import { type Applied, applicable, groupOf, quotaError, type Subject, steps } from './counters.js';
-import { type Budget, type BudgetInput, budgetSchema } from './limits.js';
-import { localDay } from './periods.js';
-import { type Price, type PricingTable, pricingTable } from './pricing.js';
-import type { BudgetStore, LedgerStore, Outcome, UsageRecord } from './store.js';
+import type { Budget } from './limits.js';
+import { type PricingTable, pricingTable } from './pricing.js';
+import type { BudgetStore, LedgerStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
-import { totalTokens, type Usage } from './usage.js';
 
-export interface CallEstimate extends Subject {
-  model: string;
-  /** Upper bound of the input tokens (see `estimateInputTokens`). */
-  inputTokens: number;
-  /** The request's max output tokens; `defaultMaxOutputTokens` when it sets none. */
-  maxOutputTokens?: number;
-}
-
-export interface SettleInput {
-  usage: Usage;
-  estimated?: boolean;
-  outcome?: Outcome;
-  durationMs?: number;
-}
-
-/** A call admitted against every applicable limit, holding its reservation until settled. */
-export interface Admission {
-  readonly id: string;
-  readonly subject: Subject;
-  /** The model to call: the requested one, or a cheaper one when the policy downgraded. */
-  readonly model: string;
-  readonly downgradedFrom?: string;
-  readonly price: Price;
-  /** Replaces the reservation with actual usage and writes the usage record. Never throws. */
-  settle(input: SettleInput): Promise<UsageRecord>;
-  /** Drops the reservation: the call was not made. */
-  release(): Promise<void>;
-}
+export type { Admission, CallEstimate, SettleInput } from './admission.js';
+export type { CostControlOptions } from './control-options.js';
 
 export interface BudgetStatusEntry {
   metric: string;
@@ -51,56 +29,6 @@ export interface BudgetStatusEntry {
   remaining: number;
   resetAt: string;
 }
-
-type BudgetSource = (tenant: string) => BudgetInput | undefined | Promise<BudgetInput | undefined>;
-
-export interface CostControlOptions {
-  /** Per-tenant budgets: a function, or `{ default, tenants: { id: budget } }`. */
-  budgets?: BudgetSource | { default?: BudgetInput; tenants?: Record<string, BudgetInput> };
-  pricing?: PricingTable;
-  /** Live counters; default a memory store. */
-  store?: BudgetStore;
-  /** Usage ledger; default the store when it is one, else a memory store. */
-  ledger?: LedgerStore;
-  /** `'reject'` (default) or downgrade map `{ 'gpt-4o': 'gpt-4o-mini' }`, tried in chain order. */
-  onExceeded?: 'reject' | { downgrade: Record<string, string> };
-  /** How long an unsettled reservation holds its amounts. Default 10 minutes. */
-  reservationTtlMs?: number;
-  /** Output tokens reserved when a request sets no max. Default 4096. */
-  defaultMaxOutputTokens?: number;
-  alerts?: {
-    /** Percent thresholds. Default [50, 80, 100]. */
-    thresholds?: number[];
-    onAlert?: (alert: CostAlert) => void | Promise<void>;
-    webhook?: { url: string; secret: string; timeoutMs?: number };
-  };
-  /** Receives `ai.usage` events (@platform/audit's trail fits). */
-  audit?: { record(event: Record<string, unknown>): unknown };
-  logger?: CostLogger;
-  /** Epoch ms; inject for tests. */
-  clock?: () => number;
-}
-
-const optionsSchema = z.object({
-  onExceeded: z
-    .union([z.literal('reject'), z.strictObject({ downgrade: z.record(z.string(), z.string()) })])
-    .default('reject'),
-  reservationTtlMs: z.number().int().min(1000).max(86_400_000).default(600_000),
-  defaultMaxOutputTokens: z.number().int().min(1).max(10_000_000).default(4096),
-  alerts: z
-    .strictObject({
-      thresholds: z.array(z.number().int().min(1).max(1000)).max(10).default([50, 80, 100]),
-      onAlert: z.function().optional(),
-      webhook: z
-        .strictObject({
-          url: z.url(),
-          secret: z.string().min(16, 'must be at least 16 characters'),
-          timeoutMs: z.number().int().min(1).max(60_000).default(5000),
-        })
-        .optional(),
-    })
-    .default({ thresholds: [50, 80, 100] }),
-});
 
 const silent: CostLogger = { info() {}, warn() {} };
 
@@ -190,6 +118,16 @@ export function costControl(options: CostControlOptions = {}): CostControl {
     }
   };
 
+  const deps: AdmissionDeps = {
+    store,
+    ledger,
+    pricing,
+    clock,
+    logger,
+    audit: options.audit,
+    thresholds,
+  };
+
   const control: CostControl = {
     pricing,
     store,
@@ -232,7 +170,7 @@ export function costControl(options: CostControlOptions = {}): CostControl {
           continue;
         }
         await thresholds(group, call.tenant, applied, result.values);
-        return admission({
+        return createAdmission(deps, {
           id,
           subject,
           model,
@@ -293,94 +231,6 @@ export function costControl(options: CostControlOptions = {}): CostControl {
   };
   const unregister = onShutdown(() => control.flush(), { name: 'cost-alerts', timeoutMs: 5000 });
 
-  function admission(a: {
-    id: string;
-    subject: Subject;
-    model: string;
-    requested: string;
-    price: Price;
-    applied: Applied[];
-    group: string;
-    timeZone: string;
-  }): Admission {
-    const ctx = getContext();
-    const started = clock();
-    let done: Promise<UsageRecord> | undefined;
-    return {
-      id: a.id,
-      subject: a.subject,
-      model: a.model,
-      price: a.price,
-      ...(a.model === a.requested ? {} : { downgradedFrom: a.requested }),
-      release: () =>
-        store
-          .release(a.group, a.id, clock())
-          .catch((err) => logger.warn({ err: String(err) }, 'cost release failed')),
-      settle(input) {
-        done ??= (async () => {
-          const now = clock();
-          const cost = pricing.cost(input.usage, a.price);
-          const tokens = totalTokens(input.usage);
-          try {
-            const counters = steps(a.applied, { calls: 1, tokens, nanoUsd: cost }).map(
-              ({ key, amount, expiresAt }) => ({ key, amount, expiresAt }),
-            );
-            const res = await store.settle({ id: a.id, group: a.group, counters, now });
-            await thresholds(a.group, a.subject.tenant, a.applied, res.values);
-          } catch (err) {
-            logger.warn(
-              { err: String(err), reservation: a.id },
-              'cost settlement failed; the reservation expires',
-            );
-          }
-          const record: UsageRecord = {
-            id: a.id,
-            at: now,
-            day: localDay(now, a.timeZone),
-            tenant: a.subject.tenant,
-            ...(a.subject.user === undefined ? {} : { user: a.subject.user }),
-            ...(a.subject.apiKey === undefined ? {} : { apiKey: a.subject.apiKey }),
-            provider: a.price.provider,
-            model: a.model,
-            usage: input.usage,
-            totalTokens: tokens,
-            costNanoUsd: cost,
-            priceVersion: a.price.version,
-            estimated: input.estimated ?? false,
-            outcome: input.outcome ?? 'ok',
-            ...(ctx?.requestId === undefined ? {} : { requestId: ctx.requestId }),
-            ...(ctx?.traceId === undefined ? {} : { traceId: ctx.traceId }),
-            durationMs: input.durationMs ?? now - started,
-          };
-          try {
-            await ledger.record([record]);
-          } catch (err) {
-            logger.warn({ err: String(err), record: record.id }, 'cost usage record failed');
-          }
-          try {
-            options.audit?.record({
-              action: 'ai.usage',
-              crud: 'c',
-              outcome: record.outcome === 'error' ? 'failure' : 'success',
-              tenantId: record.tenant,
-              targets: [{ type: 'ai_model', id: record.model }],
-              metadata: {
-                costNanoUsd: String(cost),
-                totalTokens: tokens,
-                priceVersion: record.priceVersion,
-                usageId: record.id,
-              },
-            });
-          } catch (err) {
-            logger.warn({ err: String(err) }, 'cost audit record failed');
-          }
-          return record;
-        })();
-        return done;
-      },
-    };
-  }
-
   return control;
 }
 
@@ -395,26 +245,4 @@ function isLedger(s: unknown): s is LedgerStore {
     typeof (s as LedgerStore).record === 'function' &&
     typeof (s as LedgerStore).rollups === 'function'
   );
-}
-
-function budgetResolver(
-  source: CostControlOptions['budgets'],
-): (tenant: string) => Promise<Budget> {
-  const none = parseOptions(budgetSchema, { limits: [] }, 'budget');
-  if (source === undefined) return async () => none;
-  if (typeof source === 'function') {
-    return async (tenant) => {
-      const b = await source(tenant);
-      return b === undefined ? none : parseOptions(budgetSchema, b, `budget of tenant "${tenant}"`);
-    };
-  }
-  const def =
-    source.default === undefined
-      ? none
-      : parseOptions(budgetSchema, source.default, 'budgets.default');
-  const tenants = new Map<string, Budget>();
-  for (const [t, b] of Object.entries(source.tenants ?? {})) {
-    tenants.set(t, parseOptions(budgetSchema, b, `budgets.tenants.${t}`));
-  }
-  return async (tenant) => tenants.get(tenant) ?? def;
 }

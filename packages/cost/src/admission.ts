@@ -1,0 +1,145 @@
+import { getContext } from '@platform/core';
+import type { CostLogger } from './alerts.js';
+import type { Applied, Subject } from './counters.js';
+import { steps } from './counters.js';
+import { localDay } from './periods.js';
+import type { Price, PricingTable } from './pricing.js';
+import type { BudgetStore, LedgerStore, Outcome, UsageRecord } from './store.js';
+import { totalTokens, type Usage } from './usage.js';
+
+export interface CallEstimate extends Subject {
+  model: string;
+  /** Upper bound of the input tokens (see `estimateInputTokens`). */
+  inputTokens: number;
+  /** The request's max output tokens; `defaultMaxOutputTokens` when it sets none. */
+  maxOutputTokens?: number;
+}
+
+export interface SettleInput {
+  usage: Usage;
+  estimated?: boolean;
+  outcome?: Outcome;
+  durationMs?: number;
+}
+
+/** A call admitted against every applicable limit, holding its reservation until settled. */
+export interface Admission {
+  readonly id: string;
+  readonly subject: Subject;
+  /** The model to call: the requested one, or a cheaper one when the policy downgraded. */
+  readonly model: string;
+  readonly downgradedFrom?: string;
+  readonly price: Price;
+  /** Replaces the reservation with actual usage and writes the usage record. Never throws. */
+  settle(input: SettleInput): Promise<UsageRecord>;
+  /** Drops the reservation: the call was not made. */
+  release(): Promise<void>;
+}
+
+/** What an admission needs from its control. */
+export interface AdmissionDeps {
+  store: BudgetStore;
+  ledger: LedgerStore;
+  pricing: PricingTable;
+  clock: () => number;
+  logger: CostLogger;
+  audit?: { record(event: Record<string, unknown>): unknown };
+  thresholds(group: string, tenant: string, applied: Applied[], values: number[]): Promise<void>;
+}
+
+/**
+ * The admitted call: settlement replaces the reservation with the actual usage, writes the
+ * usage record (with the request and trace ids of the admitting request), and audits it.
+ * Failures of the store, ledger or audit are logged, never thrown into the host's request.
+ */
+export function createAdmission(
+  deps: AdmissionDeps,
+  a: {
+    id: string;
+    subject: Subject;
+    model: string;
+    requested: string;
+    price: Price;
+    applied: Applied[];
+    group: string;
+    timeZone: string;
+  },
+): Admission {
+  const { store, ledger, pricing, clock, logger } = deps;
+  const ctx = getContext();
+  const started = clock();
+  let done: Promise<UsageRecord> | undefined;
+  return {
+    id: a.id,
+    subject: a.subject,
+    model: a.model,
+    price: a.price,
+    ...(a.model === a.requested ? {} : { downgradedFrom: a.requested }),
+    release: () =>
+      store
+        .release(a.group, a.id, clock())
+        .catch((err) => logger.warn({ err: String(err) }, 'cost release failed')),
+    settle(input) {
+      done ??= (async () => {
+        const now = clock();
+        const cost = pricing.cost(input.usage, a.price);
+        const tokens = totalTokens(input.usage);
+        try {
+          const counters = steps(a.applied, { calls: 1, tokens, nanoUsd: cost }).map(
+            ({ key, amount, expiresAt }) => ({ key, amount, expiresAt }),
+          );
+          const res = await store.settle({ id: a.id, group: a.group, counters, now });
+          await deps.thresholds(a.group, a.subject.tenant, a.applied, res.values);
+        } catch (err) {
+          logger.warn(
+            { err: String(err), reservation: a.id },
+            'cost settlement failed; the reservation expires',
+          );
+        }
+        const record: UsageRecord = {
+          id: a.id,
+          at: now,
+          day: localDay(now, a.timeZone),
+          tenant: a.subject.tenant,
+          ...(a.subject.user === undefined ? {} : { user: a.subject.user }),
+          ...(a.subject.apiKey === undefined ? {} : { apiKey: a.subject.apiKey }),
+          provider: a.price.provider,
+          model: a.model,
+          usage: input.usage,
+          totalTokens: tokens,
+          costNanoUsd: cost,
+          priceVersion: a.price.version,
+          estimated: input.estimated ?? false,
+          outcome: input.outcome ?? 'ok',
+          ...(ctx?.requestId === undefined ? {} : { requestId: ctx.requestId }),
+          ...(ctx?.traceId === undefined ? {} : { traceId: ctx.traceId }),
+          durationMs: input.durationMs ?? now - started,
+        };
+        try {
+          await ledger.record([record]);
+        } catch (err) {
+          logger.warn({ err: String(err), record: record.id }, 'cost usage record failed');
+        }
+        try {
+          deps.audit?.record({
+            action: 'ai.usage',
+            crud: 'c',
+            outcome: record.outcome === 'error' ? 'failure' : 'success',
+            tenantId: record.tenant,
+            targets: [{ type: 'ai_model', id: record.model }],
+            metadata: {
+              costNanoUsd: String(cost),
+              totalTokens: tokens,
+              priceVersion: record.priceVersion,
+              usageId: record.id,
+            },
+          });
+        } catch (err) {
+          logger.warn({ err: String(err) }, 'cost audit record failed');
+        }
+        return record;
+      })();
+      return done;
+    },
+  };
+}

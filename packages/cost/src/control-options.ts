@@ -1,0 +1,78 @@
+import { parseOptions } from '@platform/core';
+import { z } from 'zod';
+import type { CostAlert, CostLogger } from './alerts.js';
+import { type Budget, type BudgetInput, budgetSchema } from './limits.js';
+import type { PricingTable } from './pricing.js';
+import type { BudgetStore, LedgerStore } from './store.js';
+
+type BudgetSource = (tenant: string) => BudgetInput | undefined | Promise<BudgetInput | undefined>;
+
+export interface CostControlOptions {
+  /** Per-tenant budgets: a function, or `{ default, tenants: { id: budget } }`. */
+  budgets?: BudgetSource | { default?: BudgetInput; tenants?: Record<string, BudgetInput> };
+  pricing?: PricingTable;
+  /** Live counters; default a memory store. */
+  store?: BudgetStore;
+  /** Usage ledger; default the store when it is one, else a memory store. */
+  ledger?: LedgerStore;
+  /** `'reject'` (default) or downgrade map `{ 'gpt-4o': 'gpt-4o-mini' }`, tried in chain order. */
+  onExceeded?: 'reject' | { downgrade: Record<string, string> };
+  /** How long an unsettled reservation holds its amounts. Default 10 minutes. */
+  reservationTtlMs?: number;
+  /** Output tokens reserved when a request sets no max. Default 4096. */
+  defaultMaxOutputTokens?: number;
+  alerts?: {
+    /** Percent thresholds. Default [50, 80, 100]. */
+    thresholds?: number[];
+    onAlert?: (alert: CostAlert) => void | Promise<void>;
+    webhook?: { url: string; secret: string; timeoutMs?: number };
+  };
+  /** Receives `ai.usage` events (@platform/audit's trail fits). */
+  audit?: { record(event: Record<string, unknown>): unknown };
+  logger?: CostLogger;
+  /** Epoch ms; inject for tests. */
+  clock?: () => number;
+}
+
+export const optionsSchema = z.object({
+  onExceeded: z
+    .union([z.literal('reject'), z.strictObject({ downgrade: z.record(z.string(), z.string()) })])
+    .default('reject'),
+  reservationTtlMs: z.number().int().min(1000).max(86_400_000).default(600_000),
+  defaultMaxOutputTokens: z.number().int().min(1).max(10_000_000).default(4096),
+  alerts: z
+    .strictObject({
+      thresholds: z.array(z.number().int().min(1).max(1000)).max(10).default([50, 80, 100]),
+      onAlert: z.function().optional(),
+      webhook: z
+        .strictObject({
+          url: z.url(),
+          secret: z.string().min(16, 'must be at least 16 characters'),
+          timeoutMs: z.number().int().min(1).max(60_000).default(5000),
+        })
+        .optional(),
+    })
+    .default({ thresholds: [50, 80, 100] }),
+});
+
+export function budgetResolver(
+  source: CostControlOptions['budgets'],
+): (tenant: string) => Promise<Budget> {
+  const none = parseOptions(budgetSchema, { limits: [] }, 'budget');
+  if (source === undefined) return async () => none;
+  if (typeof source === 'function') {
+    return async (tenant) => {
+      const b = await source(tenant);
+      return b === undefined ? none : parseOptions(budgetSchema, b, `budget of tenant "${tenant}"`);
+    };
+  }
+  const def =
+    source.default === undefined
+      ? none
+      : parseOptions(budgetSchema, source.default, 'budgets.default');
+  const tenants = new Map<string, Budget>();
+  for (const [t, b] of Object.entries(source.tenants ?? {})) {
+    tenants.set(t, parseOptions(budgetSchema, b, `budgets.tenants.${t}`));
+  }
+  return async (tenant) => tenants.get(tenant) ?? def;
+}
