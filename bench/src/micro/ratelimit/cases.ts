@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { memoryStore, rateLimiter } from '@platform/ratelimit';
+import { redisStore } from '@platform/ratelimit/redis';
+import { MemoryStore } from 'express-rate-limit';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { MicroCase } from '../../micro.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const HUGE = 1_000_000_000;
+const KEYS = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
+
+/** Cycles through the 10k keys: every case sees the same key sequence. */
+function nextKey() {
+  let i = 0;
+  return () => KEYS[i++ % KEYS.length] as string;
+}
+
+function expectAllowed(allowed: boolean, who: string) {
+  if (!allowed) throw new Error(`${who}: the first check was refused`);
+}
+
+/** Memory stores on 10k keys, one fixed-window policy (the peers' only algorithm). */
+export const memoryCases: MicroCase[] = [
+  {
+    name: 'rate-limiter-flexible RateLimiterMemory',
+    group: 'memory, 10k keys',
+    baseline: true,
+    setup: () => {
+      const rlf = new RateLimiterMemory({ points: HUGE, duration: 60 });
+      const key = nextKey();
+      return () => rlf.consume(key());
+    },
+    verify: async (op) => {
+      const r = (await op()) as { remainingPoints: number };
+      expectAllowed(r.remainingPoints === HUGE - 1, 'rlf');
+    },
+  },
+  {
+    name: 'express-rate-limit MemoryStore',
+    group: 'memory, 10k keys',
+    setup: () => {
+      const store = new MemoryStore();
+      store.init({ windowMs: 60_000 } as Parameters<MemoryStore['init']>[0]);
+      stores.push(store);
+      const key = nextKey();
+      return () => store.increment(key());
+    },
+    teardown: () => {
+      for (const s of stores.splice(0)) s.shutdown();
+    },
+  },
+  {
+    name: '@platform/ratelimit memoryStore (fixed)',
+    group: 'memory, 10k keys',
+    setup: () => {
+      const limiter = rateLimiter({
+        name: 'bench',
+        policies: { name: 'per-user', limit: HUGE, window: '1m', algorithm: 'fixed' },
+        store: memoryStore({ maxKeys: 20_000 }),
+        log: false,
+      });
+      const key = nextKey();
+      return () => limiter.check(key());
+    },
+    verify: async (op) => {
+      const r = (await op()) as { allowed: boolean };
+      expectAllowed(r.allowed, 'ours');
+    },
+  },
+  {
+    name: '@platform/ratelimit memoryStore (sliding)',
+    group: 'memory, 10k keys',
+    setup: () => {
+      const limiter = rateLimiter({
+        name: 'bench',
+        policies: { name: 'per-user', limit: HUGE, window: '1m' },
+        store: memoryStore({ maxKeys: 20_000 }),
+        log: false,
+      });
+      const key = nextKey();
+      return () => limiter.check(key());
+    },
+  },
+];
+const stores: MemoryStore[] = [];
+
+/**
+ * Redis on 10k keys: ours checks TWO policies (per minute and per day, sliding) in one
+ * round trip; rate-limiter-flexible one fixed-window policy. A unique key prefix per run,
+ * deleted in teardown.
+ */
+export function redisCases(group: string): MicroCase[] {
+  const prefix = `bench-rl:${randomUUID().slice(0, 8)}:`;
+  /** Each case owns a client; teardown deletes the run's keys and closes it. */
+  const owned = () => {
+    let redis: Redis | undefined;
+    return {
+      client: () => {
+        redis ??= new Redis(REDIS_URL);
+        return redis;
+      },
+      async close() {
+        if (!redis) return;
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.del(...keys);
+        } while (cursor !== '0');
+        await redis.quit();
+        redis = undefined;
+      },
+    };
+  };
+  const rlfRedis = owned();
+  const ourRedis = owned();
+  return [
+    {
+      name: 'rate-limiter-flexible RateLimiterRedis (1 policy)',
+      group,
+      baseline: true,
+      setup: () => {
+        const rlf = new RateLimiterRedis({
+          storeClient: rlfRedis.client(),
+          keyPrefix: `${prefix}rlf`,
+          points: HUGE,
+          duration: 60,
+        });
+        const key = nextKey();
+        return () => rlf.consume(key());
+      },
+      verify: async (op) => {
+        const r = (await op()) as { remainingPoints: number };
+        expectAllowed(r.remainingPoints === HUGE - 1, 'rlf redis');
+      },
+      teardown: () => rlfRedis.close(),
+    },
+    {
+      name: '@platform/ratelimit redisStore (2 policies, 1 round trip)',
+      group,
+      setup: () => {
+        const limiter = rateLimiter({
+          name: 'bench',
+          policies: [
+            { name: 'per-minute', limit: HUGE, window: '1m' },
+            { name: 'per-day', limit: 50_000_000, window: '1d' },
+          ],
+          store: redisStore({
+            client: ourRedis.client(),
+            prefix: `${prefix}ours:`,
+            timeoutMs: 1000,
+          }),
+          log: false,
+        });
+        const key = nextKey();
+        return () => limiter.check(key());
+      },
+      verify: async (op) => {
+        const r = (await op()) as { allowed: boolean; degraded?: boolean };
+        expectAllowed(r.allowed && !r.degraded, 'ours redis');
+      },
+      teardown: () => ourRedis.close(),
+    },
+  ];
+}
