@@ -1,19 +1,48 @@
 /**
- * Canonical JSON: object keys sorted, `undefined` members dropped, no whitespace. The
- * same event always serializes to the same bytes, whichever store returned it.
+ * Canonical JSON: object keys sorted (UTF-16 order), `undefined` members dropped, no
+ * whitespace, otherwise exactly `JSON.stringify`. The same event always serializes to the
+ * same bytes, whichever store returned it. Written as one string walk: it runs for every
+ * event on the write path.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value);
-    return s === undefined ? 'null' : s;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        return canonicalJson(JSON.parse(JSON.stringify(value)));
+      if (Array.isArray(value)) {
+        let s = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) s += ',';
+          const x = value[i];
+          s +=
+            x === undefined || typeof x === 'function' || typeof x === 'symbol'
+              ? 'null'
+              : canonicalJson(x);
+        }
+        return `${s}]`;
+      }
+      const keys = Object.keys(value);
+      if (keys.length > 1) keys.sort();
+      let s = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = (value as Record<string, unknown>)[k];
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+        s += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+        first = false;
+      }
+      return `${s}}`;
+    }
+    case 'bigint':
+      throw new TypeError('canonicalJson: BigInt is not JSON');
+    default:
+      return 'null';
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  const parts: string[] = [];
-  for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
-  }
-  return `{${parts.join(',')}}`;
 }

@@ -1,3 +1,10 @@
+/**
+ * What free-text search covers: action, actor, reason, targets and metadata strings (not
+ * ids, hashes or user agents, which have their own filters), kept small so the GIN index
+ * stays cheap to write.
+ */
+export const TEXT_VECTOR = `to_tsvector('simple'::regconfig, action || ' ' || actor_id || ' ' || coalesce(data->>'reason', '')) || jsonb_to_tsvector('simple'::regconfig, coalesce(data->'targets', '[]'::jsonb) || coalesce(data->'metadata', '{}'::jsonb), '["string"]'::jsonb)`;
+
 /** DDL for the audit tables in schema `s` (already quoted). Idempotent. */
 export function schemaSql(s: string): string[] {
   return [
@@ -25,7 +32,7 @@ export function schemaSql(s: string): string[] {
     `CREATE INDEX IF NOT EXISTS audit_events_request ON ${s}.audit_events (request_id)`,
     `CREATE INDEX IF NOT EXISTS audit_events_id ON ${s}.audit_events (tenant_id, id)`,
     `CREATE INDEX IF NOT EXISTS audit_events_targets ON ${s}.audit_events USING gin ((data -> 'targets') jsonb_path_ops)`,
-    `CREATE INDEX IF NOT EXISTS audit_events_text ON ${s}.audit_events USING gin (jsonb_to_tsvector('simple'::regconfig, data, '["string"]'::jsonb))`,
+    `CREATE INDEX IF NOT EXISTS audit_events_text ON ${s}.audit_events USING gin ((${TEXT_VECTOR}))`,
     `CREATE TABLE IF NOT EXISTS ${s}.audit_chain_heads (
       tenant_id text PRIMARY KEY,
       seq bigint NOT NULL,
