@@ -209,9 +209,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
       if (q.outcome !== undefined) where.push(`outcome = ${p(q.outcome)}`);
       if (q.requestId !== undefined) where.push(`request_id = ${p(q.requestId)}`);
       if (q.text) {
-        where.push(
-          `jsonb_to_tsvector('simple'::regconfig, data, '["string"]'::jsonb) @@ plainto_tsquery('simple', ${p(q.text)})`,
-        );
+        where.push(`(${TEXT_VECTOR}) @@ plainto_tsquery('simple', ${p(q.text)})`);
       }
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
