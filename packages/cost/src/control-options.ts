@@ -19,6 +19,11 @@ export interface CostControlOptions {
   onExceeded?: 'reject' | { downgrade: Record<string, string> };
   /** How long an unsettled reservation holds its amounts. Default 10 minutes. */
   reservationTtlMs?: number;
+  /**
+   * When the budget store fails or times out: `'deny'` (default) answers 503
+   * `budget_unavailable`; `'allow'` lets the call through unchecked (still recorded and logged).
+   */
+  onStoreError?: 'deny' | 'allow';
   /** Output tokens reserved when a request sets no max. Default 4096. */
   defaultMaxOutputTokens?: number;
   alerts?: {
@@ -39,6 +44,7 @@ export const optionsSchema = z.object({
     .union([z.literal('reject'), z.strictObject({ downgrade: z.record(z.string(), z.string()) })])
     .default('reject'),
   reservationTtlMs: z.number().int().min(1000).max(86_400_000).default(600_000),
+  onStoreError: z.enum(['deny', 'allow']).default('deny'),
   defaultMaxOutputTokens: z.number().int().min(1).max(10_000_000).default(4096),
   alerts: z
     .strictObject({

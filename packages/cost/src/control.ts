@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { onShutdown, parseOptions } from '@platform/core';
+import { DatabaseError } from '@platform/errors';
 import {
   type Admission,
   type AdmissionDeps,
@@ -11,7 +12,7 @@ import { budgetResolver, type CostControlOptions, optionsSchema } from './contro
 import { type Applied, applicable, groupOf, quotaError, type Subject, steps } from './counters.js';
 import type { Budget } from './limits.js';
 import { type PricingTable, pricingTable } from './pricing.js';
-import type { BudgetStore, LedgerStore } from './store.js';
+import type { AdmitResult, BudgetStore, LedgerStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 
 export type { Admission, CallEstimate, SettleInput } from './admission.js';
@@ -157,13 +158,41 @@ export function costControl(options: CostControlOptions = {}): CostControl {
           tokens: call.inputTokens + maxOut,
           nanoUsd: reservedCost,
         });
-        const result = await store.admit({
-          id,
-          group,
-          counters: reserve,
-          now,
-          holdUntil: now + opts.reservationTtlMs,
-        });
+        let result: AdmitResult;
+        try {
+          result = await store.admit({
+            id,
+            group,
+            counters: reserve,
+            now,
+            holdUntil: now + opts.reservationTtlMs,
+          });
+        } catch (cause) {
+          logger.warn({ err: String(cause), tenant: call.tenant }, 'cost budget store failed');
+          if (opts.onStoreError === 'deny') {
+            throw new DatabaseError(
+              'AI budgets cannot be checked right now; please try again shortly.',
+              {
+                code: 'budget_unavailable',
+                status: 503,
+                retryable: true,
+                retryAfter: 1,
+                expose: true,
+                cause,
+              },
+            );
+          }
+          const unchecked = {
+            id,
+            subject,
+            model,
+            price,
+            applied: [],
+            group,
+            requested: call.model,
+          };
+          return createAdmission(deps, { ...unchecked, timeZone: budget.timeZone });
+        }
         if (!result.ok) {
           lastBlock = { index: result.blocked, values: result.values };
           if (applied[result.blocked]?.rule.metric === 'calls') break;

@@ -16,6 +16,8 @@ export interface RedisBudgetStoreOptions {
   client: IoRedisLike;
   /** Prefix of every key. Default `cost:`. */
   prefix?: string;
+  /** Longest a script may take before the call fails (and `onStoreError` decides). Default 500. */
+  timeoutMs?: number;
 }
 
 const schema = z.object({
@@ -28,6 +30,7 @@ const schema = z.object({
     .max(100)
     .regex(/^[^{}]*$/, 'must not contain { or } (they would change the Cluster hash tag)')
     .default('cost:'),
+  timeoutMs: z.number().int().min(1).max(60_000).default(500),
 });
 
 /**
@@ -40,12 +43,22 @@ const schema = z.object({
  * const control = costControl({ store: redisBudgetStore({ client: new Redis(process.env.REDIS_URL) }) });
  */
 export function redisBudgetStore(options: RedisBudgetStoreOptions): BudgetStore {
-  const { client, prefix } = parseOptions(schema, options, 'redisBudgetStore');
+  const { client, prefix, timeoutMs } = parseOptions(schema, options, 'redisBudgetStore');
   const keys = (group: string) => {
     const base = `${prefix}{${group}}:`;
     return [`${base}c`, `${base}ce`, `${base}h`, `${base}he`, `${base}a`];
   };
-  const run = async (group: string, args: Arg[]): Promise<number[]> => {
+  const run = (group: string, args: Arg[]): Promise<number[]> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis budget store: no answer in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([script(group, args), timeout]).finally(() => clearTimeout(timer));
+  };
+  const script = async (group: string, args: Arg[]): Promise<number[]> => {
     const k = keys(group);
     try {
       return (await client.evalsha(SCRIPT_SHA, k.length, ...k, ...args)) as number[];
