@@ -40,19 +40,30 @@ export type LoggerOptions = z.input<typeof loggerSchema>;
 const MODULE = Symbol('platform.logModule');
 type Tracked = Logger & { [MODULE]?: string };
 
-/** requestId, trace_id, span_id and tenantId from the current request, on every line. */
-function correlation(): Record<string, unknown> {
+const NONE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const INVALID_TRACE = '00000000000000000000000000000000';
+
+/**
+ * requestId, trace_id, span_id and tenantId from the current request, on every line.
+ * Lines that carry their own `requestId` (the request log) are left alone.
+ */
+function correlation(merge: object): Record<string, unknown> {
+  if ((merge as { requestId?: unknown }).requestId !== undefined) return NONE;
   const ctx = getContext();
-  const span = trace.getSpan(otelContext.active());
-  const sc = span?.spanContext();
-  const out: Record<string, unknown> = {};
-  if (ctx) out.requestId = ctx.requestId;
-  const traceId =
-    sc && sc.traceId !== '00000000000000000000000000000000' ? sc.traceId : ctx?.traceId;
-  if (traceId) out.trace_id = traceId;
-  const spanId = traceId && sc?.traceId === traceId ? sc.spanId : ctx?.spanId;
-  if (spanId) out.span_id = spanId;
-  if (ctx?.tenantId) out.tenantId = ctx.tenantId;
+  if (!ctx) return NONE;
+  const out: Record<string, unknown> = { requestId: ctx.requestId };
+  let traceId = ctx.traceId;
+  let spanId = ctx.spanId;
+  if (traceId) {
+    const sc = trace.getSpan(otelContext.active())?.spanContext();
+    if (sc && sc.traceId !== INVALID_TRACE) {
+      traceId = sc.traceId;
+      spanId = sc.spanId;
+    }
+    out.trace_id = traceId;
+    if (spanId) out.span_id = spanId;
+  }
+  if (ctx.tenantId) out.tenantId = ctx.tenantId;
   return out;
 }
 
@@ -78,6 +89,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     formatters: { level: (label) => ({ level: label }), log: createRedactor(DEFAULT_REDACT_KEYS) },
     ...(opts.redact.length ? { redact: { paths: opts.redact, censor: CENSOR } } : {}),
     mixin: correlation,
+    mixinMergeStrategy: (merge, mixin) => (mixin === NONE ? merge : Object.assign(mixin, merge)),
     ...(onLine
       ? {
           hooks: {

@@ -27,13 +27,21 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function createRedactor(
   keys: readonly string[],
 ): (obj: Record<string, unknown>) => Record<string, unknown> {
-  const secret = new Set(keys.map((k) => k.toLowerCase()));
+  const lower = new Set(keys.map((k) => k.toLowerCase()));
+  // The spellings seen in practice, so the common case needs no toLowerCase() per key.
+  const exact = new Set<string>();
+  for (const k of keys) {
+    exact.add(k).add(k.toLowerCase()).add(k.toUpperCase());
+    exact.add(k.replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase()));
+  }
+  const isSecret = (key: string) =>
+    exact.has(key) || (/[A-Z]/.test(key) && lower.has(key.toLowerCase()));
   const walk = (obj: Record<string, unknown>, depth: number): Record<string, unknown> => {
     let out: Record<string, unknown> | undefined;
     for (const key in obj) {
       const value = obj[key];
       let next: unknown = value;
-      if (secret.has(key.toLowerCase())) {
+      if (isSecret(key)) {
         if (value !== undefined) next = CENSOR;
       } else if (depth < MAX_DEPTH && isPlainObject(value)) {
         next = walk(value, depth + 1);
