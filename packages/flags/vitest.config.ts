@@ -7,5 +7,7 @@ export default defineProject({
     name: 'flags',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    hookTimeout: 60_000,
+    testTimeout: 20_000,
   },
 });

@@ -6,6 +6,49 @@ let scratch = new Uint8Array(256);
  * Matches the reference implementation (Austin Appleby's MurmurHash3_x86_32).
  */
 export function murmur3(key: string, seed = 0): number {
+  const len = key.length;
+  let h = seed >>> 0;
+  const blocks = len & ~3;
+  // Hot path: ASCII hashes straight from char codes; anything else goes through UTF-8 bytes.
+  for (let i = 0; i < blocks; i += 4) {
+    const c0 = key.charCodeAt(i);
+    const c1 = key.charCodeAt(i + 1);
+    const c2 = key.charCodeAt(i + 2);
+    const c3 = key.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 0x7f) return murmurBytes(key, seed);
+    let k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const tail = len & 3;
+  if (tail === 0) return fmix(h, len);
+  const t0 = key.charCodeAt(blocks);
+  const t1 = tail >= 2 ? key.charCodeAt(blocks + 1) : 0;
+  const t2 = tail === 3 ? key.charCodeAt(blocks + 2) : 0;
+  if ((t0 | t1 | t2) > 0x7f) return murmurBytes(key, seed);
+  let k = t0 | (t1 << 8) | (t2 << 16);
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  return fmix(h, len);
+}
+
+function fmix(hash: number, len: number): number {
+  let h = hash ^ len;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function murmurBytes(key: string, seed: number): number {
   if (key.length * 3 > scratch.length) scratch = new Uint8Array(key.length * 3);
   const len = encoder.encodeInto(key, scratch).written;
   const bytes = scratch;
@@ -35,13 +78,7 @@ export function murmur3(key: string, seed = 0): number {
       k = Math.imul(k, 0x1b873593);
       h ^= k;
   }
-  h ^= len;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix(h, len);
 }
 
 /** Percentage bucket 1..100 of `"<flagKey>:<stickiness>"`: a rollout of p% admits buckets ≤ p. */

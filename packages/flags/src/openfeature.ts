@@ -58,6 +58,29 @@ export class PlatformFlagsProvider implements Provider {
     this.unsubscribe = undefined;
   }
 
+  // Static metadata per compiled flag, built once per snapshot.
+  private readonly flagMeta = new WeakMap<
+    object,
+    Readonly<Record<string, string | number | boolean>>
+  >();
+
+  private metadataOf(key: string): Readonly<Record<string, string | number | boolean>> {
+    const flag = this.flags.snapshot().flags.get(key);
+    if (!flag) return {};
+    let meta = this.flagMeta.get(flag);
+    if (!meta) {
+      const m: Record<string, string | number | boolean> = {};
+      if (flag.state) m.version = flag.state.version;
+      const kind = flag.state?.kind ?? flag.definition?.kind;
+      if (kind) m.kind = kind;
+      const owner = flag.state?.owner ?? flag.definition?.owner;
+      if (owner) m.owner = owner;
+      meta = Object.freeze(m);
+      this.flagMeta.set(flag, meta);
+    }
+    return meta;
+  }
+
   private resolve<T>(
     kind: Kind,
     key: string,
@@ -65,14 +88,8 @@ export class PlatformFlagsProvider implements Provider {
     ctx: OFContext,
   ): ResolutionDetails<T> {
     const r: Evaluation = this.flags.evaluateAny(key, toContext(ctx));
-    const state = this.flags.snapshot().flags.get(key);
-    const flagMetadata: Record<string, string | number | boolean> = {};
-    if (state?.state) flagMetadata.version = state.state.version;
-    const kindMeta = state?.state?.kind ?? state?.definition?.kind;
-    if (kindMeta) flagMetadata.kind = kindMeta;
-    const owner = state?.state?.owner ?? state?.definition?.owner;
-    if (owner) flagMetadata.owner = owner;
-    if (r.ruleId) flagMetadata.ruleId = r.ruleId;
+    const base = this.metadataOf(key);
+    const flagMetadata = r.ruleId ? { ...base, ruleId: r.ruleId } : base;
     if (r.errorCode) {
       return {
         value: defaultValue,

@@ -96,6 +96,11 @@ function scalarTest(op: Operator, values: Scalar[]): Test {
   switch (op) {
     case 'eq':
     case 'in': {
+      if (strings.length === 1) {
+        const only = strings[0]!;
+        return (a) =>
+          typeof a === 'string' ? a === only : a !== undefined && a !== null && String(a) === only;
+      }
       const set = new Set(strings);
       return (a) => a !== undefined && a !== null && set.has(String(a));
     }

@@ -79,7 +79,7 @@ export function describeFlagStore(options: FlagStoreSuiteOptions): void {
 
     beforeAll(async () => {
       store = await options.create([full, { key: seedKey, serve: { variant: 'on' } }]);
-    });
+    }, 60_000);
     afterAll(async () => {
       await options.destroy?.(store);
     });
