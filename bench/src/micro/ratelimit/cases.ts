@@ -115,6 +115,7 @@ export function redisCases(group: string): MicroCase[] {
   };
   const rlfRedis = owned();
   const ourRedis = owned();
+  const ourRedisFixed = owned();
   return [
     {
       name: 'rate-limiter-flexible RateLimiterRedis (1 policy)',
@@ -161,6 +162,25 @@ export function redisCases(group: string): MicroCase[] {
         expectAllowed(r.allowed && !r.degraded, 'ours redis');
       },
       teardown: () => ourRedis.close(),
+    },
+    {
+      name: '@platform/ratelimit redisStore (1 fixed policy, like the peer)',
+      group,
+      setup: () => {
+        const limiter = rateLimiter({
+          name: 'bench1',
+          policies: { name: 'per-minute', limit: HUGE, window: '1m', algorithm: 'fixed' },
+          store: redisStore({
+            client: ourRedisFixed.client(),
+            prefix: `${prefix}ours1:`,
+            timeoutMs: 1000,
+          }),
+          log: false,
+        });
+        const key = nextKey();
+        return () => limiter.check(key());
+      },
+      teardown: () => ourRedisFixed.close(),
     },
   ];
 }
