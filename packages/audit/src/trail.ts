@@ -168,7 +168,8 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
         );
         return undefined;
       }
-      const event = JSON.parse(JSON.stringify(parsed.data)) as PendingEvent;
+      // zod returns a fresh copy, and redaction already made nested values JSON-safe
+      const event = parsed.data as PendingEvent;
       writer.push(event);
       if (log) {
         try {
