@@ -1,4 +1,4 @@
-import { getContext } from '@platform/core';
+import { getContext, onShutdown } from '@platform/core';
 import {
   type BudgetStore,
   type CostControl,
@@ -35,14 +35,16 @@ async function buildControl(): Promise<CostControl> {
     const { redisBudgetStore } = await import('@platform/cost/redis');
     const redis = new Redis(env.PLATFORM_COST_REDIS_URL, { maxRetriesPerRequest: 1 });
     store = redisBudgetStore({ client: redis, prefix: env.PLATFORM_COST_REDIS_PREFIX ?? 'cost:' });
+    onShutdown(() => redis.quit().then(() => undefined), { name: 'cost-redis' });
   }
   if (env.PLATFORM_COST_DATABASE_URL) {
     const pg = await import('pg');
     const { postgresLedger } = await import('@platform/cost/postgres');
-    ledger = postgresLedger({
-      client: new pg.default.Pool({ connectionString: env.PLATFORM_COST_DATABASE_URL, max: 4 }),
-      schema: env.PLATFORM_COST_SCHEMA,
-    });
+    const pool = new pg.default.Pool({ connectionString: env.PLATFORM_COST_DATABASE_URL, max: 4 });
+    const postgres = postgresLedger({ client: pool, schema: env.PLATFORM_COST_SCHEMA });
+    await postgres.migrate();
+    ledger = postgres;
+    onShutdown(() => pool.end(), { name: 'cost-postgres' });
   }
   return costControl({
     store,
