@@ -31,7 +31,11 @@ export interface BudgetStatusEntry {
   resetAt: string;
 }
 
-const silent: CostLogger = { info() {}, warn() {} };
+/** Default: one JSON line per alert, warning and refusal (pass a pino logger to route them). */
+const consoleLogger: CostLogger = {
+  info: (obj, msg) => console.info(JSON.stringify({ level: 'info', msg, ...obj })),
+  warn: (obj, msg) => console.warn(JSON.stringify({ level: 'warn', msg, ...obj })),
+};
 
 export interface CostControl {
   readonly pricing: PricingTable;
@@ -64,7 +68,7 @@ export function costControl(options: CostControlOptions = {}): CostControl {
   const store = options.store ?? memoryStore();
   const ledger = options.ledger ?? (isLedger(store) ? store : memoryStore());
   const clock = options.clock ?? Date.now;
-  const logger = options.logger ?? silent;
+  const logger = options.logger ?? consoleLogger;
   const callbacks = opts.alerts.onAlert ? [opts.alerts.onAlert as (a: CostAlert) => void] : [];
   const pending = new Set<Promise<void>>();
   const claimed = new Set<string>();

@@ -65,6 +65,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     for (const [k, e] of g.claims) if (e <= now) g.claims.delete(k);
   };
 
+  // A tenant with nothing left (its periods over) is forgotten: memory follows live tenants.
+  const prune = (name: string, g: Group) => {
+    if (g.counters.size === 0 && g.holds.size === 0 && g.claims.size === 0) groups.delete(name);
+  };
+
   return {
     async admit(req: AdmitRequest): Promise<AdmitResult> {
       const g = group(req.group);
@@ -73,6 +78,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       for (let i = 0; i < req.counters.length; i++) {
         const c = req.counters[i];
         if (c?.enforce && (values[i] as number) + c.amount > c.limit) {
+          prune(req.group, g);
           return { ok: false, blocked: i, values };
         }
       }
@@ -95,6 +101,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         hold?.amounts.delete(c.key);
       }
       if (hold) for (const [k, a] of hold.amounts) add(g, k, -a, 0);
+      prune(req.group, g);
       return {
         found: hold !== undefined,
         values: req.counters.map((c) => g.counters.get(c.key)?.value ?? 0),
@@ -113,7 +120,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     async peek(groupName, keys, now) {
       const g = group(groupName);
       sweep(g, now);
-      return keys.map((k) => g.counters.get(k)?.value ?? 0);
+      const values = keys.map((k) => g.counters.get(k)?.value ?? 0);
+      prune(groupName, g);
+      return values;
     },
 
     async claim(groupName, key, expiresAt, now) {
