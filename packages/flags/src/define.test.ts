@@ -77,3 +77,36 @@ describe('defineFlags: runtime validation names the field', () => {
     expect(d.resolved.get('c')).toMatchObject({ variants: { default: 3 }, offVariant: 'default' });
   });
 });
+
+describe('stores reject invalid flags with the field named', () => {
+  it('memory store seeds', () => {
+    expect(() =>
+      memoryStore({
+        flags: [
+          {
+            key: 'x',
+            rules: [
+              {
+                id: 'r',
+                conditions: [{ attribute: 'a', operator: 'matches' as never, values: [] }],
+                serve: { variant: 'on' },
+              },
+            ],
+          },
+        ],
+      }),
+    ).toThrow(
+      /memoryStore flag "x"[\s\S]*rules\.0\.conditions\.0\.operator: unknown operator "matches"/,
+    );
+    expect(() =>
+      memoryStore({
+        flags: [
+          {
+            key: 'x',
+            serve: { rollout: { percentage: 50, variants: [{ variant: 'a', weight: 10_000 }] } },
+          },
+        ],
+      }),
+    ).toThrow(/serve\.rollout[\s\S]*either percentage or variants/);
+  });
+});

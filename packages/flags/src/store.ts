@@ -1,3 +1,4 @@
+import { parseOptions } from '@platform/core';
 import { ConflictError } from '@platform/errors';
 import {
   type FlagState,
@@ -192,11 +193,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): FlagStore {
     history.set(r.key, list);
   };
   for (const f of options.flags ?? []) {
-    const parsed = flagStateSchema.parse(f);
+    const parsed = parseOptions(
+      flagStateSchema,
+      f,
+      `memoryStore flag "${(f as { key?: string }).key}"`,
+    );
     flags.set(parsed.key, { ...parsed, version: parsed.version || 1 });
   }
   for (const s of options.segments ?? []) {
-    const parsed = segmentSchema.parse(s);
+    const parsed = parseOptions(
+      segmentSchema,
+      s,
+      `memoryStore segment "${(s as { key?: string }).key}"`,
+    );
     segments.set(parsed.key, parsed);
   }
   return {
@@ -206,7 +215,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): FlagStore {
         segments: [...segments.values()].map((s) => structuredClone(s)),
       };
     },
-    async put(flag, o = {}) {
+    async put(input, o = {}) {
+      const flag = flagStateSchema.parse(input);
       const prev = flags.get(flag.key);
       checkVersion(flag.key, o.expectedVersion, prev?.version ?? 0);
       const next = stamp(flag, prev, o.actor);

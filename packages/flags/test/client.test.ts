@@ -245,3 +245,45 @@ describe('live updates over PostgreSQL', () => {
     await dropSchema(schema);
   });
 });
+
+describe('live updates without LISTEN', () => {
+  it('polling picks up a change from another instance within 1 s when notifications are off', async () => {
+    const { pool, testSchema, dropSchema } = await import('./support.js');
+    const schema = testSchema('poll');
+    const [a, b] = [pool(), pool()];
+    const storeA = postgresStore({ client: a, schema, notifications: false });
+    await storeA.migrate();
+    const flagsA = createFlags({ ...base, store: storeA });
+    const flagsB = createFlags({
+      ...base,
+      store: postgresStore({ client: b, schema, notifications: false }),
+    });
+    await Promise.all([flagsA.ready(), flagsB.ready()]);
+    await flagOperations(flagsA).create({ key: 'beta', serve: { variant: 'on' } });
+    await waitFor(() => flagsB.isEnabled('beta'), 2_000);
+    const t0 = Date.now();
+    await flagOperations(flagsA).toggle('beta', false);
+    await waitFor(() => !flagsB.isEnabled('beta'), 1_000);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    await Promise.all([flagsA.close(), flagsB.close()]);
+    await Promise.all([a.end(), b.end()]);
+    await dropSchema(schema);
+  });
+
+  it('PGlite: a write through one client reaches another client on the same database', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite();
+    const store = postgresStore({ client: db, schema: 'flags_live' });
+    await store.migrate();
+    const writer = createFlags({ ...base, store });
+    const reader = createFlags({
+      ...base,
+      store: postgresStore({ client: db, schema: 'flags_live' }),
+    });
+    await Promise.all([writer.ready(), reader.ready()]);
+    await flagOperations(writer).create({ key: 'theme', serve: { variant: 'dark' } });
+    await waitFor(() => reader.value('theme') === 'dark', 1_000);
+    await Promise.all([writer.close(), reader.close()]);
+    await db.close();
+  });
+});

@@ -173,7 +173,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
         segments: s.rows.map((r) => segmentSchema.parse(json(r.state))),
       };
     },
-    async put(flag, o = {}) {
+    async put(input, o = {}) {
+      const flag = flagStateSchema.parse(input);
       for (;;) {
         const prev = await current(flag.key);
         const actual = prev?.version ?? 0;
