@@ -85,7 +85,7 @@ export function describeAuditApp(app: () => RunningApp, options: AuditSuiteOptio
       outcome: 'success',
       statusCode: 201,
       actor: { type: 'user', id: 'alice' },
-      source: { ip: options.ip, userAgent: ua },
+      source: options.ip ? { ip: options.ip, userAgent: ua } : { userAgent: ua },
       request: { method: 'POST', route: '/api/items', requestId },
       metadata: { body: { name: 'Lamp', price: 12, password: '[REDACTED]' } },
     });
