@@ -168,7 +168,7 @@ export function describeTracing(cwd: string, pg: PgModule): void {
         status: 200,
         span_id: root.spanId,
       });
-    });
+    }, 30_000);
 
     it('whoami returns the trace id of its own SERVER span, and its log line agrees', async () => {
       const res = await fetch(`${app.url}/api/whoami`);
@@ -183,7 +183,7 @@ export function describeTracing(cwd: string, pg: PgModule): void {
         trace_id: body.traceId,
         route: '/api/whoami',
       });
-    });
+    }, 30_000);
 
     it('a 500 is exported with status ERROR and logged at level error', async () => {
       const res = await fetch(`${app.url}/api/boom`);
@@ -199,7 +199,7 @@ export function describeTracing(cwd: string, pg: PgModule): void {
       expect(
         lines.find((l) => l.requestId === requestId && l.msg === 'request completed')!.level,
       ).toBe('error');
-    });
+    }, 30_000);
 
     it('the development inspector shows one request: its log lines and span tree', async () => {
       const res = await fetch(`${app.url}/api/orders/2/summary`);
@@ -220,6 +220,6 @@ export function describeTracing(cwd: string, pg: PgModule): void {
         await fetch(`${app.url}/_dev/inspector/requests/${requestId}?format=markdown`)
       ).text();
       expect(md).toContain(`# Request ${requestId}`);
-    });
+    }, 30_000);
   });
 }

@@ -63,7 +63,7 @@ describe('tracing (Next)', () => {
       status: 200,
       route: '/api/trace-context',
     });
-  });
+  }, 30_000);
 
   it('a 500 is exported with status ERROR; Next’s own spans are not exported twice', async () => {
     const res = await fetch(`${app.url}/api/boom`);
@@ -76,5 +76,5 @@ describe('tracing (Next)', () => {
     expect(span.status.code).toBe(2);
     expect(spans.filter((s) => s.scope === 'next.js')).toEqual([]);
     expect(spans.filter((s) => s.kind === 2 && s.traceId === span.traceId)).toHaveLength(1);
-  });
+  }, 30_000);
 });

@@ -98,13 +98,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       for (const w of waiters) w();
     });
   });
+  // The exporter keeps its connection alive; never close it under an export in flight.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1/traces`,
     spans,
     requests,
-    waitFor(predicate, timeoutMs = 10_000) {
+    waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!predicate(spans)) return;
