@@ -67,7 +67,7 @@ describe('Next wrapper', () => {
     const wrap = (h: (r: Request) => Promise<Response>) =>
       withRequestContext(
         withAudit(
-          async (r: Request) => {
+          async (r: Request, _ctx: { params: Promise<Record<string, string>> }) => {
             setTenant('n1');
             return h(r);
           },
@@ -84,9 +84,9 @@ describe('Next wrapper', () => {
     await expect(
       wrap(async () => {
         throw new Error('db down');
-      })(new Request('http://x/api/orders/o9', { method: 'PATCH' }), ctx as never),
+      })(new Request('http://x/api/orders/o9', { method: 'PATCH' }), ctx),
     ).rejects.toThrow('db down');
-    await wrap(async () => new Response('[]'))(new Request('http://x/api/orders/o9'), ctx as never);
+    await wrap(async () => new Response('[]'))(new Request('http://x/api/orders/o9'), ctx);
     await trail.flush();
     const { events } = await store.query({ tenantId: 'n1' });
     expect(events.map((e) => [e.action, e.outcome, e.statusCode, e.targets[0]?.id]).sort()).toEqual(
