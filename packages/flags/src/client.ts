@@ -6,7 +6,8 @@ import type { DefinitionMap, FlagDefinitions, ValueOf } from './define.js';
 import { evaluateFlag, reader } from './evaluate.js';
 import type { Evaluation, EvaluationContext, FlagState } from './model.js';
 import { seedFromDefinitions } from './seed.js';
-import { type ChangeRecord, type FlagStore, memoryStore } from './store.js';
+import type { ChangeRecord, FlagStore } from './store.js';
+import { memoryStore } from './stores/memory.js';
 
 /** The client type for `defineFlags(...)`'s result: `FlagsOf<typeof definitions>`. */
 export type FlagsOf<T> = T extends FlagDefinitions<infer D> ? Flags<D> : never;

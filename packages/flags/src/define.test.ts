@@ -3,7 +3,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { createFlags } from './client.js';
 import { defineFlags, type FlagValues } from './define.js';
-import { memoryStore } from './store.js';
+import { memoryStore } from './stores/memory.js';
 
 const defs = defineFlags({
   newCheckout: { type: 'boolean', default: false, kind: 'release' },

@@ -13,7 +13,12 @@ export {
   type FlagsOptions,
   type FlagsStatus,
 } from './client.js';
-export { type CompiledSnapshot, type CompileProblem, compileSnapshot } from './compile.js';
+export {
+  type CompiledSnapshot,
+  type CompileProblem,
+  compileSnapshot,
+  FlagCompileError,
+} from './compile.js';
 export {
   type DefinitionMap,
   defineFlags,
@@ -64,10 +69,9 @@ export {
   diffFlags,
   type EvaluationCount,
   type FlagStore,
-  type MemoryStoreOptions,
-  memoryStore,
   mergeCounts,
   stamp,
   VersionConflictError,
   type WriteOptions,
 } from './store.js';
+export { type MemoryStoreOptions, memoryStore } from './stores/memory.js';

@@ -7,8 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createFlags } from '../src/client.js';
 import { defineFlags } from '../src/define.js';
 import { flagOperations } from '../src/operations.js';
-import { type ChangeRecord, type FlagStore, memoryStore } from '../src/store.js';
+import type { ChangeRecord, FlagStore } from '../src/store.js';
 import { fileStore } from '../src/stores/file.js';
+import { memoryStore } from '../src/stores/memory.js';
 import { postgresStore } from '../src/stores/postgres.js';
 import { sleep, waitFor } from './support.js';
 

@@ -4,7 +4,8 @@ import { createFlags } from '../src/client.js';
 import { defineFlags } from '../src/define.js';
 import { openFeatureProvider } from '../src/openfeature.js';
 import { flagOperations } from '../src/operations.js';
-import { type FlagStore, memoryStore } from '../src/store.js';
+import type { FlagStore } from '../src/store.js';
+import { memoryStore } from '../src/stores/memory.js';
 import { waitFor } from './support.js';
 
 const definitions = defineFlags({

@@ -79,3 +79,54 @@ export function listenFor(source: unknown, channel: string, h: Handlers): () => 
     cleanup?.();
   };
 }
+
+export interface ChangeFeedOptions {
+  /** Where LISTEN runs; `undefined`: polling only. */
+  source: unknown;
+  channel: string;
+  /** A cheap query whose result changes with every write. */
+  fingerprint: () => Promise<string>;
+  /** Polling interval while LISTEN is down (15 s while it is up, as a safety net). */
+  pollIntervalMs: number;
+  onChange: () => void;
+}
+
+/**
+ * Follows a store's changes: LISTEN/NOTIFY when available, a fingerprint poll as the
+ * fallback (and after a reconnect, to catch what was missed). Returns a stop function.
+ */
+export function changeFeed(o: ChangeFeedOptions): () => void {
+  let last: string | undefined;
+  let listening = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const poll = async () => {
+    try {
+      const f = await o.fingerprint();
+      if (last !== undefined && f !== last) o.onChange();
+      last = f;
+    } catch {
+      // unreachable: try again next tick; the client keeps its snapshot
+    }
+    if (!stopped) {
+      timer = setTimeout(poll, listening ? 15_000 : o.pollIntervalMs);
+      timer.unref();
+    }
+  };
+  void poll();
+  const unlisten =
+    o.source === undefined
+      ? undefined
+      : listenFor(o.source, o.channel, {
+          onNotify: o.onChange,
+          onState: (up) => {
+            listening = up;
+            if (up) o.onChange();
+          },
+        });
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    unlisten?.();
+  };
+}

@@ -7,7 +7,7 @@ import {
   stamp,
   VersionConflictError,
 } from '../store.js';
-import { listenFor, type NotificationSource } from './notify.js';
+import { changeFeed, type NotificationSource } from './notify.js';
 
 export interface PostgresStoreOptions {
   /** A `pg` Pool / Client or a PGlite instance (anything with `query(text, params)`). */
@@ -99,44 +99,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
   const listeners = new Set<() => void>();
   let stopFeed: (() => void) | undefined;
   const startFeed = () => {
-    if (stopFeed) return;
-    const fire = () => {
-      for (const l of listeners) l();
-    };
-    let last: string | undefined;
-    let listening = false;
-    let pollTimer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const poll = async () => {
-      try {
-        const f = await fingerprint();
-        if (last !== undefined && f !== last) fire();
-        last = f;
-      } catch {
-        // unreachable: try again next tick; the client keeps its snapshot
-      }
-      if (!stopped) {
-        pollTimer = setTimeout(poll, listening ? 15_000 : (options.pollIntervalMs ?? 500));
-        pollTimer.unref();
-      }
-    };
-    void poll();
-    const unlisten =
-      options.notifications === false
-        ? undefined
-        : listenFor(options.notifications ?? db, channel, {
-            onNotify: fire,
-            onState: (up) => {
-              listening = up;
-              if (up) fire(); // catch what was missed while down
-            },
-          });
-    stopFeed = () => {
-      stopped = true;
-      clearTimeout(pollTimer);
-      unlisten?.();
-      stopFeed = undefined;
-    };
+    stopFeed ??= changeFeed({
+      source: options.notifications === false ? undefined : (options.notifications ?? db),
+      channel,
+      fingerprint,
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      onChange: () => {
+        for (const l of listeners) l();
+      },
+    });
   };
 
   const current = async (key: string): Promise<FlagState | undefined> => {
@@ -283,7 +254,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
       startFeed();
       return () => {
         listeners.delete(listener);
-        if (listeners.size === 0) stopFeed?.();
+        if (listeners.size === 0) {
+          stopFeed?.();
+          stopFeed = undefined;
+        }
       };
     },
     async recordEvaluations(counts) {
@@ -311,6 +285,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
     async close() {
       listeners.clear();
       stopFeed?.();
+      stopFeed = undefined;
     },
   };
 }
