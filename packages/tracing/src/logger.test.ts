@@ -67,6 +67,19 @@ describe('createLogger', () => {
     expect(JSON.stringify(dest.lines)).not.toContain('hunter2');
   });
 
+  it('a child naming its own module writes that module once', () => {
+    const raw: string[] = [];
+    const log = createLogger({
+      destination: memoryDestination(),
+      module: 'http',
+      onLine: (l) => raw.push(l),
+      levels: new LogLevels(),
+    });
+    log.child({ module: 'orders', extra: 1 }).info('x');
+    expect(raw[0]!.match(/"module"/g)).toHaveLength(1);
+    expect(JSON.parse(raw[0]!)).toMatchObject({ module: 'orders', extra: 1 });
+  });
+
   it('rejects bad options with a ConfigError naming the field', () => {
     expect(() => createLogger({ level: 'loud' as 'info' })).toThrow(/level/);
     expect(() => createLogger({ module: 'bad module!' })).toThrow(/module/);

@@ -40,18 +40,20 @@ export type LoggerOptions = z.input<typeof loggerSchema>;
 const MODULE = Symbol('platform.logModule');
 type Tracked = Logger & { [MODULE]?: string };
 
-const NONE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const INVALID_TRACE = '00000000000000000000000000000000';
 
 /**
  * requestId, trace_id, span_id and tenantId from the current request, on every line.
  * Lines that carry their own `requestId` (the request log) are left alone.
  */
-function correlation(merge: object): Record<string, unknown> {
-  if ((merge as { requestId?: unknown }).requestId !== undefined) return NONE;
+function correlation(merge: object, _level: number, logger: Tracked): Record<string, unknown> {
+  // `module` comes from here rather than from pino bindings, which would repeat the key
+  // in a child that names its own module.
+  const out: Record<string, unknown> = { module: logger[MODULE] };
+  if ((merge as { requestId?: unknown }).requestId !== undefined) return out;
   const ctx = getContext();
-  if (!ctx) return NONE;
-  const out: Record<string, unknown> = { requestId: ctx.requestId };
+  if (!ctx) return out;
+  out.requestId = ctx.requestId;
   let traceId = ctx.traceId;
   let spanId = ctx.spanId;
   if (traceId) {
@@ -83,13 +85,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const onLine = opts.onLine;
   const pinoOptions: PinoOptions = {
     level,
-    base: { module: opts.module, ...opts.base },
+    base: opts.base ?? {},
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }), log: createRedactor(DEFAULT_REDACT_KEYS) },
     ...(opts.redact.length ? { redact: { paths: opts.redact, censor: CENSOR } } : {}),
-    mixin: correlation,
-    mixinMergeStrategy: (merge, mixin) => (mixin === NONE ? merge : Object.assign(mixin, merge)),
+    mixin: correlation as unknown as PinoOptions['mixin'],
     ...(onLine
       ? {
           hooks: {
@@ -123,8 +124,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const originalChild = Object.getPrototypeOf(logger).child as Logger['child'];
   // Children are created with Object.create(parent), so they inherit this wrapper.
   function child(this: Tracked, bindings: Record<string, unknown>, childOptions?: object): Logger {
-    const c = originalChild.call(this, bindings, childOptions) as unknown as Tracked;
-    const mod = typeof bindings?.module === 'string' ? bindings.module : this[MODULE];
+    const own = typeof bindings?.module === 'string' ? bindings.module : undefined;
+    let rest = bindings;
+    if (own !== undefined) {
+      const { module: _module, ...others } = bindings;
+      rest = others;
+    }
+    const c = originalChild.call(this, rest, childOptions) as unknown as Tracked;
+    const mod = own ?? this[MODULE];
     if (mod) {
       c[MODULE] = mod;
       registry.register(mod, c, level);
