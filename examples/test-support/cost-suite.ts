@@ -48,7 +48,9 @@ export function describeCost(start: (env: Record<string, string>) => Promise<Run
       const requestId = res.headers.get('x-request-id');
       expect(body.requestId).toBe(requestId);
       expect(ai.calls()).toBe(1);
-      const usage = await (await get(`/api/ai/usage?requestId=${requestId}`)).json();
+      const usage = (await (await get(`/api/ai/usage?requestId=${requestId}`)).json()) as {
+        records: Record<string, unknown>[];
+      };
       expect(usage.records).toHaveLength(1);
       const rec = usage.records[0];
       expect(rec).toMatchObject({
@@ -60,9 +62,9 @@ export function describeCost(start: (env: Record<string, string>) => Promise<Run
         estimated: false,
         outcome: 'ok',
       });
-      expect(rec.priceVersion).toMatch(/:gpt-4o-mini@/);
+      expect(rec?.priceVersion).toMatch(/:gpt-4o-mini@/);
       // gpt-4o-mini list price: $0.15 / $0.60 per million tokens = 150 / 600 nano-USD per token.
-      expect(rec.costNanoUsd).toBe(
+      expect(rec?.costNanoUsd).toBe(
         String(body.usage.prompt_tokens * 150 + body.usage.completion_tokens * 600),
       );
     });
@@ -70,7 +72,7 @@ export function describeCost(start: (env: Record<string, string>) => Promise<Run
     it('reports the budget status of the tenant', async () => {
       const res = await get('/api/cost/budget');
       expect(res.status).toBe(200);
-      const status = await res.json();
+      const status = (await res.json()) as { limits: Record<string, unknown>[] };
       expect(status).toMatchObject({ tenant, timeZone: 'UTC' });
       expect(status.limits[0]).toMatchObject({
         metric: 'calls',
@@ -84,7 +86,7 @@ export function describeCost(start: (env: Record<string, string>) => Promise<Run
         period: 'month',
         maxUsd: '1.000000',
       });
-      expect(status.limits[1].used).toBeGreaterThan(0);
+      expect(status.limits[1]?.used).toBeGreaterThan(0);
     });
 
     it('answers 429 quota_exceeded once the daily calls are used, without calling the provider', async () => {
@@ -95,7 +97,7 @@ export function describeCost(start: (env: Record<string, string>) => Promise<Run
       expect(res.status).toBe(429);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      const problem = await res.json();
+      const problem = (await res.json()) as Record<string, unknown>;
       expect(problem).toMatchObject({
         status: 429,
         code: 'quota_exceeded',
