@@ -37,7 +37,7 @@ export function describeCost(start: (env: Record<string, string>) => Promise<Run
   const get = (path: string, who = tenant) =>
     fetch(`${app.url}${path}`, { headers: { 'x-tenant-id': who, 'x-user-id': 'alice' } });
 
-  describe('cost control', () => {
+  describe('cost control', { timeout: 30_000 }, () => {
     it('records the usage of an AI call with the request id and its price version', async () => {
       const res = await chat({ prompt: 'Write a haiku about budgets.', maxTokens: 64 });
       expect(res.status).toBe(200);
