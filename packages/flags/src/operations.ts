@@ -80,8 +80,9 @@ export function flagOperations<D extends DefinitionMap>(flags: Flags<D>): FlagOp
     return flag;
   };
   const write = async (flag: FlagState, expectedVersion: number | undefined, actor?: string) => {
+    const put = need(store, 'put');
     const before = (await store.load()).flags.find((f) => f.key === flag.key) ?? null;
-    const saved = await need(store, 'put')(flag, { expectedVersion, actor });
+    const saved = await put(flag, { expectedVersion, actor });
     const record = (await store.history?.(flag.key, { limit: 1 }))?.[0];
     await flags.changed(
       record && record.version === saved.version

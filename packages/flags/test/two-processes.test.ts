@@ -73,5 +73,8 @@ it('a toggle written by this process is seen by the other process within 1 s, bo
     const seen = changes().findLast((c) => c.reason === reason)!;
     expect(seen.value).toBe(enabled);
     expect(seen.at - t0).toBeLessThan(1_000);
+    console.info(
+      `[flags] toggle ${enabled ? 'on' : 'off'} seen by the other process after ${seen.at - t0} ms`,
+    );
   }
 });
