@@ -25,8 +25,6 @@ export function schemaSql(s: string): string[] {
       PRIMARY KEY (tenant_id, seq, recorded_at)
     ) PARTITION BY RANGE (recorded_at)`,
     `CREATE INDEX IF NOT EXISTS audit_events_tenant_time ON ${s}.audit_events (tenant_id, recorded_at DESC, id DESC)`,
-    `CREATE INDEX IF NOT EXISTS audit_events_time ON ${s}.audit_events (recorded_at DESC, id DESC)`,
-    `CREATE INDEX IF NOT EXISTS audit_events_occurred ON ${s}.audit_events (tenant_id, occurred_at)`,
     `CREATE INDEX IF NOT EXISTS audit_events_actor ON ${s}.audit_events (actor_id, recorded_at DESC)`,
     `CREATE INDEX IF NOT EXISTS audit_events_action ON ${s}.audit_events (action text_pattern_ops)`,
     `CREATE INDEX IF NOT EXISTS audit_events_request ON ${s}.audit_events (request_id)`,
