@@ -18,6 +18,7 @@ interface Report {
   other: string[];
   cost: string;
   records: number;
+  alerts: string[];
 }
 
 let ai: FakeAi;
@@ -86,6 +87,9 @@ describe('no overshoot: 200 concurrent calls from 4 processes on one Redis budge
     expect(quota).toBeGreaterThan(0);
     expect(ok).toBeGreaterThan(10);
     expect(spent).toBeLessThanOrEqual(usd(max));
+    // No threshold fired twice across the processes.
+    const fired = reports.flatMap((r) => r.alerts);
+    expect(new Set(fired).size).toBe(fired.length);
     // Redis holds exactly the settled total: every reservation was replaced by its actual.
     const control = costControl({
       store: redisBudgetStore({ client: redis, prefix }),
@@ -105,6 +109,9 @@ describe('no overshoot: 200 concurrent calls from 4 processes on one Redis budge
     expect(reports.flatMap((r) => r.other)).toEqual([]);
     expect(reports.reduce((s, r) => s + r.ok, 0)).toBe(137);
     expect(reports.reduce((s, r) => s + r.quota, 0)).toBe(200 - 137);
+    // Each threshold of the call limit fired exactly once across the four processes.
+    const fired = reports.flatMap((r) => r.alerts).filter((a) => a.startsWith('calls:'));
+    expect(fired.sort()).toEqual(['calls:100', 'calls:50', 'calls:80']);
     const control = costControl({
       store: redisBudgetStore({ client: redis, prefix }),
       budgets: { default: { limits: [{ metric: 'calls', period: 'day', max: 137 }] } },
