@@ -7,5 +7,8 @@ export default defineProject({
     name: 'audit',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // PGlite takes seconds to start on a busy machine
+    hookTimeout: 60_000,
+    testTimeout: 30_000,
   },
 });
