@@ -209,6 +209,18 @@ describe('operations: history, revert, onChange, analytics, stale report', () =>
     );
   });
 
+  it('flushes counts to the store periodically', async () => {
+    const store = memoryStore({ flags: [{ key: 'beta', serve: { variant: 'on' } }] });
+    const flags = createFlags({ ...base, store, analytics: { flushIntervalMs: 100 } });
+    await flags.ready();
+    flags.isEnabled('beta', { tenantId: 't1' });
+    flags.isEnabled('beta', { tenantId: 't1' });
+    await waitFor(async () => (await store.evaluations!()).some((r) => r.count === 2), 2_000);
+    flags.isEnabled('beta', { tenantId: 't1' });
+    await waitFor(async () => (await store.evaluations!()).some((r) => r.count === 3), 2_000);
+    await flags.close();
+  });
+
   it('reports flags past their lifetime, idle, or serving one variant', async () => {
     const flags = createFlags({ ...base });
     await flags.ready();
