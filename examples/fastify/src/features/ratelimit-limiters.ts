@@ -10,7 +10,7 @@ import {
 
 /**
  * The example's two limiters. Memory store by default; Redis when
- * `PLATFORM_RATELIMIT_REDIS_URL` is set. Limits come from the environment:
+ * `PLATFORM_RATELIMIT_REDIS_URL` is set (`_PREFIX`, `_TIMEOUT_MS`). Limits come from the environment:
  * `RATE_LIMIT_PER_MINUTE` (default 100, per user, per IP when anonymous) for /api/*, and
  * `ITEMS_RATE_LIMIT_PER_MINUTE` (default 10 per user) for POST /api/items.
  */
@@ -42,5 +42,19 @@ async function storeFromEnv(): Promise<RateLimitStore> {
   ]);
   const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   onShutdown(() => client.quit().then(() => undefined), { name: 'ratelimit-redis' });
-  return redisStore({ client, prefix: process.env.PLATFORM_RATELIMIT_REDIS_PREFIX ?? 'rl:' });
+  // Without an offline queue, commands sent before the connection is up fail (and the
+  // limiter fails open): give it up to 2 s before serving, without hanging if Redis is down.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return redisStore({
+    client,
+    prefix: process.env.PLATFORM_RATELIMIT_REDIS_PREFIX ?? 'rl:',
+    // the store's default (50 ms) unless set; past it, the limiter fails open
+    timeoutMs: Number(process.env.PLATFORM_RATELIMIT_REDIS_TIMEOUT_MS ?? 50),
+  });
 }

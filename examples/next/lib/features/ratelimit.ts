@@ -15,14 +15,21 @@ import type { RouteFeature } from './types';
 function storeFromEnv(): RateLimitStore {
   const url = process.env.PLATFORM_RATELIMIT_REDIS_URL;
   if (!url) return memoryStore();
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // The offline queue stays on: this is built synchronously, so the first commands may be
+  // sent before the connection is up; the store's timeout still bounds every wait.
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
   onShutdown(() => client.quit().then(() => undefined), { name: 'ratelimit-redis' });
-  return redisStore({ client, prefix: process.env.PLATFORM_RATELIMIT_REDIS_PREFIX ?? 'rl:' });
+  return redisStore({
+    client,
+    prefix: process.env.PLATFORM_RATELIMIT_REDIS_PREFIX ?? 'rl:',
+    // the store's default (50 ms) unless set; past it, the limiter fails open
+    timeoutMs: Number(process.env.PLATFORM_RATELIMIT_REDIS_TIMEOUT_MS ?? 50),
+  });
 }
 
 /**
  * The example's two limiters. Memory store by default; Redis when
- * `PLATFORM_RATELIMIT_REDIS_URL` is set. Limits come from the environment:
+ * `PLATFORM_RATELIMIT_REDIS_URL` is set (`_PREFIX`, `_TIMEOUT_MS`). Limits come from the environment:
  * `RATE_LIMIT_PER_MINUTE` (default 100, per user, per IP when anonymous) for /api/*, and
  * `ITEMS_RATE_LIMIT_PER_MINUTE` (default 10 per user) for POST /api/items.
  */
