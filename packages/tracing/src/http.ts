@@ -1,5 +1,6 @@
 import {
   type Context,
+  INVALID_SPAN_CONTEXT,
   context as otelContext,
   propagation,
   ROOT_CONTEXT,
@@ -76,7 +77,12 @@ export function createHttpTelemetry(options: HttpTelemetryOptions = {}): HttpTel
   const log = options.logger ? createRequestLog(options.logger, options.requestLog) : undefined;
   return {
     start(ex, server) {
-      return new Request(ex, server, getContext(), log);
+      try {
+        return new Request(ex, server, getContext(), log);
+      } catch {
+        // telemetry must never break the request: serve it untraced
+        return untraced();
+      }
     },
   };
 }
@@ -135,6 +141,14 @@ class Request implements ActiveRequest {
   end(status: number): void {
     if (this.#ended) return;
     this.#ended = true;
+    try {
+      this.#finish(status);
+    } catch {
+      // never throw into the host's response path
+    }
+  }
+
+  #finish(status: number): void {
     const span = this.span;
     const ctx = this.#ctx;
     const route = ctx?.route;
@@ -169,6 +183,11 @@ class Request implements ActiveRequest {
       });
     }
   }
+}
+
+function untraced(): ActiveRequest {
+  const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  return { span, context: otelContext.active(), fail() {}, end() {} };
 }
 
 function errorType(error: unknown, status: number): string {
