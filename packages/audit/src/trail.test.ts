@@ -254,3 +254,30 @@ describe('auditTrail', () => {
     expect(() => auditTrail({ store: memoryStore(), queue: { max: 0 } })).toThrow(/queue\.max/);
   });
 });
+
+describe('auditTrail with a store that refuses one event as bad data', () => {
+  it('sets the event aside (counted, written to <spill>.rejected.ndjson) and stores the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-reject-'));
+    const path = join(dir, 'spill.ndjson');
+    const inner = memoryStore();
+    const store: AuditStore = {
+      ...inner,
+      async append(events) {
+        if (events.some((e) => e.metadata.poison))
+          throw Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+        return inner.append(events);
+      },
+    };
+    const audit = auditTrail({ store, ...quiet, spill: { path }, queue: { batchSize: 10 } });
+    for (let i = 0; i < 10; i++)
+      audit.record({
+        action: 'x.update',
+        tenantId: 'rj',
+        metadata: i === 4 ? { poison: true } : {},
+      });
+    await audit.flush();
+    expect(audit.stats()).toMatchObject({ stored: 9, rejected: 1, dropped: 0 });
+    expect(readFileSync(`${path}.rejected.ndjson`, 'utf8')).toContain('"poison":true');
+    expect((await audit.verify({ tenantId: 'rj' })).ok).toBe(true);
+  });
+});

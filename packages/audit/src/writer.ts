@@ -34,6 +34,8 @@ export interface WriterStats {
   replayed: number;
   dropped: number;
   invalid: number;
+  /** Events the store refused as bad data (SQLSTATE class 22/23), set aside instead of blocking the queue. */
+  rejected: number;
   retries: number;
   storeFailures: number;
   /** The store's last error, cleared by the next successful write. */
@@ -56,6 +58,7 @@ export class BatchWriter {
     replayed: 0,
     dropped: 0,
     invalid: 0,
+    rejected: 0,
     retries: 0,
     storeFailures: 0,
   };
@@ -124,7 +127,7 @@ export class BatchWriter {
       try {
         if (this.#queue.length > 0) {
           const batch = this.#queue.slice(0, this.o.batchSize);
-          await this.#write(batch);
+          await this.#writeOrIsolate(batch);
           this.#queue.splice(0, batch.length);
           this.stats.queued = this.#queue.length;
         } else await this.#replay();
@@ -160,6 +163,35 @@ export class BatchWriter {
     }
   }
 
+  /**
+   * A batch the store refuses as bad data would be retried forever and block every event
+   * behind it: write its events one by one and set aside the ones refused (to
+   * `<spill>.rejected.ndjson` when spilling, counted either way). Outages still throw.
+   */
+  async #writeOrIsolate(batch: PendingEvent[]): Promise<void> {
+    try {
+      await this.#write(batch);
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      for (const event of batch) {
+        try {
+          await this.#write([event]);
+        } catch (single) {
+          if (!isDataError(single)) throw single;
+          this.stats.rejected++;
+          this.o.onError(single, 'rejected');
+          if (this.o.spillPath) {
+            try {
+              appendFileSync(`${this.o.spillPath}.rejected.ndjson`, `${JSON.stringify(event)}\n`);
+            } catch (e) {
+              this.o.onError(e, 'spill');
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** Moves the spill file aside, appends it in batches, deletes it; a failure keeps it for the next try. */
   async #replay(): Promise<void> {
     const path = this.o.spillPath as string;
@@ -188,13 +220,13 @@ export class BatchWriter {
         continue;
       }
       if (batch.length >= this.o.batchSize) {
-        await this.#write(batch);
+        await this.#writeOrIsolate(batch);
         this.stats.replayed += batch.length;
         batch = [];
       }
     }
     if (batch.length > 0) {
-      await this.#write(batch);
+      await this.#writeOrIsolate(batch);
       this.stats.replayed += batch.length;
     }
     rmSync(replaying, { force: true });
@@ -235,4 +267,10 @@ export class BatchWriter {
       this.o.onError(error, 'spill');
     }
   }
+}
+
+/** PostgreSQL data exception (22xxx) or integrity violation (23xxx): retrying cannot help. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
