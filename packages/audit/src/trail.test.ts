@@ -281,3 +281,18 @@ describe('auditTrail with a store that refuses one event as bad data', () => {
     expect((await audit.verify({ tenantId: 'rj' })).ok).toBe(true);
   });
 });
+
+describe('auditTrail after close()', () => {
+  it('spills (or counts as dropped) what is recorded after close, never queues it silently', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'audit-late-')), 'spill.ndjson');
+    const spilling = auditTrail({ store: memoryStore(), ...quiet, spill: { path } });
+    await spilling.close();
+    spilling.record({ action: 'x.update' });
+    expect(spilling.stats()).toMatchObject({ spilled: 1, dropped: 0, queued: 0 });
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1);
+    const plain = auditTrail({ store: memoryStore(), ...quiet });
+    await plain.close();
+    plain.record({ action: 'x.update' });
+    expect(plain.stats()).toMatchObject({ dropped: 1, queued: 0 });
+  });
+});
