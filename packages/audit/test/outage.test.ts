@@ -79,3 +79,33 @@ it('stores all 5,000 events recorded while PostgreSQL was unreachable, each exac
   );
   await audit.close();
 }, 60_000);
+
+it('stores a batch once when the commit succeeded but the acknowledgement was lost', async () => {
+  const inner = db.storeWith({});
+  let lose = 2;
+  const store = {
+    ...inner,
+    async append(events: Parameters<typeof inner.append>[0]) {
+      const stored = await inner.append(events);
+      if (lose-- > 0) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      return stored;
+    },
+  };
+  const audit = auditTrail({
+    store,
+    log: false,
+    shutdown: false,
+    onError: () => undefined,
+    retry: { initialMs: 5, maxMs: 10 },
+  });
+  const ids = Array.from({ length: 300 }, () =>
+    audit.record({ action: 'order.update', tenantId: 'lost-ack' }),
+  );
+  await audit.flush();
+  const { rows } = await db.pool.query(
+    `SELECT id::text AS id FROM "${db.schema}".audit_events WHERE tenant_id = 'lost-ack'`,
+  );
+  expect(rows.map((r) => r.id as string).sort()).toEqual([...ids].sort());
+  expect(await audit.verify({ tenantId: 'lost-ack' })).toMatchObject({ ok: true, checked: 300 });
+  await audit.close();
+});
