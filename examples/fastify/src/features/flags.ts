@@ -29,17 +29,24 @@ const seed = [
 async function store(): Promise<FlagStore> {
   const url = process.env.PLATFORM_FLAGS_DATABASE_URL;
   if (!url) return memoryStore({ flags: seed });
-  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  const pool = new pg.Pool({ connectionString: url, max: 3, connectionTimeoutMillis: 2_000 });
   const pgStore = postgresStore({
     client: pool,
     schema: process.env.PLATFORM_FLAGS_SCHEMA ?? 'public',
   });
-  await pgStore.migrate();
-  const existing = (await pgStore.load()).flags;
-  for (const flag of seed) {
-    if (!existing.some((f) => f.key === flag.key)) {
-      await pgStore.put!(flag as never, { expectedVersion: 0, actor: 'seed' }).catch(() => {});
+  try {
+    await pgStore.migrate();
+    const existing = (await pgStore.load()).flags;
+    for (const flag of seed) {
+      if (!existing.some((f) => f.key === flag.key)) {
+        await pgStore.put!(flag as never, { expectedVersion: 0, actor: 'seed' }).catch(() => {});
+      }
     }
+  } catch (err) {
+    // Unreachable database: start anyway; flags serve code defaults and the client retries.
+    console.error(
+      `flags: PostgreSQL setup failed (${(err as Error).message}); serving code defaults`,
+    );
   }
   return pgStore;
 }
