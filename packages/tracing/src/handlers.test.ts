@@ -66,3 +66,17 @@ describe('inspectorHandlers', () => {
     expect(h.handle({ method: 'DELETE', path: 'recent' }).status).toBe(405);
   });
 });
+
+describe('createInspector', () => {
+  it('keeps at most `size` lines, oldest dropped first, and captures nothing when disabled', () => {
+    const inspector = createInspector({ size: 3 });
+    for (let i = 0; i < 5; i++) inspector.capture(JSON.stringify({ msg: `line ${i}` }));
+    inspector.capture('not json');
+    expect(inspector.recent().map((l) => l.msg)).toEqual(['line 2', 'line 3', 'line 4']);
+    expect(inspector.stats).toEqual({ logs: 3, spans: 0, size: 3 });
+    const off = createInspector({ enabled: false });
+    off.capture(JSON.stringify({ msg: 'x' }));
+    expect(off.stats.logs).toBe(0);
+    expect(() => createInspector({ size: 0 })).toThrow(/size/);
+  });
+});
