@@ -75,7 +75,10 @@ export class BatchWriter {
   push(event: PendingEvent): void {
     this.stats.recorded++;
     // after close() nothing drains the queue: straight to the spill file (or counted as dropped)
-    if (this.#closed) return this.#spillSync([event]);
+    if (this.#closed) {
+      this.#spillSync([event]);
+      return;
+    }
     if (this.#queue.length >= this.o.maxQueue) this.#toSpill([event]);
     else this.#queue.push(event);
     this.stats.queued = this.#queue.length;
