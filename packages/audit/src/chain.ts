@@ -23,13 +23,16 @@ export function eventBody(e: StoredEvent | AuditEvent): AuditEvent {
 
 /** SHA-256 over the domain prefix, the previous hash and the canonical JSON of the event. */
 export function hashEvent(prevHash: string, event: AuditEvent): string {
-  return createHash('sha256')
+  return hashCanonical(prevHash, canonicalJson(eventBody(event)));
+}
+
+const hashCanonical = (prevHash: string, json: string) =>
+  createHash('sha256')
     .update(EVENT_DOMAIN)
     .update(prevHash)
     .update('\n')
-    .update(canonicalJson(eventBody(event)))
+    .update(json)
     .digest('hex');
-}
 
 /** A signed statement that a tenant's chain had `hash` at `seq`. */
 export interface Checkpoint {
@@ -104,18 +107,25 @@ export function checkpointValid(c: Checkpoint, publicKey: KeyObject): boolean {
   }
 }
 
-/** Places events after `head` in the chain: seq, recordedAt, prevHash, hash. */
+/**
+ * Places events after `head` in the chain: seq, recordedAt, prevHash, hash. `json`, when
+ * given, receives each event's canonical JSON (what was hashed), so a store can keep it
+ * without serializing twice.
+ */
 export function linkEvents(
   head: { seq: number; hash: string } | undefined,
   events: readonly Omit<AuditEvent, 'seq' | 'recordedAt'>[],
   recordedAt: string,
+  json?: string[],
 ): StoredEvent[] {
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const out: StoredEvent[] = [];
   for (const e of events) {
     const body = { ...e, seq: ++seq, recordedAt } as AuditEvent;
-    const hash = hashEvent(prev, body);
+    const canonical = canonicalJson(body);
+    json?.push(canonical);
+    const hash = hashCanonical(prev, canonical);
     out.push({ ...body, prevHash: prev, hash });
     prev = hash;
   }

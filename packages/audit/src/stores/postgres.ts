@@ -77,14 +77,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
     let at = now();
     const last = new Date(head.recorded_at as string);
     if (last > at) at = last;
+    const json: string[] = [];
     const linked = linkEvents(
       Number(head.seq) > 0 ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
       fresh,
       at.toISOString(),
+      json,
     );
     const cols: unknown[][] = Array.from({ length: 12 }, () => []);
-    for (const e of linked) {
-      const { prevHash, hash, ...body } = e;
+    for (let i = 0; i < linked.length; i++) {
+      const e = linked[i] as StoredEvent;
       const row = [
         e.tenantId,
         e.seq,
@@ -95,9 +97,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
         e.outcome,
         e.actor.id,
         e.request.requestId ?? null,
-        prevHash,
-        hash,
-        JSON.stringify(body),
+        e.prevHash,
+        e.hash,
+        json[i],
       ];
       for (let c = 0; c < 12; c++) (cols[c] as unknown[]).push(row[c]);
     }
