@@ -35,7 +35,7 @@ export function canonicalJson(value: unknown): string {
       for (const k of keys) {
         const v = (value as Record<string, unknown>)[k];
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-        s += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+        s += `${first ? '' : ','}${quoteKey(k)}:${canonicalJson(v)}`;
         first = false;
       }
       return `${s}}`;
@@ -45,4 +45,16 @@ export function canonicalJson(value: unknown): string {
     default:
       return 'null';
   }
+}
+
+// Event keys repeat endlessly (`actor`, `requestId`, …): quote each once. Bounded, so
+// metadata with ever-new keys cannot grow it without limit.
+const quoted = new Map<string, string>();
+function quoteKey(k: string): string {
+  let q = quoted.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quoted.size < 4096) quoted.set(k, q);
+  }
+  return q;
 }
