@@ -78,3 +78,27 @@ export async function stop(child: ChildProcess, graceMs = 3000): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** What a load child (`load.ts`, `probe.ts`) sends: `measuring` after its warm-up, then its sample. */
+export type DriverMessage<S> = { type: 'measuring' } | { type: 'result'; sample: S };
+
+/**
+ * The prologue of a load-generating child (`load.ts`, `probe.ts`): checks the IPC channel,
+ * parses the JSON job from argv, refuses any target but loopback, exits with the parent.
+ * Returns the job and a `send` that runs `then` once the message is flushed.
+ */
+export function childJob<J extends { url: string }, M>(name: string) {
+  const raw = process.argv[2];
+  if (!process.send || !raw) {
+    console.error(`${name}: run by the bench harness with an IPC channel and a JSON job`);
+    process.exit(2);
+  }
+  process.on('disconnect', () => process.exit(0));
+  const job = JSON.parse(raw) as J;
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(job.url)) {
+    console.error(`${name}: refusing a non-loopback target ${job.url}`);
+    process.exit(2);
+  }
+  const send = (msg: M, then?: () => void) => process.send?.(msg, undefined, undefined, then);
+  return { job, send };
+}

@@ -11,9 +11,16 @@ export interface BenchOptions {
   quick: boolean;
   /** Write a V8 CPU profile of every server process to bench/results/profiles. */
   cpuProf: boolean;
+  /** Latency mode: one request at a time from a probe instead of autocannon's load. */
+  latency: boolean;
+  /** Latency mode: requests measured per run. */
+  requests: number;
+  /** Latency mode: requests per second, 0 for back to back. */
+  rate: number;
 }
 
 export const USAGE = `usage: pnpm bench [suite...] [--duration 10] [--rounds 3] [--connections 50] [--warmup 2] [--quick]
+       pnpm bench [suite...] --latency [--requests 20000] [--rate 0] [--rounds 3] [--warmup 2]
 
   suite          suite names (files in src/suites); all when omitted
   --duration     seconds measured per run (1..120, default 10)
@@ -21,7 +28,12 @@ export const USAGE = `usage: pnpm bench [suite...] [--duration 10] [--rounds 3] 
   --connections  concurrent autocannon connections (1..1000, default 50)
   --warmup       seconds of discarded load before each run (0..30, default 2)
   --cpu-prof     write a CPU profile of each server run to bench/results/profiles
-  --quick        smoke test: 1 s runs, 1 round, 0.5 s warm-up (flags given explicitly still win)`;
+  --quick        smoke test: 1 s runs, 1 round, 0.5 s warm-up (flags given explicitly still win)
+
+  --latency      latency mode: one request at a time over one keep-alive connection, timed
+                 in µs; prints p50/p90/p99/p99.9 and the latency added to the kind's baseline
+  --requests     latency mode: requests measured per run (100..1000000, default 20000; quick: 500)
+  --rate         latency mode: requests per second, paced (0..1000; default 0: back to back)`;
 
 export function bounded(
   flag: string,
@@ -50,6 +62,9 @@ export function parseCli(argv: string[]): BenchOptions | 'help' {
       warmup: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      latency: { type: 'boolean', default: false },
+      requests: { type: 'string' },
+      rate: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -63,5 +78,8 @@ export function parseCli(argv: string[]): BenchOptions | 'help' {
     warmup: bounded('warmup', values.warmup, quick ? 0.5 : 2, 0, 30),
     quick,
     cpuProf: values['cpu-prof'] === true,
+    latency: values.latency === true,
+    requests: Math.round(bounded('requests', values.requests, quick ? 500 : 20_000, 100, 1e6)),
+    rate: bounded('rate', values.rate, 0, 0, 1000),
   };
 }

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { childJob, type DriverMessage } from './children.js';
 
 /** What the harness asks one load process to do. */
 export interface LoadJob {
@@ -27,8 +28,7 @@ export interface LoadSample {
   cpuUs?: number;
 }
 
-/** Messages a load process sends: `measuring` when the warm-up is over, then the result. */
-export type LoadMessage = { type: 'measuring' } | { type: 'result'; sample: LoadSample };
+export type LoadMessage = DriverMessage<LoadSample>;
 
 const run = (job: LoadJob, duration: number) =>
   autocannon({
@@ -40,20 +40,7 @@ const run = (job: LoadJob, duration: number) =>
     timeout: 10,
   });
 
-const raw = process.argv[2];
-if (!process.send || !raw) {
-  console.error('load: run by the bench harness with an IPC channel and a JSON job');
-  process.exit(2);
-}
-process.on('disconnect', () => process.exit(0));
-
-const job = JSON.parse(raw) as LoadJob;
-if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(job.url)) {
-  console.error(`load: refusing a non-loopback target ${job.url}`);
-  process.exit(2);
-}
-const send = (msg: LoadMessage, then?: () => void) =>
-  process.send?.(msg, undefined, undefined, then);
+const { job, send } = childJob<LoadJob, LoadMessage>('load');
 if (job.warmup > 0) await run(job, job.warmup);
 send({ type: 'measuring' });
 const result = await run(job, job.duration);

@@ -2,11 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { killAll, nextMessage, ofType, spawnTs, stop } from './children.js';
+import { type DriverMessage, killAll, nextMessage, ofType, spawnTs, stop } from './children.js';
 import { type BenchOptions, parseCli, USAGE } from './cli.js';
-import type { LoadJob, LoadMessage, LoadSample } from './load.js';
+import type { LoadJob, LoadSample } from './load.js';
+import type { LatencySample, ProbeJob } from './probe.js';
 import type { ServerMessage } from './server-entry.js';
-import { markdownTable, summarize } from './stats.js';
+import { latencyTable, markdownTable, summarize, summarizeLatency } from './stats.js';
 import type { Suite, Variant } from './suite.js';
 
 const HOST = '127.0.0.1';
@@ -22,9 +23,89 @@ const profileDir = (suite: Suite, variant: Variant, round: number) =>
 
 type ListeningMessage = Extract<ServerMessage, { type: 'listening' }>;
 type CpuMessage = Extract<ServerMessage, { type: 'cpu' }>;
-type MeasuringMessage = Extract<LoadMessage, { type: 'measuring' }>;
-type ResultMessage = Extract<LoadMessage, { type: 'result' }>;
 
+/** The fields every sample has, whichever child measured it. */
+type Counted = {
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  cpuUs?: number;
+};
+
+/** Where a load child sends its requests, and what they look like. */
+type Target = Pick<LoadJob, 'url' | 'method' | 'headers'>;
+
+/** A way of measuring: which child loads the server, and how its samples are reported. */
+interface Mode<S extends Counted> {
+  /** Inserted in the results file name: `<suite><tag>.json`. */
+  tag: string;
+  /** The child that loads `url`, its job, and how long it may take. */
+  driver(
+    target: Target,
+    opts: BenchOptions,
+  ): {
+    entry: URL;
+    job: LoadJob | ProbeJob;
+    budgetMs: number;
+  };
+  /** One run's figures for the progress line. */
+  line(sample: S): string;
+  report(suite: Suite, runs: Map<Variant, S[]>): { rows: unknown; table: string };
+  footer(opts: BenchOptions): string;
+}
+
+const throughput: Mode<LoadSample> = {
+  tag: '',
+  driver: (target, opts) => ({
+    entry: new URL('./load.ts', import.meta.url),
+    job: {
+      ...target,
+      connections: opts.connections,
+      duration: opts.duration,
+      warmup: opts.warmup,
+    },
+    budgetMs: (opts.warmup + opts.duration) * 1000 + SERVER_START_MS,
+  }),
+  line: (s) =>
+    `${Math.round(s.rps).toString().padStart(7)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms`,
+  report(suite, runs) {
+    const rows = summarize(suite, runs);
+    return { rows, table: markdownTable(rows) };
+  },
+  footer: (opts) =>
+    `${opts.rounds} round(s) x ${opts.duration} s (+${opts.warmup} s warm-up), ` +
+    `${opts.connections} connections`,
+};
+
+const latency: Mode<LatencySample> = {
+  tag: '.latency',
+  driver: (target, opts) => ({
+    entry: new URL('./probe.ts', import.meta.url),
+    job: {
+      ...target,
+      requests: opts.requests,
+      warmup: opts.warmup,
+      rate: opts.rate,
+    },
+    // a request taking 10 ms on average means something is wrong
+    budgetMs:
+      (opts.warmup + opts.requests * Math.max(0.01, opts.rate > 0 ? 2 / opts.rate : 0)) * 1000 +
+      SERVER_START_MS,
+  }),
+  line: (s) =>
+    `p50 ${us(s.p50)} µs  p90 ${us(s.p90)} µs  p99 ${us(s.p99)} µs  p99.9 ${us(s.p999)} µs`,
+  report(suite, runs) {
+    const rows = summarizeLatency(suite, runs);
+    return { rows, table: latencyTable(rows) };
+  },
+  footer: (opts) =>
+    `${opts.rounds} round(s) x ${opts.requests} requests one at a time over one keep-alive ` +
+    `connection (${opts.rate > 0 ? `${opts.rate} req/s` : 'back to back'}, ` +
+    `+${opts.warmup} s warm-up)`,
+};
+
+const us = (n: number) => Math.round(n).toString().padStart(5);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function loadSuites(names: string[]): Promise<Suite[]> {
@@ -58,12 +139,13 @@ const cpuMicros = async (server: ChildProcess) => {
  * One run: a fresh server process, a check, then load from a separate process. The
  * server's CPU time is read when the warm-up ends and when the load ends.
  */
-async function runOnce(
+async function runOnce<S extends Counted>(
   suite: Suite,
   variant: Variant,
   round: number,
   opts: BenchOptions,
-): Promise<LoadSample> {
+  mode: Mode<S>,
+): Promise<S> {
   const profile = opts.cpuProf
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(suite, variant, round)}`]
     : [];
@@ -75,21 +157,16 @@ async function runOnce(
     const { port } = await nextMessage(server, listening, SERVER_START_MS, what);
     const origin = `http://${HOST}:${port}`;
     await variant.verify?.(origin);
-    const job: LoadJob = {
-      url: `${origin}${suite.request.path}`,
-      method: suite.request.method ?? 'GET',
-      headers: suite.request.headers ?? {},
-      connections: opts.connections,
-      duration: opts.duration,
-      warmup: opts.warmup,
-    };
-    const load = spawnTs(new URL('./load.ts', import.meta.url), [JSON.stringify(job)]);
-    const budget = (opts.warmup + opts.duration) * 1000 + SERVER_START_MS;
+    const { method = 'GET', path, headers = {} } = suite.request;
+    const driver = mode.driver({ url: `${origin}${path}`, method, headers }, opts);
+    const load = spawnTs(driver.entry, [JSON.stringify(driver.job)]);
     const label = `load against "${variant.name}"`;
     try {
-      const result = nextMessage(load, ofType<ResultMessage>('result'), budget, label);
+      type Result = Extract<DriverMessage<S>, { type: 'result' }>;
+      const result = nextMessage(load, ofType<Result>('result'), driver.budgetMs, label);
       result.catch(() => {});
-      await nextMessage(load, ofType<MeasuringMessage>('measuring'), budget, label);
+      const measuring = ofType<{ type: 'measuring' }>('measuring');
+      await nextMessage(load, measuring, driver.budgetMs, label);
       const before = await cpuMicros(server);
       const { sample } = await result;
       const after = await cpuMicros(server);
@@ -102,20 +179,22 @@ async function runOnce(
   }
 }
 
-async function runSuite(suite: Suite, opts: BenchOptions): Promise<boolean> {
+async function runSuite<S extends Counted>(
+  suite: Suite,
+  opts: BenchOptions,
+  mode: Mode<S>,
+): Promise<boolean> {
   log(`\n# ${suite.name}: ${suite.description}`);
-  const runs = new Map<Variant, LoadSample[]>(suite.variants.map((v) => [v, []]));
+  const runs = new Map<Variant, S[]>(suite.variants.map((v) => [v, []]));
   let clean = true;
   for (let round = 1; round <= opts.rounds; round++) {
     for (const variant of suite.variants) {
-      const sample = await runOnce(suite, variant, round, opts);
+      const sample = await runOnce(suite, variant, round, opts, mode);
       runs.get(variant)?.push(sample);
       const bad = sample.non2xx + sample.errors + sample.timeouts;
       if (bad > 0) clean = false;
       log(
-        `  round ${round}/${opts.rounds}  ${variant.name.padEnd(28)} ${Math.round(sample.rps)
-          .toString()
-          .padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  ` +
+        `  round ${round}/${opts.rounds}  ${variant.name.padEnd(28)} ${mode.line(sample)}  ` +
           `${sample.cpuUs?.toFixed(1)} CPU µs/req` +
           (bad > 0
             ? `  !! ${sample.non2xx} non-2xx, ${sample.errors} errors, ${sample.timeouts} timeouts`
@@ -123,8 +202,8 @@ async function runSuite(suite: Suite, opts: BenchOptions): Promise<boolean> {
       );
     }
   }
-  const rows = summarize(suite, runs);
-  const file = new URL(`${suite.name}${opts.quick ? '.quick' : ''}.json`, RESULTS);
+  const { rows, table } = mode.report(suite, runs);
+  const file = new URL(`${suite.name}${mode.tag}${opts.quick ? '.quick' : ''}.json`, RESULTS);
   await mkdir(RESULTS, { recursive: true });
   const report = {
     suite: suite.name,
@@ -136,6 +215,7 @@ async function runSuite(suite: Suite, opts: BenchOptions): Promise<boolean> {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       platform: `${process.platform} ${os.release()}`,
+      loadAverage: os.loadavg(),
     },
     options: { ...opts, suites: undefined },
     request: suite.request,
@@ -143,9 +223,9 @@ async function runSuite(suite: Suite, opts: BenchOptions): Promise<boolean> {
   };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(
-    `\n### ${suite.name}\n\n${markdownTable(rows)}\n\n` +
-      `${opts.rounds} round(s) x ${opts.duration} s (+${opts.warmup} s warm-up), ` +
-      `${opts.connections} connections, Node ${process.version}, ${os.cpus().length} CPUs\n`,
+    `\n### ${suite.name}\n\n${table}\n\n${mode.footer(opts)}, ` +
+      `Node ${process.version}, ${os.cpus().length} CPUs, ` +
+      `load average ${os.loadavg()[0]?.toFixed(1)}\n`,
   );
   log(`  wrote ${file.pathname}`);
   return clean;
@@ -160,7 +240,12 @@ async function main(): Promise<number> {
   }
   const suites = await loadSuites(opts.suites);
   let clean = true;
-  for (const suite of suites) clean = (await runSuite(suite, opts)) && clean;
+  for (const suite of suites) {
+    const ok = await (opts.latency
+      ? runSuite(suite, opts, latency)
+      : runSuite(suite, opts, throughput));
+    clean = ok && clean;
+  }
   if (!clean) log('\nsome runs saw non-2xx responses, socket errors or timeouts (see above)');
   return clean ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 import type { LoadSample } from './load.js';
+import type { LatencySample } from './probe.js';
 import type { Suite, Variant } from './suite.js';
 
 export interface VariantSummary {
@@ -29,34 +30,79 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** Medians over rounds of the listed fields of each variant's runs, with its kind's baseline row. */
+function mediansByVariant<S, K extends keyof S & string>(
+  suite: Suite,
+  runs: Map<Variant, S[]>,
+  fields: readonly K[],
+) {
+  const rows = suite.variants.map((variant) => {
+    const samples = runs.get(variant) ?? [];
+    const m = {} as Record<K, number>;
+    for (const f of fields) m[f] = median(samples.map((s) => (s[f] as number) ?? Number.NaN));
+    return { variant, m, runs: samples };
+  });
+  return rows.map((row) => ({
+    ...row,
+    name: row.variant.name,
+    kind: row.variant.kind,
+    baseline: row.variant.baseline === true,
+    base: rows.find((r) => r.variant.kind === row.variant.kind && r.variant.baseline),
+  }));
+}
+
 /** Reduces the runs of each variant to medians and ratios against its kind's baseline. */
 export function summarize(suite: Suite, runs: Map<Variant, LoadSample[]>): VariantSummary[] {
-  const rows = suite.variants.map((v) => {
-    const samples = runs.get(v) ?? [];
-    return {
-      variant: v,
-      rps: median(samples.map((s) => s.rps)),
-      p50: median(samples.map((s) => s.p50)),
-      p99: median(samples.map((s) => s.p99)),
-      cpuUs: median(samples.map((s) => s.cpuUs ?? Number.NaN)),
-      runs: samples,
-    };
-  });
-  return rows.map((row) => {
-    const base = rows.find((r) => r.variant.kind === row.variant.kind && r.variant.baseline);
-    return {
-      name: row.variant.name,
-      kind: row.variant.kind,
-      baseline: row.variant.baseline === true,
-      rps: row.rps,
-      p50: row.p50,
-      p99: row.p99,
-      ratio: base ? row.rps / base.rps : Number.NaN,
-      cpuUs: row.cpuUs,
-      cpuRatio: base ? base.cpuUs / row.cpuUs : Number.NaN,
-      runs: row.runs,
-    };
-  });
+  const fields = ['rps', 'p50', 'p99', 'cpuUs'] as const;
+  return mediansByVariant(suite, runs, fields).map(({ name, kind, baseline, m, runs, base }) => ({
+    name,
+    kind,
+    baseline,
+    ...m,
+    ratio: base ? m.rps / base.m.rps : Number.NaN,
+    cpuRatio: base ? base.m.cpuUs / m.cpuUs : Number.NaN,
+    runs,
+  }));
+}
+
+export interface LatencySummary {
+  name: string;
+  kind: string;
+  baseline: boolean;
+  /** Medians over rounds of each run's percentiles, in µs. */
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  /** This variant's median p50 / p99 minus its kind's baseline's, in µs. */
+  p50Added: number;
+  p99Added: number;
+  /** Median server CPU time per request (user + system), in microseconds. */
+  cpuUs: number;
+  runs: LatencySample[];
+}
+
+/** Reduces latency runs to medians over rounds and the latency added to the kind's baseline. */
+export function summarizeLatency(
+  suite: Suite,
+  runs: Map<Variant, LatencySample[]>,
+): LatencySummary[] {
+  const fields = ['p50', 'p90', 'p99', 'p999', 'cpuUs'] as const;
+  return mediansByVariant(suite, runs, fields).map(({ name, kind, baseline, m, runs, base }) => ({
+    name,
+    kind,
+    baseline,
+    ...m,
+    p50Added: base ? m.p50 - base.m.p50 : Number.NaN,
+    p99Added: base ? m.p99 - base.m.p99 : Number.NaN,
+    runs,
+  }));
 }
 
 const num = (n: number, digits = 0) =>
@@ -77,6 +123,25 @@ export function markdownTable(rows: VariantSummary[]): string {
     lines.push(
       `| ${r.name} | ${num(r.rps)} | ${perRound} | ${num(r.p50, 1)} | ${num(r.p99, 1)} | ${ratio} ` +
         `| ${num(r.cpuUs, 1)} | ${cpuRatio} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const signed = (n: number) => (n > 0 ? `+${num(n)}` : num(n));
+
+/** The latency summary as a markdown table, one row per variant. */
+export function latencyTable(rows: LatencySummary[]): string {
+  const lines = [
+    '| variant | p50 µs | p90 µs | p99 µs | p99.9 µs | p99 µs per round | p50 added | p99 added | CPU µs/req |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    const perRound = r.runs.map((s) => num(s.p99)).join(' / ');
+    const added = r.baseline ? ['baseline', 'baseline'] : [signed(r.p50Added), signed(r.p99Added)];
+    lines.push(
+      `| ${r.name} | ${num(r.p50)} | ${num(r.p90)} | ${num(r.p99)} | ${num(r.p999)} | ${perRound} ` +
+        `| ${added[0]} | ${added[1]} | ${num(r.cpuUs, 1)} |`,
     );
   }
   return lines.join('\n');

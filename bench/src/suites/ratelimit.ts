@@ -2,22 +2,54 @@ import { defineSuite, expectResponse, serverUrl } from '../suite.js';
 
 const PATH = '/api/items/42';
 
+/**
+ * Two requests, and the second must have fewer units left than the first: the limiter
+ * really counts this route (a low limit would refuse), so no variant is measured idle.
+ */
+async function countsDown(origin: string, remaining: (headers: Headers) => number | undefined) {
+  const left: (number | undefined)[] = [];
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${origin}${PATH}`, { signal: AbortSignal.timeout(5000) });
+    await res.arrayBuffer();
+    left.push(remaining(res.headers));
+  }
+  const [first, second] = left;
+  if (first === undefined || second === undefined || second >= first) {
+    throw new Error(`GET ${PATH}: remaining units went ${first} -> ${second}, not down`);
+  }
+}
+
+/** `r` of a `RateLimit` header (draft-8 / structured fields: `"name";r=7;t=60`). */
+const rOf = (headers: Headers) => {
+  const m = /;\s*r=(\d+)/.exec(headers.get('ratelimit') ?? '');
+  return m ? Number(m[1]) : undefined;
+};
+
 const bare = (origin: string) => expectResponse(origin, PATH, { status: 200 });
-const ours = (origin: string) =>
-  expectResponse(origin, PATH, {
+const ours = async (origin: string) => {
+  await expectResponse(origin, PATH, {
     status: 200,
     headers: { ratelimit: /^"per-ip";r=\d+;t=\d+$/, 'ratelimit-policy': /^"per-ip";q=\d+;w=60$/ },
   });
-const expressPeer = (origin: string) =>
-  expectResponse(origin, PATH, {
+  await countsDown(origin, rOf);
+};
+const expressPeer = async (origin: string) => {
+  await expectResponse(origin, PATH, {
     status: 200,
     headers: { ratelimit: true, 'ratelimit-policy': true },
   });
-const fastifyPeer = (origin: string) =>
-  expectResponse(origin, PATH, {
+  await countsDown(origin, rOf);
+};
+const fastifyPeer = async (origin: string) => {
+  await expectResponse(origin, PATH, {
     status: 200,
     headers: { 'ratelimit-limit': true, 'ratelimit-remaining': true },
   });
+  await countsDown(origin, (h) => {
+    const v = h.get('ratelimit-remaining');
+    return v === null ? undefined : Number(v);
+  });
+};
 
 export default defineSuite({
   name: 'ratelimit',
