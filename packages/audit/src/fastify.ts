@@ -12,10 +12,11 @@ export interface FastifyAuditOptions extends AuditHttpOptions {
 
 const plugin: FastifyPluginAsync<FastifyAuditOptions> = async (app, { trail, ...options }) => {
   const auditor = createHttpAuditor(trail, options);
-  app.addHook('onResponse', async (req, reply) => {
+  // a callback hook: an async one costs a promise per request for nothing to await
+  app.addHook('onResponse', (req, reply, done) => {
     const q = req.url.indexOf('?');
     const path = q === -1 ? req.url : req.url.slice(0, q);
-    if (!auditor.wants(req.method, path)) return;
+    if (!auditor.wants(req.method, path)) return done();
     const ctx = req.platformContext;
     auditor.finish(ctx, {
       method: req.method,
@@ -26,6 +27,7 @@ const plugin: FastifyPluginAsync<FastifyAuditOptions> = async (app, { trail, ...
       params: req.params as Record<string, unknown>,
       body: auditor.captureBytes ? req.body : undefined,
     });
+    done();
   });
 };
 

@@ -87,6 +87,18 @@ function resourceOf(template: string): { resource: string; idParam?: string; ver
   return { resource, idParam };
 }
 
+// Routes are few and come back on every request: derive each once. Bounded, because an
+// unmatched request's template is its raw path.
+const resources = new Map<string, ReturnType<typeof resourceOf>>();
+function cachedResourceOf(template: string) {
+  let r = resources.get(template);
+  if (r === undefined) {
+    r = resourceOf(template);
+    if (resources.size < 1024) resources.set(template, r);
+  }
+  return r;
+}
+
 const matchRule = (path: string, r: PathRule) =>
   typeof r === 'string' ? path.startsWith(r) : r.test(path);
 
@@ -116,7 +128,7 @@ export function createHttpAuditor(trail: AuditTrail, options: AuditHttpOptions =
     finish(ctx: RequestContext | undefined, info: HttpAuditInfo): void {
       try {
         const template = info.route ?? info.path;
-        const { resource, idParam, verb } = resourceOf(template);
+        const { resource, idParam, verb } = cachedResourceOf(template);
         const id = idParam ? info.params?.[idParam] : undefined;
         const failed = info.statusCode >= 400;
         const input = {

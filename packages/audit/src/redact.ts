@@ -31,7 +31,8 @@ const MAX_DEPTH = 8;
 const MAX_STRING = 4096;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: neutralizing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-// 13 to 19 digits, optionally grouped by spaces or dashes: a card number shape.
+// 13 to 19 digits, optionally grouped by spaces or dashes: a card number shape (so a
+// string shorter than 13 characters cannot hold one).
 const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
 
 export interface RedactOptions {
@@ -85,9 +86,20 @@ export function createRedactor(
     paths.some(
       (p) => p.length === path.length && p.every((seg, i) => seg === '*' || seg === path[i]),
     );
-  const walk = (v: unknown, path: string[], depth: number): unknown => {
+  // the same few keys come back in every event: decide each once (bounded)
+  const verdicts = new Map<string, boolean>();
+  const sensitive = (k: string) => {
+    let hit = verdicts.get(k);
+    if (hit === undefined) {
+      hit = keys.has(norm(k));
+      if (verdicts.size < 4096) verdicts.set(k, hit);
+    }
+    return hit;
+  };
+  // `path` is only tracked when there are path rules to match it against
+  const walk = (v: unknown, path: string[] | undefined, depth: number): unknown => {
     if (v === null || v === undefined) return v;
-    if (typeof v === 'string') return neutralize(maskCards(v));
+    if (typeof v === 'string') return neutralize(v.length < 13 ? v : maskCards(v));
     if (typeof v === 'number') return Number.isFinite(v) ? v : null;
     if (typeof v === 'boolean') return v;
     if (typeof v === 'bigint') return v.toString();
@@ -95,14 +107,15 @@ export function createRedactor(
     if (typeof v !== 'object') return undefined;
     if (depth >= MAX_DEPTH) return '[TRUNCATED]';
     if (Array.isArray(v))
-      return v.slice(0, 1000).map((x, i) => walk(x, [...path, String(i)], depth + 1));
+      return v.slice(0, 1000).map((x, i) => walk(x, path && [...path, String(i)], depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       const key = neutralize(k);
-      const here = [...path, k];
-      out[key] = keys.has(norm(k)) || pathHit(here) ? REDACTED : walk(x, here, depth + 1);
+      const here = path && [...path, k];
+      out[key] =
+        sensitive(k) || (here !== undefined && pathHit(here)) ? REDACTED : walk(x, here, depth + 1);
     }
     return out;
   };
-  return (value, at = []) => walk(value, [...at], 0);
+  return (value, at = []) => walk(value, paths.length > 0 ? [...at] : undefined, 0);
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 1;
 
 const id = z.string().min(1).max(256);
+/** A dotted verb like `invoice.update`. */
+export const ACTION_PATTERN = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i;
 const text = z.string().max(2048);
 
 export const actorSchema = z.object({
@@ -29,9 +31,7 @@ export const auditEventSchema = z.object({
   seq: z.number().int().positive(),
   occurredAt: z.iso.datetime(),
   recordedAt: z.iso.datetime(),
-  action: z
-    .string()
-    .regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i, 'must be a dotted verb like invoice.update'),
+  action: z.string().regex(ACTION_PATTERN, 'must be a dotted verb like invoice.update'),
   crud: z.enum(['c', 'r', 'u', 'd']),
   outcome: z.enum(['success', 'failure', 'unknown']),
   reason: text.optional(),
@@ -66,6 +66,7 @@ export interface StoredEvent extends AuditEvent {
 
 /** An event before the store places it in the chain (no seq, recordedAt or hashes). */
 export type PendingEvent = Omit<AuditEvent, 'seq' | 'recordedAt'>;
+/** Kept in step with `trustedPending()` in check.ts (check.test.ts compares the two). */
 export const pendingEventSchema = auditEventSchema.omit({ seq: true, recordedAt: true });
 
 /** What `audit.record()` takes: everything but `action` is optional or filled from context. */

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { getContext, onShutdown, parseOptions, uuidv7 } from '@platform/core';
 import { type Checkpoint, createSigner, signCheckpoint, toPublicKey } from './chain.js';
+import { trustedPending } from './check.js';
 import { type AuditTrailOptions, trailSchema } from './options.js';
 import { createRedactor, neutralize } from './redact.js';
 import {
@@ -152,24 +153,34 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
       ...(input.changes && {
         changes: redact(input.changes, ['changes']) as PendingEvent['changes'],
       }),
-      metadata: (redact(input.metadata ?? {}, ['metadata']) as Record<string, unknown>) ?? {},
+      metadata:
+        input.metadata === undefined
+          ? {}
+          : ((redact(input.metadata, ['metadata']) as Record<string, unknown>) ?? {}),
     };
+  };
+
+  /** The built event as the schema returns it, or undefined (counted, reported) when invalid. */
+  const validate = (built: PendingEvent): PendingEvent | undefined => {
+    // events built here from well-formed input skip zod; anything unusual goes through it
+    const trusted = trustedPending(built);
+    if (trusted) return trusted;
+    const parsed = pendingEventSchema.safeParse(built);
+    if (parsed.success) return parsed.data as PendingEvent;
+    writer.stats.invalid++;
+    const issue = parsed.error.issues[0];
+    onError(
+      new TypeError(`invalid audit event: ${issue?.path.join('.')}: ${issue?.message}`),
+      'record',
+    );
+    return undefined;
   };
 
   const record = (input: AuditInput): string | undefined => {
     try {
-      const parsed = pendingEventSchema.safeParse(build(input));
-      if (!parsed.success) {
-        writer.stats.invalid++;
-        const issue = parsed.error.issues[0];
-        onError(
-          new TypeError(`invalid audit event: ${issue?.path.join('.')}: ${issue?.message}`),
-          'record',
-        );
-        return undefined;
-      }
-      // zod returns a fresh copy, and redaction already made nested values JSON-safe
-      const event = parsed.data as PendingEvent;
+      // a fresh copy either way, and redaction already made nested values JSON-safe
+      const event = validate(build(input));
+      if (!event) return undefined;
       writer.push(event);
       if (log) {
         try {

@@ -104,7 +104,8 @@ describe('tamper detection in PostgreSQL', () => {
   it('finds two rows whose contents were swapped', async () => {
     const t = await chain('swap-data');
     await sql(
-      `UPDATE $S.audit_events e SET data = o.data, id = o.id, hash = o.hash, prev_hash = o.prev_hash, request_id = o.request_id
+      `UPDATE $S.audit_events e SET data = o.data, id = o.id, hash = o.hash, prev_hash = o.prev_hash, request_id = o.request_id,
+         occurred_at = o.occurred_at, recorded_at = o.recorded_at, action = o.action, outcome = o.outcome, actor_id = o.actor_id
        FROM $S.audit_events o WHERE e.tenant_id = $1 AND o.tenant_id = $1 AND ((e.seq = 2 AND o.seq = 3) OR (e.seq = 3 AND o.seq = 2))`,
       [t],
     );

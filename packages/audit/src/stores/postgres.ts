@@ -84,30 +84,19 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
       at.toISOString(),
       json,
     );
-    const cols: unknown[][] = Array.from({ length: 12 }, () => []);
-    for (let i = 0; i < linked.length; i++) {
-      const e = linked[i] as StoredEvent;
-      const row = [
-        e.tenantId,
-        e.seq,
-        e.id,
-        e.occurredAt,
-        e.recordedAt,
-        e.action,
-        e.outcome,
-        e.actor.id,
-        e.request.requestId ?? null,
-        e.prevHash,
-        e.hash,
-        json[i],
-      ];
-      for (let c = 0; c < 12; c++) (cols[c] as unknown[]).push(row[c]);
-    }
-    // one statement, twelve array parameters: cheaper to bind than 12 × n scalars
+    // Two parameters: the canonical JSON documents as one JSON array (joined, not escaped
+    // element by element as a jsonb[] literal would be) and the hash links, n + 1 of them
+    // (each event's prevHash is the link before its own hash). The columns are read back
+    // out of the documents, so they match what was hashed by construction.
+    const links = [(linked[0] as StoredEvent).prevHash];
+    for (const e of linked) links.push(e.hash);
     await db.query(
       `INSERT INTO ${s}.audit_events (${COLS})
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[])`,
-      cols,
+       SELECT d->>'tenantId', (d->>'seq')::bigint, (d->>'id')::uuid, (d->>'occurredAt')::timestamptz,
+              (d->>'recordedAt')::timestamptz, d->>'action', d->>'outcome', d#>>'{actor,id}',
+              d#>>'{request,requestId}', ($2::text[])[i], ($2::text[])[i + 1], d
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(d, i)`,
+      [`[${json.join(',')}]`, links],
     );
     const end = linked[linked.length - 1] as StoredEvent;
     await db.query(
