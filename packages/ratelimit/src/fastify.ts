@@ -1,9 +1,9 @@
 import { getContext } from '@platform/core';
 import { fastifyExchange } from '@platform/core/fastify';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { limitRequest } from './http.js';
-import type { RateLimiter } from './limiter.js';
+import { applyLimits, type HttpDenial } from './http.js';
+import { isPromise, type RateLimiter } from './limiter.js';
 
 type Limiters = RateLimiter | readonly RateLimiter[];
 
@@ -19,22 +19,41 @@ export interface FastifyRateLimitOptions {
   limiters?: Limiters;
 }
 
+type Done = (err?: Error) => void;
+
 const list = (l: Limiters | undefined): RateLimiter[] =>
   l === undefined ? [] : Array.isArray(l) ? [...l] : [l as RateLimiter];
 
+function answer(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  denied: HttpDenial | undefined,
+  done: Done,
+) {
+  if (!denied) return done();
+  reply.code(denied.status).headers(denied.headers);
+  // a Buffer, so Fastify does not append "; charset=utf-8" to the problem media type
+  reply.send(req.method === 'HEAD' ? undefined : Buffer.from(denied.body));
+}
+
 const plugin: FastifyPluginAsync<FastifyRateLimitOptions> = async (app, options) => {
   const global = list(options.limiters);
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook, not an async one: with the memory store the whole check is
+  // synchronous, so a request that passes costs no promise.
+  app.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions.config?.rateLimit;
-    if (route === false) return;
+    if (route === false) return done();
     const limiters = route ? [...new Set([...global, ...list(route)])] : global;
-    if (limiters.length === 0) return;
-    const exchange = fastifyExchange(req, reply);
-    const denied = await limitRequest(limiters, exchange, req.platformContext ?? getContext());
-    if (!denied) return;
-    reply.code(denied.status).headers(denied.headers);
-    // a Buffer, so Fastify does not append "; charset=utf-8" to the problem media type
-    return reply.send(req.method === 'HEAD' ? undefined : Buffer.from(denied.body));
+    if (limiters.length === 0) return done();
+    const context = req.platformContext ?? getContext();
+    let denied: ReturnType<typeof applyLimits>;
+    try {
+      denied = applyLimits(limiters, fastifyExchange(req, reply), context, { spent: [] });
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (isPromise(denied)) denied.then((d) => answer(req, reply, d, done), done);
+    else answer(req, reply, denied, done);
   });
 };
 

@@ -7,9 +7,12 @@ const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
  * one String item per policy, `q` the quota and `w` the window in seconds.
  */
 export function policyHeader(policies: readonly PolicyResult[]): string {
-  return policies
-    .map((p) => `"${p.policy}";q=${p.limit};w=${Math.max(1, seconds(p.windowMs))}`)
-    .join(', ');
+  let out = '';
+  for (const p of policies) {
+    if (out !== '') out += ', ';
+    out += `"${p.policy}";q=${p.limit};w=${Math.max(1, seconds(p.windowMs))}`;
+  }
+  return out;
 }
 
 /**
@@ -31,6 +34,49 @@ export interface HeaderSettings {
   legacyHeaders: boolean;
 }
 
+/** Where headers go: an `HttpExchange`, or anything else with `setHeader`. */
+export interface HeaderTarget {
+  setHeader(name: string, value: string): void;
+}
+
+// One request's policies, without copying in the usual case of a single limiter.
+function policiesOf(results: readonly LimitResult[]): readonly PolicyResult[] {
+  if (results.length === 1) {
+    const r = results[0] as LimitResult;
+    return r.dryRun ? [] : r.policies;
+  }
+  const out: PolicyResult[] = [];
+  for (const r of results) if (!r.dryRun) out.push(...r.policies);
+  return out;
+}
+
+/**
+ * Sets the rate-limit response headers for the results of one request (several limiters
+ * merge) on `target`: what {@link rateLimitHeaders} returns, without building a record.
+ */
+export function setRateLimitHeaders(
+  results: readonly LimitResult[],
+  settings: HeaderSettings,
+  target: HeaderTarget,
+  nowMs?: number,
+): void {
+  const policies = policiesOf(results);
+  const top = policies.length === 1 ? policies[0] : closest(policies);
+  if (!top) return;
+  if (settings.headers) {
+    target.setHeader('RateLimit-Policy', policyHeader(policies));
+    target.setHeader('RateLimit', limitHeader(top));
+  }
+  if (settings.legacyHeaders) {
+    target.setHeader('X-RateLimit-Limit', String(top.limit));
+    target.setHeader('X-RateLimit-Remaining', String(top.remaining));
+    target.setHeader(
+      'X-RateLimit-Reset',
+      String(Math.ceil(((nowMs ?? Date.now()) + top.resetMs) / 1000)),
+    );
+  }
+}
+
 /** All rate-limit response headers for the results of one request (several limiters merge). */
 export function rateLimitHeaders(
   results: readonly LimitResult[],
@@ -38,17 +84,11 @@ export function rateLimitHeaders(
   nowMs: number = Date.now(),
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const policies = results.flatMap((r) => (r.dryRun ? [] : r.policies));
-  const top = closest(policies);
-  if (!top) return out;
-  if (settings.headers) {
-    out['RateLimit-Policy'] = policyHeader(policies);
-    out.RateLimit = limitHeader(top);
-  }
-  if (settings.legacyHeaders) {
-    out['X-RateLimit-Limit'] = String(top.limit);
-    out['X-RateLimit-Remaining'] = String(top.remaining);
-    out['X-RateLimit-Reset'] = String(Math.ceil((nowMs + top.resetMs) / 1000));
-  }
+  const target = {
+    setHeader(name: string, value: string) {
+      out[name] = value;
+    },
+  };
+  setRateLimitHeaders(results, settings, target, nowMs);
   return out;
 }

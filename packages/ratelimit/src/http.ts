@@ -1,8 +1,14 @@
 import type { HttpExchange, RequestContext } from '@platform/core';
 import { PlatformError, RateLimitError, stringifyProblem, toProblem } from '@platform/errors';
 import { describeWait, describeWindow } from './duration.js';
-import { rateLimitHeaders, retryAfterSeconds } from './headers.js';
-import type { RateLimiter } from './limiter.js';
+import {
+  type HeaderSettings,
+  rateLimitHeaders,
+  retryAfterSeconds,
+  setRateLimitHeaders,
+} from './headers.js';
+import type { LimitInput } from './keys.js';
+import { decideRequest, isPromise, type Pending, type RateLimiter } from './limiter.js';
 import type { LimitResult } from './result.js';
 
 /** What a binding sends when a request is refused. */
@@ -72,31 +78,96 @@ function denial(
  * const denied = await limitRequest([apiLimiter], exchange, getContext());
  * if (denied) return send(denied.status, denied.headers, denied.body);
  */
-export async function limitRequest(
+export function limitRequest(
   limiters: readonly RateLimiter[],
   exchange: HttpExchange,
   context: RequestContext | undefined,
   state: RequestLimitState = { spent: [] },
 ): Promise<HttpDenial | undefined> {
-  const settings = {
-    headers: limiters.some((l) => l.http.headers),
-    legacyHeaders: limiters.some((l) => l.http.legacyHeaders),
-  };
-  for (const limiter of limiters) {
+  try {
+    return Promise.resolve(applyLimits(limiters, exchange, context, state));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/**
+ * {@link limitRequest} without the promise when every limiter answers synchronously (the
+ * memory store): what the bindings call, so such a request costs no promise at all.
+ */
+export function applyLimits(
+  limiters: readonly RateLimiter[],
+  exchange: HttpExchange,
+  context: RequestContext | undefined,
+  state: RequestLimitState,
+): Pending<HttpDenial | undefined> {
+  return runFrom(0, limiters, { context, exchange }, state);
+}
+
+interface HttpInput extends LimitInput {
+  exchange: HttpExchange;
+}
+
+function runFrom(
+  first: number,
+  limiters: readonly RateLimiter[],
+  input: HttpInput,
+  state: RequestLimitState,
+): Pending<HttpDenial | undefined> {
+  for (let i = first; i < limiters.length; i++) {
+    const limiter = limiters[i] as RateLimiter;
     // a limiter mounted twice on one request (app-wide and on the route) counts once
-    if (state.spent.some((s) => s.limiter === limiter)) continue;
-    const result = await limiter.checkRequest({ context, exchange });
-    if (!result.allowed) {
-      const earlier = state.spent.splice(0);
-      await Promise.all(earlier.map((s) => s.limiter.refund(s.result).catch(() => undefined)));
-      const headers = rateLimitHeaders([...earlier.map((s) => s.result), result], settings);
-      return denial(limiter, result, headers, exchange, context);
+    if (spentBy(state, limiter)) continue;
+    const result = decideRequest(limiter, input);
+    if (isPromise(result)) {
+      return result.then((r) => {
+        if (!r.allowed) return refuse(limiters, limiter, r, input, state);
+        keep(state, limiter, r);
+        return runFrom(i + 1, limiters, input, state);
+      });
     }
-    if (!result.skipped && !result.degraded) state.spent.push({ limiter, result });
+    if (!result.allowed) return refuse(limiters, limiter, result, input, state);
+    keep(state, limiter, result);
   }
   const results = state.spent.map((s) => s.result);
-  for (const [name, value] of Object.entries(rateLimitHeaders(results, settings))) {
-    exchange.setHeader(name, value);
-  }
+  setRateLimitHeaders(results, headerSettings(limiters), input.exchange);
   return undefined;
+}
+
+function spentBy(state: RequestLimitState, limiter: RateLimiter): boolean {
+  for (const s of state.spent) if (s.limiter === limiter) return true;
+  return false;
+}
+
+function keep(state: RequestLimitState, limiter: RateLimiter, result: LimitResult): void {
+  if (!result.skipped && !result.degraded) state.spent.push({ limiter, result });
+}
+
+function headerSettings(limiters: readonly RateLimiter[]): HeaderSettings {
+  let headers = false;
+  let legacyHeaders = false;
+  for (const l of limiters) {
+    headers ||= l.http.headers;
+    legacyHeaders ||= l.http.legacyHeaders;
+  }
+  return { headers, legacyHeaders };
+}
+
+function refuse(
+  limiters: readonly RateLimiter[],
+  limiter: RateLimiter,
+  result: LimitResult,
+  input: HttpInput,
+  state: RequestLimitState,
+): Pending<HttpDenial> {
+  const earlier = state.spent.splice(0);
+  const send = () => {
+    const all = [...earlier.map((s) => s.result), result];
+    const headers = rateLimitHeaders(all, headerSettings(limiters));
+    return denial(limiter, result, headers, input.exchange, input.context);
+  };
+  if (earlier.length === 0) return send();
+  return Promise.all(earlier.map((s) => s.limiter.refund(s.result).catch(() => undefined))).then(
+    send,
+  );
 }

@@ -23,8 +23,8 @@ export type KeyPart =
 
 /** The escaped subject of one policy and what it was derived from (for logs). */
 export interface Subject {
-  value: string;
-  kind: string;
+  readonly value: string;
+  readonly kind: string;
 }
 
 export interface KeyerOptions {
@@ -36,6 +36,9 @@ export interface KeyerOptions {
 }
 
 const SAFE = /^[A-Za-z0-9._:@/+-]{1,128}$/;
+
+/** Addresses whose subject a keyer remembers (see `ipSubject`). */
+const IP_SUBJECTS = 10_000;
 
 export interface Keyer {
   /** A value made safe for a key: kept when short and plain, else (or when hashing) a digest. */
@@ -55,8 +58,8 @@ export function createKeyer(opts: KeyerOptions): Keyer {
 
   // Without a known address (Next.js without trustProxy) requests share one bucket, so a
   // missing setting shows up as throttling instead of as no limit at all.
-  const ipOf = (input: LimitInput): string => {
-    const ip = parseIp(input.context?.ip ?? input.exchange?.remoteAddress);
+  const ipOf = (raw: string | undefined): string => {
+    const ip = parseIp(raw);
     if (!ip) return 'unknown';
     const bits = ip.version === 4 ? opts.ipv4Prefix : opts.ipv6Prefix;
     const max = ip.version === 4 ? 32 : 128;
@@ -64,11 +67,26 @@ export function createKeyer(opts: KeyerOptions): Keyer {
     return safe(bits >= max ? text : `${text}/${bits}`);
   };
 
+  // Clients come back: an address's subject (parsed, masked, maybe hashed) is remembered,
+  // so most requests parse and hash nothing. Bounded: forgotten wholesale when full.
+  const ipSubjects = new Map<string, Subject>();
+  const ipSubject = (input: LimitInput): Subject => {
+    const raw = input.context?.ip ?? input.exchange?.remoteAddress;
+    let s = raw === undefined ? undefined : ipSubjects.get(raw);
+    if (s) return s;
+    s = { value: `ip=${ipOf(raw)}`, kind: 'ip' };
+    if (raw !== undefined) {
+      if (ipSubjects.size >= IP_SUBJECTS) ipSubjects.clear();
+      ipSubjects.set(raw, s);
+    }
+    return s;
+  };
+
   const part = (by: KeyPart, input: LimitInput): Subject | undefined => {
     const ctx = input.context;
     switch (by) {
       case 'ip':
-        return { value: `ip=${ipOf(input)}`, kind: 'ip' };
+        return ipSubject(input);
       case 'user': {
         const id = ctx?.actor?.id;
         if (id) return { value: `u=${safe(id)}`, kind: 'user' };

@@ -1,7 +1,7 @@
 import { type RequestContext, runWithContext } from '@platform/core';
 import { describe, expect, it } from 'vitest';
 import type { DecisionEvent, DenyEvent } from './events.js';
-import { rateLimiter } from './limiter.js';
+import { decideRequest, rateLimiter } from './limiter.js';
 import type { RateLimiterOptions } from './options.js';
 import { type RateLimitStore, StoreUnavailableError } from './store.js';
 import { memoryStore } from './stores/memory.js';
@@ -181,6 +181,42 @@ describe('checkRequest', () => {
   });
 });
 
+describe('remembered keys and plans', () => {
+  it('keeps clients apart, also once the bounded caches were cleared', async () => {
+    const { limiter } = collect({
+      policies: { name: 'p', limit: 1, window: '1m', by: 'ip', algorithm: 'fixed' },
+      log: false,
+    });
+    const ip = (i: number) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
+    for (let i = 0; i < 10_050; i++) {
+      const r = await limiter.checkRequest({ context: ctx({ ip: ip(i) }) });
+      if (!r.allowed) throw new Error(`client ${ip(i)} refused on its first request`);
+    }
+    const again = await limiter.checkRequest({ context: ctx({ ip: ip(0) }) });
+    expect(again).toMatchObject({ allowed: false, policies: [{ key: 'ip=10.0.0.0' }] });
+    const last = await limiter.checkRequest({ context: ctx({ ip: ip(10_049) }) });
+    expect(last).toMatchObject({ allowed: false, policies: [{ key: 'ip=10.0.39.65' }] });
+  });
+
+  it('plans a request cost, and a limit of the request, afresh each time', async () => {
+    const { limiter } = collect({
+      policies: [
+        { name: 'fixed', limit: 10, window: '1m', by: 'ip' },
+        { name: 'by-tenant', limit: ({ context }) => (context?.tenantId ? 5 : 2), window: '1m' },
+      ],
+    });
+    const input = { context: ctx() };
+    expect((await limiter.checkRequest(input)).policies.map((p) => p.remaining)).toEqual([9, 1]);
+    const costly = await limiter.checkRequest(input, { cost: 1 });
+    expect(costly.policies.map((p) => p.remaining)).toEqual([8, 0]);
+    const tenant = await limiter.checkRequest({ context: ctx({ tenantId: 't' }) });
+    expect(tenant.policies.map((p) => [p.limit, p.remaining])).toEqual([
+      [10, 7],
+      [5, 2],
+    ]);
+  });
+});
+
 describe('deny log and metrics', () => {
   it('logs each refusal once, with the request id, key kind and counts', async () => {
     const { limiter, denials, decisions } = collect({
@@ -248,6 +284,40 @@ describe('dry-run', () => {
     expect(r).toMatchObject({ allowed: true, limited: true, dryRun: true });
     expect(denials[0]).toMatchObject({ dryRun: true, violated: ['p'] });
     expect(decisions.map((d) => d.outcome)).toEqual(['allowed', 'dry-run']);
+  });
+});
+
+describe('decideRequest (what the HTTP bindings call)', () => {
+  const policies = { name: 'p', limit: 1, window: '1m', by: 'ip' } as const;
+  const input = { context: ctx() };
+
+  it('answers without a promise when the store and skip are synchronous', async () => {
+    const { limiter } = collect({ policies, skip: () => false });
+    const first = decideRequest(limiter, input);
+    expect(first).not.toBeInstanceOf(Promise);
+    expect(first).toMatchObject({ allowed: true, remaining: 0 });
+    expect(decideRequest(limiter, input)).toMatchObject({ allowed: false, limited: true });
+    expect(await limiter.checkRequest(input)).toMatchObject({ allowed: false });
+  });
+
+  it('returns a promise for an asynchronous store or skip, with the same decisions', async () => {
+    const inner = memoryStore();
+    const store: RateLimitStore = { consume: async (checks) => inner.consume(checks) };
+    for (const options of [{ store }, { skip: async () => false }]) {
+      const { limiter } = collect({ policies, ...options });
+      const first = decideRequest(limiter, input);
+      expect(first).toBeInstanceOf(Promise);
+      expect(await first).toMatchObject({ allowed: true, remaining: 0 });
+      expect(await decideRequest(limiter, input)).toMatchObject({ allowed: false });
+    }
+  });
+
+  it('falls back to checkRequest for a RateLimiter built elsewhere', async () => {
+    const { limiter } = collect({ policies });
+    const own = { ...limiter, checkRequest: limiter.checkRequest };
+    for (const symbol of Object.getOwnPropertySymbols(own))
+      delete (own as Record<symbol, unknown>)[symbol];
+    expect(decideRequest(own, input)).toBeInstanceOf(Promise);
   });
 });
 

@@ -39,6 +39,9 @@ export interface RateLimiter {
 
 const NO_INPUT: LimitInput = {};
 
+/** Subjects whose planned checks a static policy remembers (see `planOnly`). */
+const PLANS = 10_000;
+
 // What a result spent, for refunds: a symbol, so it stays out of JSON and logs.
 const SPENT = Symbol('spent');
 type Spent = LimitResult & { [SPENT]?: readonly StoreCheck[] };
@@ -50,8 +53,26 @@ function validCost(cost: number | undefined): number | undefined {
   return cost;
 }
 
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+/** A value now, or later: what synchronous stores (memory) answer without a promise. */
+export type Pending<T> = T | Promise<T>;
+
+export function isPromise<T>(value: Pending<T>): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+// The HTTP bindings' entry: checkRequest without a promise when nothing on the way is async.
+const DECIDE = Symbol('decide');
+type Decide = (input: LimitInput) => Pending<LimitResult>;
+type Deciding = RateLimiter & { [DECIDE]?: Decide };
+
+/**
+ * `limiter.checkRequest(input)`, but synchronous when the skip function and the store
+ * answer synchronously (the memory store), so a request costs no promise. Falls back to
+ * `checkRequest` for a RateLimiter implemented elsewhere.
+ */
+export function decideRequest(limiter: RateLimiter, input: LimitInput): Pending<LimitResult> {
+  const decide = (limiter as Deciding)[DECIDE];
+  return decide ? decide(input) : limiter.checkRequest(input);
 }
 
 /**
@@ -79,7 +100,7 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
     apiKeyHeader: opts.apiKeyHeader,
   });
   const subjectOf = policies.map((p) => keyer.compile(p.by));
-  const allowIps = compileCidrs(opts.allowList.ips);
+  const allowIps = opts.allowList.ips.length > 0 ? compileCidrs(opts.allowList.ips) : undefined;
   const allowUsers = new Set(opts.allowList.users);
   const allowTenants = new Set(opts.allowList.tenants);
   const log = opts.log === false ? undefined : (opts.log ?? stderrLogger);
@@ -114,11 +135,37 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
     return check;
   };
 
-  const planRequest = (input: LimitInput, cost: number | undefined): PlannedCheck[] => {
+  // A static policy (fixed limit and cost) plans the same check for a returning client, so
+  // it is remembered per subject (bounded, forgotten wholesale when full). Shared: checks
+  // are never written to after planning.
+  const plans = policies.map((p) =>
+    p.dynamic ? undefined : new Map<string, readonly PlannedCheck[]>(),
+  );
+  const planOnly = (i: number, s: Subject, input: LimitInput): readonly PlannedCheck[] => {
+    const cache = plans[i];
+    if (!cache) return [planOne(i, s, input, undefined)];
+    let checks = cache.get(s.value);
+    if (checks?.[0]?.kind === s.kind) return checks;
+    checks = [planOne(i, s, input, undefined)];
+    if (cache.size >= PLANS) cache.clear();
+    cache.set(s.value, checks);
+    return checks;
+  };
+
+  const planRequest = (input: LimitInput, cost: number | undefined): readonly PlannedCheck[] => {
+    if (single && cost === undefined) {
+      const s = (subjectOf[0] as (input: LimitInput) => Subject | undefined)(input);
+      return s ? planOnly(0, s, input) : [];
+    }
     const checks: PlannedCheck[] = [];
     for (let i = 0; i < policies.length; i++) {
       const s = subjectOf[i]?.(input);
-      if (s) checks.push(planOne(i, s, input, cost));
+      if (!s) continue;
+      checks.push(
+        cost === undefined
+          ? (planOnly(i, s, input)[0] as PlannedCheck)
+          : planOne(i, s, input, cost),
+      );
     }
     return checks;
   };
@@ -149,20 +196,20 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
   const failed = (err: unknown, input: LimitInput) =>
     report(degraded(name, opts.failMode === 'open', dryRun, err), input);
 
-  const finish = (checks: PlannedCheck[], d: StoreDecision, input: LimitInput) => {
+  const finish = (checks: readonly PlannedCheck[], d: StoreDecision, input: LimitInput) => {
     const result: Spent = decided(name, checks, d.outcomes, dryRun);
     if (!result.limited) result[SPENT] = checks;
     return report(result, input);
   };
 
-  // Synchronous stores (memory) skip the extra promise hop.
-  const run = (checks: PlannedCheck[], input: LimitInput): Promise<LimitResult> => {
-    if (checks.length === 0) return Promise.resolve(report(skipped(name, dryRun), input));
-    let pending: StoreDecision | Promise<StoreDecision>;
+  // Synchronous stores (memory) answer without a promise.
+  const run = (checks: readonly PlannedCheck[], input: LimitInput): Pending<LimitResult> => {
+    if (checks.length === 0) return report(skipped(name, dryRun), input);
+    let pending: Pending<StoreDecision>;
     try {
       pending = store.consume(checks);
     } catch (err) {
-      return Promise.resolve(failed(err, input));
+      return failed(err, input);
     }
     if (isPromise(pending)) {
       return pending.then(
@@ -170,15 +217,34 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
         (err) => failed(err, input),
       );
     }
-    return Promise.resolve(finish(checks, pending, input));
+    return finish(checks, pending, input);
   };
 
+  // Empty lists (the usual case) cost nothing: no address is parsed for them.
   const allowed = (input: LimitInput): boolean => {
     const ctx = input.context;
-    const ip = parseIp(ctx?.ip ?? input.exchange?.remoteAddress);
-    if (ip && allowIps.matches(ip)) return true;
-    if (ctx?.actor && allowUsers.has(ctx.actor.id)) return true;
-    return ctx?.tenantId !== undefined && allowTenants.has(ctx.tenantId);
+    if (allowIps) {
+      const ip = parseIp(ctx?.ip ?? input.exchange?.remoteAddress);
+      if (ip && allowIps.matches(ip)) return true;
+    }
+    if (allowUsers.size > 0 && ctx?.actor && allowUsers.has(ctx.actor.id)) return true;
+    return allowTenants.size > 0 && ctx?.tenantId !== undefined && allowTenants.has(ctx.tenantId);
+  };
+
+  const limitUnlessAllowed = (input: LimitInput, cost: number | undefined) =>
+    allowed(input) ? report(skipped(name, dryRun), input) : run(planRequest(input, cost), input);
+
+  const decide = (input: LimitInput, cost?: number): Pending<LimitResult> => {
+    if (opts.skip) {
+      const skip = opts.skip(input);
+      if (isPromise(skip)) {
+        return skip.then((s) =>
+          s ? report(skipped(name, dryRun), input) : limitUnlessAllowed(input, cost),
+        );
+      }
+      if (skip) return report(skipped(name, dryRun), input);
+    }
+    return limitUnlessAllowed(input, cost);
   };
 
   // check(key) reads the request context only when a limit or cost depends on it (or, for
@@ -191,23 +257,24 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
         ? { context: getContext() }
         : NO_INPUT;
 
-  return {
+  const limiter: Deciding = {
     name,
     policies,
     http: { headers: opts.headers, legacyHeaders: opts.legacyHeaders, problem },
     check(key, options) {
       try {
         const input = contextOf(options);
-        return run(planKey(key, input, validCost(options?.cost)), input);
+        return Promise.resolve(run(planKey(key, input, validCost(options?.cost)), input));
       } catch (err) {
         return Promise.reject(err);
       }
     },
-    async checkRequest(input, options) {
-      const cost = validCost(options?.cost);
-      if (opts.skip && (await opts.skip(input))) return report(skipped(name, dryRun), input);
-      if (allowed(input)) return report(skipped(name, dryRun), input);
-      return run(planRequest(input, cost), input);
+    checkRequest(input, options) {
+      try {
+        return Promise.resolve(decide(input, validCost(options?.cost)));
+      } catch (err) {
+        return Promise.reject(err);
+      }
     },
     async refund(target, options) {
       const units = validCost(options?.cost);
@@ -230,5 +297,7 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
         policies.map((p, i) => ({ key: keyOf(p, subject), scope: scopes[i] as string, subject })),
       );
     },
+    [DECIDE]: decide,
   };
+  return limiter;
 }
