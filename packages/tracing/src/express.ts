@@ -23,7 +23,8 @@ export function tracing(options: HttpTelemetryOptions = {}): RequestHandler {
       port: socket.localPort,
     });
     (req as Traced)[ACTIVE] = active;
-    res.once('close', () => active.end(res.statusCode));
+    // `on`, not `once`: 'close' fires once per response and needs no once-wrapper.
+    res.on('close', () => active.end(res.statusCode));
     otelContext.with(active.context, next);
   };
 }

@@ -18,12 +18,6 @@ const plugin: FastifyPluginAsync<HttpTelemetryOptions> = async (app, options) =>
     (req as Traced)[ACTIVE] = active;
     otelContext.with(active.context, done);
   });
-  // Fastify resumes after reading the body outside this async scope: re-enter it.
-  app.addHook('preValidation', (req, _reply, done) => {
-    const active = (req as Traced)[ACTIVE];
-    if (active) otelContext.with(active.context, done);
-    else done();
-  });
   app.addHook('onError', (req, _reply, error, done) => {
     (req as Traced)[ACTIVE]?.fail(error);
     done();

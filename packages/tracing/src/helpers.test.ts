@@ -99,4 +99,17 @@ describe('createRedactor', () => {
     const clean = { a: 1, b: { c: 2 } };
     expect(redact(clean)).toBe(clean);
   });
+
+  it('gives the same answer for a key the second time (answers are remembered)', async () => {
+    const { createRedactor } = await import('./redact.js');
+    const redact = createRedactor(['apiKey']);
+    for (let i = 0; i < 2; i++) {
+      expect(redact({ APIKEY: 'a', api_key: 'b', ApiKey: 'c', apikeys: 'd' })).toEqual({
+        APIKEY: '[REDACTED]',
+        api_key: 'b',
+        ApiKey: '[REDACTED]',
+        apikeys: 'd',
+      });
+    }
+  });
 });

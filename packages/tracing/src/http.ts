@@ -48,6 +48,7 @@ const headerGetter: TextMapGetter<HttpExchange> = {
 };
 
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
+const SERVER_SPAN = { kind: SpanKind.SERVER } as const;
 
 const KNOWN_METHODS = new Set([
   'GET',
@@ -115,7 +116,7 @@ class Request implements ActiveRequest {
       if (!tracing.trusts(ex)) parent = parent.setValue(UNTRUSTED_PARENT, true);
     }
     const tracer = tracing ? tracing.tracer : trace.getTracer('@platform/tracing');
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    const span = tracer.startSpan(method, SERVER_SPAN, parent);
     this.span = span;
     this.context = trace.setSpan(parent, span);
     const sc = span.spanContext();

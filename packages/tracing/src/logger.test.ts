@@ -1,8 +1,9 @@
 import { runWithContext, setTenant } from '@platform/core';
-import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryDestination } from '../test/helpers.js';
 import { LogLevelError, LogLevels } from './log-levels.js';
-import { createLogger } from './logger.js';
+import { createLogger, isoTime } from './logger.js';
 
 const ctx = () => ({
   requestId: 'req-1',
@@ -132,5 +133,20 @@ describe('runtime log levels', () => {
     expect(() => levels.set('db', 'loud')).toThrow(LogLevelError);
     expect(() => levels.set('db', 'loud')).toThrow(/Invalid log level "loud"/);
     expect(() => levels.set('../etc', 'info')).toThrow(/Invalid module name/);
+  });
+});
+
+describe('isoTime', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("writes pino's isoTime byte for byte, across second, minute and year boundaries", () => {
+    const instants = [0, 999, 1000, 1001, 1_763_800_000_009, 1_763_800_000_099, 1_763_800_000_100];
+    instants.push(1_763_800_059_999, 1_763_800_060_000, 1_767_225_599_999, 1_767_225_600_000);
+    for (let i = 0; i < 2000; i++) instants.push(Math.floor(Math.random() * 4e12));
+    const now = vi.spyOn(Date, 'now');
+    for (const t of instants) {
+      now.mockReturnValue(t);
+      expect(isoTime()).toBe(pino.stdTimeFunctions.isoTime());
+    }
   });
 });

@@ -10,6 +10,7 @@ export const DEFAULT_REDACT_KEYS = [
 ] as const;
 
 const MAX_DEPTH = 4;
+const MAX_KNOWN_KEYS = 2048;
 export const CENSOR = '[REDACTED]';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -28,14 +29,17 @@ export function createRedactor(
   keys: readonly string[],
 ): (obj: Record<string, unknown>) => Record<string, unknown> {
   const lower = new Set(keys.map((k) => k.toLowerCase()));
-  // The spellings seen in practice, so the common case needs no toLowerCase() per key.
-  const exact = new Set<string>();
-  for (const k of keys) {
-    exact.add(k).add(k.toLowerCase()).add(k.toUpperCase());
-    exact.add(k.replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase()));
-  }
-  const isSecret = (key: string) =>
-    exact.has(key) || (/[A-Z]/.test(key) && lower.has(key.toLowerCase()));
+  // Log keys come from a small set: remember each answer (bounded against key floods)
+  // so the common case costs one map lookup and no toLowerCase() per key.
+  const known = new Map<string, boolean>();
+  const isSecret = (key: string) => {
+    let secret = known.get(key);
+    if (secret === undefined) {
+      secret = lower.has(key.toLowerCase());
+      if (known.size < MAX_KNOWN_KEYS) known.set(key, secret);
+    }
+    return secret;
+  };
   const walk = (obj: Record<string, unknown>, depth: number): Record<string, unknown> => {
     let out: Record<string, unknown> | undefined;
     for (const key in obj) {

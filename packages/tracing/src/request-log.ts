@@ -49,7 +49,7 @@ export function createRequestLog(logger: Logger, options: RequestLogOptions = {}
         const failed = e.status >= 500;
         const slow = e.durationMs >= slowMs;
         if (!failed && !slow && rate < 1 && Math.random() >= rate) return;
-        const line = {
+        const line: Record<string, unknown> = {
           method: e.method,
           route: e.route,
           status: e.status,
@@ -58,9 +58,9 @@ export function createRequestLog(logger: Logger, options: RequestLogOptions = {}
           trace_id: e.traceId,
           span_id: e.spanId,
           tenantId: e.tenantId,
-          ...(slow ? { slow: true } : {}),
-          ...(failed && e.error !== undefined ? { err: e.error } : {}),
         };
+        if (slow) line.slow = true;
+        if (failed && e.error !== undefined) line.err = e.error;
         if (failed) logger.error(line, message);
         else if (slow || e.status >= 400) logger.warn(line, message);
         else logger.info(line, message);

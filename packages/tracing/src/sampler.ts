@@ -22,7 +22,7 @@ export const UNTRUSTED_PARENT = createContextKey('platform.tracing.untrustedPare
  * dropped spans are recorded (not exported) so an error can still be kept at the end.
  */
 export class PlatformSampler implements Sampler {
-  readonly #root: TraceIdRatioBasedSampler;
+  readonly #root: TraceIdRatioBasedSampler | undefined;
   readonly #drop: SamplingResult;
   readonly #keep: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
 
@@ -30,7 +30,8 @@ export class PlatformSampler implements Sampler {
     readonly ratio: number,
     keepErrors: boolean,
   ) {
-    this.#root = new TraceIdRatioBasedSampler(ratio);
+    // 0 and 1 need no trace id arithmetic: the SDK only hands us valid trace ids.
+    this.#root = ratio > 0 && ratio < 1 ? new TraceIdRatioBasedSampler(ratio) : undefined;
     this.#drop = {
       decision: keepErrors ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD,
     };
@@ -43,8 +44,9 @@ export class PlatformSampler implements Sampler {
       !isSpanContextValid(parent) ||
       (parent.isRemote && context.getValue(UNTRUSTED_PARENT))
     ) {
-      return this.#root.shouldSample(context, traceId).decision ===
-        SamplingDecision.RECORD_AND_SAMPLED
+      const root = this.#root;
+      if (!root) return this.ratio >= 1 ? this.#keep : this.#drop;
+      return root.shouldSample(context, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED
         ? this.#keep
         : this.#drop;
     }

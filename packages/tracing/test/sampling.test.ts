@@ -1,6 +1,7 @@
-import { TraceFlags } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, TraceFlags } from '@opentelemetry/api';
+import { SamplingDecision } from '@opentelemetry/sdk-trace-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initTracing } from '../src/index.js';
+import { initTracing, PlatformSampler } from '../src/index.js';
 import { defaultSampleRatio } from '../src/provider.js';
 
 const handle = initTracing({
@@ -36,5 +37,21 @@ describe('head sampling', () => {
 
   it('a second initTracing returns the running handle (no double registration)', () => {
     expect(initTracing({ sampleRatio: 1 })).toBe(handle);
+  });
+});
+
+describe('PlatformSampler at the edges', () => {
+  it('ratio 1 keeps and ratio 0 drops every root trace (recorded when keepErrors)', () => {
+    const ctx = ROOT_CONTEXT;
+    const id = '4bf92f3577b34da6a3ce929d0e0e4736';
+    expect(new PlatformSampler(1, true).shouldSample(ctx, id, 'x', SpanKind.SERVER).decision).toBe(
+      SamplingDecision.RECORD_AND_SAMPLED,
+    );
+    expect(new PlatformSampler(0, true).shouldSample(ctx, id, 'x', SpanKind.SERVER).decision).toBe(
+      SamplingDecision.RECORD,
+    );
+    expect(new PlatformSampler(0, false).shouldSample(ctx, id, 'x', SpanKind.SERVER).decision).toBe(
+      SamplingDecision.NOT_RECORD,
+    );
   });
 });
