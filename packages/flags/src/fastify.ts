@@ -74,6 +74,9 @@ export function fastifyFlagAdmin<D extends DefinitionMap>(
       reply.code(r.status).headers(r.headers);
       return reply.send(r.body === '' ? undefined : Buffer.from(r.body));
     };
-    app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/*', handler });
+    const method = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+    // '/' under the prefix answers both `/admin/flags` and `/admin/flags/`; '/*' the rest
+    app.route({ method: [...method], url: '/', handler });
+    app.route({ method: [...method], url: '/*', handler });
   };
 }

@@ -5,6 +5,7 @@ export {
   flagAdmin,
 } from './admin.js';
 export { EvaluationCounter } from './analytics.js';
+export { type FlagAuditEvent, flagAuditEvent } from './audit-event.js';
 export {
   createFlags,
   type FlagReader,

@@ -42,8 +42,12 @@ function scenario(base: () => string) {
     });
 
   it('lists and gets flags', async () => {
-    const list = (await (await send('GET', '/')).json()) as { items: { key: string }[] };
-    expect(list.items.map((f) => f.key)).toEqual(['betaReports', 'theme']);
+    for (const root of ['/', '']) {
+      const res = await send('GET', root);
+      expect(res.status).toBe(200);
+      const list = (await res.json()) as { items: { key: string }[] };
+      expect(list.items.map((f) => f.key)).toEqual(['betaReports', 'theme']);
+    }
     expect(await (await send('GET', '/betaReports')).json()).toMatchObject({
       key: 'betaReports',
       enabled: true,
