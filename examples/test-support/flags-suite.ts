@@ -65,6 +65,38 @@ export function describeFlagsExample(
     ]);
   });
 
+  it('hands each flag change to the audit trail with before/after and the admin as actor', async () => {
+    type Found = {
+      events: {
+        action: string;
+        actor: { id: string };
+        targets: { id: string }[];
+        changes?: { before: { enabled?: boolean }; after: { enabled?: boolean } };
+        request: { requestId?: string };
+      }[];
+    };
+    const toggled = await admin('POST', '/betaReports/toggle', { enabled: false });
+    const requestId = toggled.headers.get('x-request-id');
+    await admin('POST', '/betaReports/toggle', { enabled: true });
+    let found: Found['events'] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      const res = await fetch(
+        `${app.url}/api/audit/events?${new URLSearchParams({ action: 'flag.update', limit: '100' })}`,
+        { headers: { 'x-user-id': 'auditor-1', 'x-user-role': 'admin' } },
+      );
+      expect(res.status).toBe(200);
+      found = ((await res.json()) as Found).events.filter((e) => e.request.requestId === requestId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      action: 'flag.update',
+      actor: { id: 'ops-1' },
+      targets: [{ id: 'betaReports' }],
+      changes: { before: { enabled: true }, after: { enabled: false } },
+    });
+  });
+
   it('refuses the admin API without the admin role and rejects bad input with problem+json', async () => {
     const denied = await admin('POST', '/betaReports/toggle', { enabled: false }, 'viewer');
     expect(denied.status).toBe(403);

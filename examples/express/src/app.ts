@@ -1,9 +1,9 @@
-import { getContext } from '@platform/core';
 import { requestContext } from '@platform/core/express';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/express';
 import express, { type Express } from 'express';
 import { applyDemoAuth } from '../../shared/demo-auth.js';
+import { whoami } from '../../shared/whoami.js';
 import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
 
@@ -35,15 +35,7 @@ export async function buildApp(options: AppOptions = {}): Promise<Express> {
   });
 
   app.get('/api/whoami', (_req, res) => {
-    const ctx = getContext();
-    res.json({
-      requestId: ctx?.requestId,
-      ip: ctx?.ip,
-      route: ctx?.route,
-      tenantId: ctx?.tenantId,
-      actor: ctx?.actor,
-      traceId: ctx?.traceId,
-    });
+    res.json(whoami());
   });
 
   app.get('/api/items', (_req, res) => {
@@ -66,6 +58,7 @@ export async function buildApp(options: AppOptions = {}): Promise<Express> {
   });
 
   for (const feature of features) feature.routes?.(app);
+  for (const feature of features) feature.errors?.(app);
   app.use(notFoundHandler());
   app.use(errorHandler({ production }));
   return app;

@@ -1,9 +1,9 @@
-import { getContext } from '@platform/core';
 import { requestContext } from '@platform/core/fastify';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler } from '@platform/errors/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { applyDemoAuth } from '../../shared/demo-auth.js';
+import { whoami } from '../../shared/whoami.js';
 import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
 
@@ -33,17 +33,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   app.get('/health', async () => ({ status: 'ok' }));
 
-  app.get('/api/whoami', async () => {
-    const ctx = getContext();
-    return {
-      requestId: ctx?.requestId,
-      ip: ctx?.ip,
-      route: ctx?.route,
-      tenantId: ctx?.tenantId,
-      actor: ctx?.actor,
-      traceId: ctx?.traceId,
-    };
-  });
+  app.get('/api/whoami', async () => whoami());
 
   app.get('/api/items', async () => ({ items: items.list() }));
 

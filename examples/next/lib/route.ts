@@ -1,5 +1,7 @@
+import { parseEnv } from '@platform/core';
 import { withRequestContext } from '@platform/core/next';
 import { withErrorHandling } from '@platform/errors/next';
+import { z } from 'zod';
 import { applyDemoAuth } from '../../shared/demo-auth';
 import { audit } from './features/audit';
 import { cost } from './features/cost';
@@ -8,6 +10,15 @@ import { headers } from './features/headers';
 import { ratelimit } from './features/ratelimit';
 import { tracing } from './features/tracing';
 import type { Handler, RouteFeature } from './features/types';
+
+/**
+ * Next hides the socket address, so the client IP is only known through the proxy in
+ * front of it. `TRUST_PROXY_HOPS` (default 0: IP unknown) says how many proxies to trust;
+ * `next start` alone counts as one, since it fills X-Forwarded-For when the client sent none.
+ */
+const { TRUST_PROXY_HOPS: trustProxy } = parseEnv(
+  z.object({ TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0) }),
+);
 
 /** Outermost first: each wraps everything listed after it. */
 const features: RouteFeature[] = [tracing, headers, ratelimit, audit, flags, cost];
@@ -26,5 +37,8 @@ export function route<A extends unknown[]>(template: string, handler: Handler<A>
     applyDemoAuth((name) => request.headers.get(name));
     return inner(request, ...rest);
   };
-  return withRequestContext(authed, { route: template });
+  return withRequestContext(authed, {
+    route: template,
+    ...(trustProxy > 0 ? { trustProxy } : {}),
+  });
 }

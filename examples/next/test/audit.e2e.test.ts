@@ -6,10 +6,11 @@ import { startNext } from './next-app.js';
 let app: RunningApp;
 
 beforeAll(async () => {
-  app = await startNext();
+  app = await startNext({ TRUST_PROXY_HOPS: '1' });
 });
 afterAll(stopAll);
 
 describe('audit (memory store)', () => {
-  describeAuditApp(() => app);
+  // `next start` fills X-Forwarded-For with the peer, trusted as one hop
+  describeAuditApp(() => app, { ip: '127.0.0.1' });
 });

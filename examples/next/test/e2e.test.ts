@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { REQUEST_ID_PATTERN } from '@platform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, rawGet, stopAll, UUIDV7 } from '../../test-support/harness.js';
@@ -89,6 +91,64 @@ describe('client ip', () => {
       const body = (await res.json()) as { ip?: string };
       expect(body.ip).toBeUndefined();
     }
+  });
+});
+
+/**
+ * A minimal reverse proxy on loopback that appends the peer address to
+ * X-Forwarded-For, as nginx's `$proxy_add_x_forwarded_for` does.
+ */
+async function startProxy(target: string): Promise<{ url: string; server: Server }> {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const prior = req.headers['x-forwarded-for'];
+    const peer = req.socket.remoteAddress ?? '';
+    const forwarded = prior ? `${prior}, ${peer}` : peer;
+    const out = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-for': forwarded },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.writeHead(502).end());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('client ip behind a declared proxy (TRUST_PROXY_HOPS=1)', () => {
+  let proxy: { url: string; server: Server };
+
+  beforeAll(async () => {
+    const behind = await startNext({ TRUST_PROXY_HOPS: '1' });
+    proxy = await startProxy(behind.url);
+  });
+  afterAll(() => new Promise<void>((resolve) => proxy.server.close(() => resolve())));
+
+  it('takes the address the proxy saw, not one the client claims', async () => {
+    const cases: Record<string, string>[] = [{}, { 'X-Forwarded-For': '203.0.113.7' }];
+    for (const headers of cases) {
+      const res = await fetch(`${proxy.url}/api/whoami`, { headers });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { ip?: string };
+      expect(body.ip).toBe('127.0.0.1');
+    }
+  });
+
+  it('reports the client behind a proxy chain only as far as the trusted hops reach', async () => {
+    const res = await fetch(`${proxy.url}/api/whoami`, {
+      headers: { 'X-Forwarded-For': '198.51.100.9, 203.0.113.7' },
+    });
+    const body = (await res.json()) as { ip?: string };
+    expect(body.ip).toBe('127.0.0.1');
   });
 });
 

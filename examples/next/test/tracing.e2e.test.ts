@@ -65,6 +65,20 @@ describe('tracing (Next)', () => {
     });
   }, 30_000);
 
+  it('whoami returns the trace id of its own SERVER span', async () => {
+    const res = await fetch(`${app.url}/api/whoami`);
+    const id = res.headers.get('x-request-id')!;
+    const body = (await res.json()) as { requestId: string; traceId: string };
+    expect(body.requestId).toBe(id);
+    expect(body.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const spans = await receiver.waitFor((s) =>
+      s.some((x) => x.attributes['platform.request_id'] === id),
+    );
+    expect(spans.find((x) => x.attributes['platform.request_id'] === id)!.traceId).toBe(
+      body.traceId,
+    );
+  }, 30_000);
+
   it('a 500 is exported with status ERROR; Next’s own spans are not exported twice', async () => {
     const res = await fetch(`${app.url}/api/boom`);
     expect(res.status).toBe(500);

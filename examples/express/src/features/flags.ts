@@ -1,6 +1,13 @@
+import type { AuditTrail } from '@platform/audit';
 import { getContext } from '@platform/core';
 import { AuthorizationError, NotFoundError } from '@platform/errors';
-import { createFlags, defineFlags, type FlagStore, memoryStore } from '@platform/flags';
+import {
+  createFlags,
+  defineFlags,
+  type FlagStore,
+  flagAuditEvent,
+  memoryStore,
+} from '@platform/flags';
 import { expressFlags, flagAdminRouter } from '@platform/flags/express';
 import { postgresStore } from '@platform/flags/postgres';
 import express from 'express';
@@ -63,11 +70,14 @@ function adminOnly(): void {
  * (X-User-Id / X-Tenant-Id), GET /api/reports gated by `betaReports`, and the admin API
  * at /api/admin/flags. Memory store by default; PostgreSQL with PLATFORM_FLAGS_DATABASE_URL.
  */
-export async function flagsFeature(env: FeatureEnv): Promise<AppFeature> {
+export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise<AppFeature> {
   const flags = createFlags({
     definitions,
     store: await store(),
     environment: env.production ? 'production' : 'development',
+    onChange: (change) => {
+      trail?.record(flagAuditEvent(change));
+    },
   });
   await flags.ready();
   const reqFlags = expressFlags(flags);

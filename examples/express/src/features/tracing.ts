@@ -46,6 +46,9 @@ export async function tracingFeature(env: FeatureEnv): Promise<AppFeature> {
         const r = dev.handle({ method: 'GET', path, query: req.query as Record<string, string> });
         res.status(r.status).set(r.headers).send(r.body);
       });
+    },
+    errors(app) {
+      // after every route, so errors from any feature's routes mark the span too
       app.use(tracingErrors());
     },
   };

@@ -16,4 +16,6 @@ export interface AppFeature {
   before?(app: Express): void;
   /** The feature's own routes, mounted after the app's routes, before the not-found handler. */
   routes?(app: Express): void;
+  /** Error middleware, mounted after every feature's routes, before the error handler. */
+  errors?(app: Express): void;
 }

@@ -1,4 +1,10 @@
-import { auditHandlers, auditTrail, lazyStore, memoryStore } from '@platform/audit';
+import {
+  type AuditTrail,
+  auditHandlers,
+  auditTrail,
+  lazyStore,
+  memoryStore,
+} from '@platform/audit';
 import { auditRequests, auditRoute } from '@platform/audit/fastify';
 import { postgresStore } from '@platform/audit/postgres';
 import type { AppFeature, FeatureEnv } from './types.js';
@@ -9,7 +15,7 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * directory, PLATFORM_AUDIT_DATABASE_URL for PostgreSQL, PLATFORM_AUDIT_STORE=memory).
  * Admins (X-User-Role: admin) read the trail at /api/audit/events, /export and /verify.
  */
-export async function auditFeature(env: FeatureEnv): Promise<AppFeature> {
+export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trail: AuditTrail }> {
   const trail = auditTrail({
     store: exampleStore(),
     log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
@@ -21,6 +27,7 @@ export async function auditFeature(env: FeatureEnv): Promise<AppFeature> {
   });
   return {
     name: 'audit',
+    trail,
     async before(app) {
       await app.register(auditRequests, { trail, captureBody: true });
     },

@@ -1,6 +1,13 @@
+import type { AuditTrail } from '@platform/audit';
 import { getContext } from '@platform/core';
 import { AuthorizationError, NotFoundError } from '@platform/errors';
-import { createFlags, defineFlags, type FlagStore, memoryStore } from '@platform/flags';
+import {
+  createFlags,
+  defineFlags,
+  type FlagStore,
+  flagAuditEvent,
+  memoryStore,
+} from '@platform/flags';
 import { fastifyFlagAdmin, fastifyFlags, flagsOf } from '@platform/flags/fastify';
 import { postgresStore } from '@platform/flags/postgres';
 import pg from 'pg';
@@ -57,11 +64,14 @@ async function store(): Promise<FlagStore> {
  * at /api/admin/flags (X-User-Role: admin). Memory store by default; PostgreSQL with
  * PLATFORM_FLAGS_DATABASE_URL.
  */
-export async function flagsFeature(env: FeatureEnv): Promise<AppFeature> {
+export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise<AppFeature> {
   const flags = createFlags({
     definitions,
     store: await store(),
     environment: env.production ? 'production' : 'development',
+    onChange: (change) => {
+      trail?.record(flagAuditEvent(change));
+    },
   });
   await flags.ready();
   return {

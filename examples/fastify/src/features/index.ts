@@ -10,12 +10,15 @@ export type { AppFeature, FeatureEnv } from './types.js';
 
 /** The features in chain order: tracing wraps everything after the request context. */
 export function loadFeatures(env: FeatureEnv): Promise<AppFeature[]> {
+  const tracing = tracingFeature(env); // first: the tracer is set up before anything else
+  const audit = auditFeature(env);
   return Promise.all([
-    tracingFeature(env),
+    tracing,
     headersFeature(env),
     ratelimitFeature(env),
-    auditFeature(env),
-    flagsFeature(env),
+    audit,
+    // flag changes made through the admin API are recorded in the audit trail
+    audit.then((a) => flagsFeature(env, a.trail)),
     costFeature(env),
   ]);
 }

@@ -5,10 +5,12 @@ import {
   defineFlags,
   type FlagStore,
   type FlagsOf,
+  flagAuditEvent,
   memoryStore,
 } from '@platform/flags';
 import { postgresStore } from '@platform/flags/postgres';
 import pg from 'pg';
+import { exampleAudit } from './audit';
 import type { RouteFeature } from './types';
 
 /** The example's flags: one release flag gating GET /api/reports. */
@@ -68,6 +70,10 @@ export function exampleFlags(): Promise<FlagsOf<typeof definitions>> {
       definitions,
       store: s,
       environment: process.env.NODE_ENV ?? 'production',
+      // flag changes made through the admin API are recorded in the audit trail
+      onChange: (change) => {
+        exampleAudit().trail.record(flagAuditEvent(change));
+      },
     });
     await flags.ready();
     return flags;

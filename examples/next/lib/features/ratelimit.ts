@@ -64,8 +64,8 @@ const { api, itemWrites } = registry[key];
 /**
  * @platform/ratelimit in the example: a per-user limit (per IP when anonymous) on every
  * /api route, and a tighter one on POST /api/items. Next does not expose the client's
- * address and the example trusts no proxy, so anonymous clients share one `ip=unknown`
- * bucket (set `trustProxy` behind a real proxy).
+ * address: unless `TRUST_PROXY_HOPS` declares the proxies in front (lib/route.ts),
+ * anonymous clients share one `ip=unknown` bucket.
  */
 export const ratelimit: RouteFeature = (handler, { route }) => {
   if (!route.startsWith('/api/')) return handler;

@@ -1,9 +1,6 @@
-import { getContext } from '@platform/core';
+import { whoami } from '../../../../shared/whoami';
 import { route } from '../../../lib/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route('/api/whoami', () => {
-  const ctx = getContext();
-  return Response.json({ requestId: ctx?.requestId, ip: ctx?.ip, route: ctx?.route });
-});
+export const GET = route('/api/whoami', () => Response.json(whoami()));
