@@ -1,4 +1,4 @@
-import { type AuditStore, auditTrail, linkEvents, memoryStore } from '@platform/audit';
+import { type AuditStore, auditTrail, linkEventsInSlices, memoryStore } from '@platform/audit';
 
 /**
  * A store that links every batch into its tenant's hash chain (the CPU work a real store
@@ -12,7 +12,11 @@ function chainSink(): AuditStore {
     ...base,
     async append(events) {
       const tenantId = events[0]?.tenantId ?? 'default';
-      const linked = linkEvents(heads.get(tenantId), events, new Date().toISOString());
+      const linked = await linkEventsInSlices(
+        heads.get(tenantId),
+        events,
+        new Date().toISOString(),
+      );
       const last = linked[linked.length - 1];
       if (last) heads.set(tenantId, { seq: last.seq, hash: last.hash });
       return linked;

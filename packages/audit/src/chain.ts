@@ -114,11 +114,46 @@ export function linkEvents(
   recordedAt: string,
   json?: string[],
 ): StoredEvent[] {
-  let seq = head?.seq ?? 0;
-  let prev = head?.hash ?? GENESIS_HASH;
   const out: StoredEvent[] = [];
-  for (const e of events) {
-    const body = { ...e, seq: ++seq, recordedAt } as StoredEvent;
+  linkUntil(out, head, events, recordedAt, json, Number.POSITIVE_INFINITY);
+  return out;
+}
+
+/** How long one synchronous stretch of chain work may hold the event loop. */
+const SLICE_MS = 0.5;
+
+/**
+ * `linkEvents()` in slices of about half a millisecond with the event loop let through in
+ * between, so linking a batch of 500 events (canonical JSON and SHA-256, some milliseconds)
+ * never holds up the requests that arrive meanwhile. Same result, same order.
+ */
+export async function linkEventsInSlices(
+  head: { seq: number; hash: string } | undefined,
+  events: readonly Omit<AuditEvent, 'seq' | 'recordedAt'>[],
+  recordedAt: string,
+  json?: string[],
+): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  while (linkUntil(out, head, events, recordedAt, json, performance.now() + SLICE_MS)) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
+/** Links `events` from `out.length` on until done or past `deadline`; true when some are left. */
+function linkUntil(
+  out: StoredEvent[],
+  head: { seq: number; hash: string } | undefined,
+  events: readonly Omit<AuditEvent, 'seq' | 'recordedAt'>[],
+  recordedAt: string,
+  json: string[] | undefined,
+  deadline: number,
+): boolean {
+  const tail = out.length > 0 ? out[out.length - 1] : head;
+  let seq = tail?.seq ?? 0;
+  let prev = tail?.hash ?? GENESIS_HASH;
+  for (let i = out.length; i < events.length; ) {
+    const body = { ...events[i], seq: ++seq, recordedAt } as StoredEvent;
     const canonical = canonicalJson(body);
     json?.push(canonical);
     const hash = hashCanonical(prev, canonical);
@@ -127,6 +162,8 @@ export function linkEvents(
     body.hash = hash;
     out.push(body);
     prev = hash;
+    i++;
+    if ((i & 15) === 0 && i < events.length && performance.now() > deadline) return true;
   }
-  return out;
+  return false;
 }

@@ -6,6 +6,7 @@ export {
   GENESIS_HASH,
   hashEvent,
   linkEvents,
+  linkEventsInSlices,
   type Signer,
   signCheckpoint,
 } from './chain.js';

@@ -1,4 +1,4 @@
-import { type Checkpoint, linkEvents } from './chain.js';
+import { type Checkpoint, linkEventsInSlices } from './chain.js';
 import type { PendingEvent, StoredEvent } from './schema.js';
 import {
   type AuditPage,
@@ -56,30 +56,40 @@ export function memoryStore(): AuditStore {
   const checkpoints = new Map<string, Checkpoint[]>();
   const heads = new Map<string, { seq: number; hash: string; recordedAt: string }>();
 
+  async function appendNow(events: readonly PendingEvent[]): Promise<StoredEvent[]> {
+    const byTenant = new Map<string, PendingEvent[]>();
+    for (const e of events) {
+      if (ids.has(e.id)) continue;
+      ids.add(e.id);
+      const list = byTenant.get(e.tenantId) ?? [];
+      list.push(structuredClone(e));
+      byTenant.set(e.tenantId, list);
+    }
+    const out: StoredEvent[] = [];
+    for (const [tenantId, list] of byTenant) {
+      const head = heads.get(tenantId);
+      let now = new Date().toISOString();
+      if (head && head.recordedAt > now) now = head.recordedAt;
+      const linked = await linkEventsInSlices(head, list, now);
+      const chain = chains.get(tenantId) ?? [];
+      chain.push(...linked);
+      chains.set(tenantId, chain);
+      const last = linked[linked.length - 1]!;
+      heads.set(tenantId, { seq: last.seq, hash: last.hash, recordedAt: now });
+      out.push(...linked);
+    }
+    return structuredClone(out);
+  }
+
+  // Appends run one at a time: linking yields to the event loop, and a second append must
+  // not read a tenant's head before the first has moved it.
+  let appending: Promise<unknown> = Promise.resolve();
+
   return {
-    async append(events: readonly PendingEvent[]) {
-      const byTenant = new Map<string, PendingEvent[]>();
-      for (const e of events) {
-        if (ids.has(e.id)) continue;
-        ids.add(e.id);
-        const list = byTenant.get(e.tenantId) ?? [];
-        list.push(structuredClone(e));
-        byTenant.set(e.tenantId, list);
-      }
-      const out: StoredEvent[] = [];
-      for (const [tenantId, list] of byTenant) {
-        const head = heads.get(tenantId);
-        let now = new Date().toISOString();
-        if (head && head.recordedAt > now) now = head.recordedAt;
-        const linked = linkEvents(head, list, now);
-        const chain = chains.get(tenantId) ?? [];
-        chain.push(...linked);
-        chains.set(tenantId, chain);
-        const last = linked[linked.length - 1]!;
-        heads.set(tenantId, { seq: last.seq, hash: last.hash, recordedAt: now });
-        out.push(...linked);
-      }
-      return structuredClone(out);
+    append(events: readonly PendingEvent[]) {
+      const run = appending.then(() => appendNow(events));
+      appending = run.catch(() => undefined);
+      return run;
     },
 
     async query(q: AuditQuery): Promise<AuditPage> {

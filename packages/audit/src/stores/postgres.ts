@@ -1,5 +1,5 @@
 import type { SqlClient } from '@platform/core';
-import { type Checkpoint, GENESIS_HASH, linkEvents } from '../chain.js';
+import { type Checkpoint, GENESIS_HASH, linkEventsInSlices } from '../chain.js';
 import type { PendingEvent, StoredEvent } from '../schema.js';
 import {
   type AuditPage,
@@ -78,7 +78,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
     const last = new Date(head.recorded_at as string);
     if (last > at) at = last;
     const json: string[] = [];
-    const linked = linkEvents(
+    const linked = await linkEventsInSlices(
       Number(head.seq) > 0 ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
       fresh,
       at.toISOString(),
