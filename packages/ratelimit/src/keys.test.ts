@@ -132,6 +132,16 @@ describe('escaping', () => {
     expect(keyer.escape('a|b')).not.toBe(keyer.escape('a}b{'));
   });
 
+  it('keeps exactly the values /^[A-Za-z0-9._:@/+-]{1,128}$/ accepts', () => {
+    const keyer = createKeyer(defaults);
+    const rule = /^[A-Za-z0-9._:@/+-]{1,128}$/;
+    const values = ['x'.repeat(128), 'x'.repeat(129), 'a\u0000', '\u007f', 'é', '😀', 'a\nb'];
+    for (let code = 0; code < 300; code++) values.push(`k${String.fromCharCode(code)}`);
+    for (const value of values) {
+      expect(keyer.escape(value) === value, JSON.stringify(value)).toBe(rule.test(value));
+    }
+  });
+
   it('hashes everything, with a secret when given, when hashKeys is on', () => {
     const plain = createKeyer({ ...defaults, hash: true });
     const keyed = createKeyer({ ...defaults, hash: { secret: 'a-long-enough-secret' } });

@@ -112,17 +112,24 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
   // One policy: the key is its own Redis Cluster hash tag (spreads load). Several: they
   // share the limiter's tag, so the one multi-key step stays in one slot.
   const single = policies.length === 1;
-  const keyOf = (p: CompiledPolicy, subject: string) =>
-    single ? `${name}:${p.name}:{${subject}}` : `{${name}}:${p.name}:${subject}`;
+  const prefixes = policies.map((p) => (single ? `${name}:${p.name}:{` : `{${name}}:${p.name}:`));
+  const keyOf = (i: number, subject: string) =>
+    single ? `${prefixes[i]}${subject}}` : `${prefixes[i]}${subject}`;
   const scopes = policies.map((p) => `${name}:${p.name}`);
 
-  const planOne = (i: number, s: Subject, input: LimitInput, cost: number | undefined) => {
+  const planOne = (
+    i: number,
+    subject: string,
+    kind: string,
+    input: LimitInput,
+    cost: number | undefined,
+  ) => {
     const p = policies[i] as CompiledPolicy;
     const limit = p.limitFor(input);
     const check: PlannedCheck = {
-      key: keyOf(p, s.value),
+      key: keyOf(i, subject),
       scope: scopes[i] as string,
-      subject: s.value,
+      subject,
       algorithm: p.algorithm,
       limit,
       windowMs: p.windowMs,
@@ -130,7 +137,7 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
       cost: cost ?? p.costFor(input),
       blockMs: p.blockMs,
       policy: p.name,
-      kind: s.kind,
+      kind,
     };
     return check;
   };
@@ -143,10 +150,10 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
   );
   const planOnly = (i: number, s: Subject, input: LimitInput): readonly PlannedCheck[] => {
     const cache = plans[i];
-    if (!cache) return [planOne(i, s, input, undefined)];
+    if (!cache) return [planOne(i, s.value, s.kind, input, undefined)];
     let checks = cache.get(s.value);
     if (checks?.[0]?.kind === s.kind) return checks;
-    checks = [planOne(i, s, input, undefined)];
+    checks = [planOne(i, s.value, s.kind, input, undefined)];
     if (cache.size >= PLANS) cache.clear();
     cache.set(s.value, checks);
     return checks;
@@ -164,15 +171,16 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
       checks.push(
         cost === undefined
           ? (planOnly(i, s, input)[0] as PlannedCheck)
-          : planOne(i, s, input, cost),
+          : planOne(i, s.value, s.kind, input, cost),
       );
     }
     return checks;
   };
 
   const planKey = (key: string, input: LimitInput, cost: number | undefined): PlannedCheck[] => {
-    const s: Subject = { value: keyer.escape(key), kind: 'key' };
-    return policies.map((_, i) => planOne(i, s, input, cost));
+    const subject = keyer.escape(key);
+    if (single) return [planOne(0, subject, 'key', input, cost)];
+    return policies.map((_, i) => planOne(i, subject, 'key', input, cost));
   };
 
   const report = (result: LimitResult, input: LimitInput): LimitResult => {
@@ -294,7 +302,7 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
       if (!store.reset) throw new TypeError('this rate-limit store does not support reset');
       const subject = keyer.escape(key);
       await store.reset(
-        policies.map((p, i) => ({ key: keyOf(p, subject), scope: scopes[i] as string, subject })),
+        policies.map((_, i) => ({ key: keyOf(i, subject), scope: scopes[i] as string, subject })),
       );
     },
     [DECIDE]: decide,

@@ -71,6 +71,31 @@ describe.each(['ioredis', 'node-redis'])('limiter on Redis (%s)', (client) => {
   });
 });
 
+it('reads states written in the earlier format (%.17g numbers), and writes the same text', async () => {
+  const store = redisStore({ client: io, prefix: `${prefix}format:`, timeoutMs: 2000 });
+  const now = Number((await io.time())[0]) * 1000;
+  const start = now - 1000;
+  const check = (key: string, algorithm: 'fixed' | 'sliding' | 'gcra') => ({
+    key,
+    scope: 's',
+    subject: key,
+    algorithm,
+    limit: 10,
+    windowMs: 60_000,
+    burst: 10,
+    cost: 1,
+    blockMs: 0,
+  });
+  await io.set(`${prefix}format:f`, `f:0:${start}:4:0`, 'PX', 60_000);
+  await io.set(`${prefix}format:s`, `s:0:${start}:3:0`, 'PX', 60_000);
+  await io.set(`${prefix}format:g`, `g:0:${now + 1500.5}:0:0`, 'PX', 60_000);
+  const d = await store.consume([check('f', 'fixed'), check('s', 'sliding'), check('g', 'gcra')]);
+  expect(d.outcomes.map((o) => o.remaining)).toEqual([5, 6, 8]);
+  expect(await io.get(`${prefix}format:f`)).toBe(`f:0:${start}:5:0`);
+  expect(await io.get(`${prefix}format:s`)).toBe(`s:0:${start}:4:0`);
+  expect(await io.get(`${prefix}format:g`)).toBe(`g:0:${now + 1500.5 + 6000}:0:0`);
+});
+
 it('writes hash-tagged keys: one slot per limiter with several policies, per client with one', async () => {
   const seen: string[][] = [];
   const spy = {

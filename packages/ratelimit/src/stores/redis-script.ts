@@ -13,15 +13,28 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local EPS = 1e-6
 
-local function num(x) return string.format('%.17g', x) end
+local fmt, find, sub, floor = string.format, string.find, string.sub, math.floor
 
+-- %d is cheaper than %.17g and prints whole numbers below 1e15 the same way
+local function num(x)
+  if x == floor(x) and x < 1e15 and x > -1e15 then return fmt('%d', x) end
+  return fmt('%.17g', x)
+end
+
+-- "letter:blockedUntil:a:b:c", split with plain finds (gmatch costs more)
 local function load(key, alg)
   local raw = redis.call('GET', key)
-  if not raw then return nil end
-  local f = {}
-  for v in string.gmatch(raw, '[^:]+') do f[#f + 1] = v end
-  if f[1] ~= alg then return nil end
-  return { tonumber(f[2]), tonumber(f[3]), tonumber(f[4]), tonumber(f[5]) }
+  if not raw or sub(raw, 1, 2) ~= alg .. ':' then return nil end
+  local i2 = find(raw, ':', 3, true)
+  local i3 = i2 and find(raw, ':', i2 + 1, true)
+  local i4 = i3 and find(raw, ':', i3 + 1, true)
+  if not i4 then return nil end
+  return {
+    tonumber(sub(raw, 3, i2 - 1)),
+    tonumber(sub(raw, i2 + 1, i3 - 1)),
+    tonumber(sub(raw, i3 + 1, i4 - 1)),
+    tonumber(sub(raw, i4 + 1)),
+  }
 end
 
 local function save(key, alg, blocked, a, b, c, expires)
