@@ -128,6 +128,66 @@ describe('limits by role', () => {
   });
 });
 
+describe('checkSync(key)', () => {
+  it('answers at once over the memory store, exactly as check() would', async () => {
+    const policies = [
+      { name: 'per-minute', limit: 3, window: '1m' },
+      { name: 'per-day', limit: 5, window: '1d', algorithm: 'fixed' as const },
+    ];
+    const clock = () => 1_700_000_000_000;
+    const a = collect({ policies, store: memoryStore({ clock }) }).limiter;
+    const b = collect({ policies, store: memoryStore({ clock }) }).limiter;
+    for (let i = 0; i < 5; i++) {
+      const sync = a.checkSync('t', { cost: 1 });
+      expect(sync).not.toBeInstanceOf(Promise);
+      expect(sync).toEqual(await b.check('t', { cost: 1 }));
+    }
+    expect(a.checkSync('t')).toMatchObject({ allowed: false, policy: 'per-minute' });
+  });
+
+  it('refunds what it spent, like check()', async () => {
+    const { limiter } = collect({ policies: { name: 'p', limit: 2, window: '1m' } });
+    const r = limiter.checkSync('k', { cost: 2 });
+    expect(limiter.checkSync('k').allowed).toBe(false);
+    await limiter.refund(r);
+    expect(limiter.checkSync('k')).toMatchObject({ allowed: true, remaining: 1 });
+  });
+
+  it('throws a TypeError and spends nothing over a store that answers with promises', async () => {
+    const inner = memoryStore();
+    const calls: number[] = [];
+    const store: RateLimitStore = {
+      consume: async (checks) => {
+        calls.push(checks.length);
+        return inner.consume(checks);
+      },
+    };
+    const limiter = rateLimiter({
+      name: 'jobs',
+      policies: { name: 'p', limit: 1, window: '1m' },
+      store,
+      log: false,
+    });
+    expect(() => limiter.checkSync('k')).toThrow(/"jobs": checkSync\(\) needs a synchronous store/);
+    expect(calls).toEqual([]);
+    expect((await limiter.check('k')).allowed).toBe(true);
+  });
+
+  it('refuses a store that claims to be synchronous but is not', () => {
+    const store: RateLimitStore = {
+      synchronous: true,
+      consume: async (checks) => memoryStore().consume(checks),
+    };
+    const limiter = rateLimiter({
+      name: 'liar',
+      policies: { name: 'p', limit: 1, window: '1m' },
+      store,
+      log: false,
+    });
+    expect(() => limiter.checkSync('k')).toThrow(/answered with a promise/);
+  });
+});
+
 describe('checkRequest', () => {
   it('counts users and anonymous IPs separately', async () => {
     const { limiter } = collect({ policies: { name: 'p', limit: 2, window: '1m' } });

@@ -29,6 +29,12 @@ export interface RateLimiter {
   readonly http: { headers: boolean; legacyHeaders: boolean; problem: ProblemOptions };
   /** Checks (and spends) `key` against every policy at once, e.g. a tenant id before an AI call. */
   check(key: string, options?: CheckOptions): Promise<LimitResult>;
+  /**
+   * `check()` answered at once, without a promise, over a synchronous store such as
+   * `memoryStore()` (e.g. per message in a WebSocket loop). Over any other store it throws a
+   * TypeError and spends nothing: use `check()` there.
+   */
+  checkSync(key: string, options?: CheckOptions): LimitResult;
   /** Checks a request: keys from each policy's `by`, with skip and allow lists. */
   checkRequest(input: LimitInput, options?: Pick<CheckOptions, 'cost'>): Promise<LimitResult>;
   /** Gives back what a result spent (or `cost` units of `key`), e.g. when the work failed. */
@@ -276,6 +282,22 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
       } catch (err) {
         return Promise.reject(err);
       }
+    },
+    checkSync(key, options) {
+      if (!store.synchronous) {
+        throw new TypeError(
+          `rate limiter "${name}": checkSync() needs a synchronous store such as memoryStore(); this store answers with promises, so call check()`,
+        );
+      }
+      const input = contextOf(options);
+      const result = run(planKey(key, input, validCost(options?.cost)), input);
+      if (isPromise(result)) {
+        result.catch(() => undefined);
+        throw new TypeError(
+          `rate limiter "${name}": the store says it is synchronous but answered with a promise`,
+        );
+      }
+      return result;
     },
     checkRequest(input, options) {
       try {

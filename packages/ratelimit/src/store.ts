@@ -54,6 +54,11 @@ export interface StoreDecision {
  * const store: RateLimitStore = { consume: (checks) => myBackend.run(checks) };
  */
 export interface RateLimitStore {
+  /**
+   * True when `consume`, `refund` and `reset` always answer without a promise (the memory
+   * store): the limiter's `checkSync()` works only over such a store.
+   */
+  readonly synchronous?: boolean;
   consume(checks: readonly StoreCheck[]): StoreDecision | Promise<StoreDecision>;
   /** Gives `cost` units back to each key (never below an empty state). */
   refund?(checks: readonly StoreCheck[]): void | Promise<void>;

@@ -43,6 +43,7 @@ const variants: Record<string, Variant> = {
       policies: inner.policies,
       http: inner.http,
       check: (key, options) => inner.check(key, options),
+      checkSync: (key, options) => inner.checkSync(key, options),
       checkRequest: (input: LimitInput, options) => inner.checkRequest(input, options),
       refund: (target, options) => inner.refund(target, options),
       reset: (key) => inner.reset(key),

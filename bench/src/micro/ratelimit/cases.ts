@@ -50,40 +50,37 @@ export const memoryCases: MicroCase[] = [
       for (const s of stores.splice(0)) s.shutdown();
     },
   },
-  {
-    name: '@platform/ratelimit memoryStore (fixed)',
+  oursMemory('fixed', 'check'),
+  oursMemory('sliding', 'check'),
+  oursMemory('fixed', 'checkSync'),
+  oursMemory('sliding', 'checkSync'),
+];
+const stores: MemoryStore[] = [];
+
+/**
+ * Ours on the memory store, one policy, through `check()` (a promise, as the peers answer)
+ * or `checkSync()` (the answer at once, what the HTTP bindings use over a memory store).
+ */
+function oursMemory(algorithm: 'fixed' | 'sliding', method: 'check' | 'checkSync'): MicroCase {
+  return {
+    name: `@platform/ratelimit memoryStore (${algorithm}${method === 'checkSync' ? ', checkSync' : ''})`,
     group: 'memory, 10k keys',
     setup: () => {
       const limiter = rateLimiter({
         name: 'bench',
-        policies: { name: 'per-user', limit: HUGE, window: '1m', algorithm: 'fixed' },
+        policies: { name: 'per-user', limit: HUGE, window: '1m', algorithm },
         store: memoryStore({ maxKeys: 20_000 }),
         log: false,
       });
       const key = nextKey();
-      return () => limiter.check(key());
+      return method === 'check' ? () => limiter.check(key()) : () => limiter.checkSync(key());
     },
     verify: async (op) => {
       const r = (await op()) as { allowed: boolean };
       expectAllowed(r.allowed, 'ours');
     },
-  },
-  {
-    name: '@platform/ratelimit memoryStore (sliding)',
-    group: 'memory, 10k keys',
-    setup: () => {
-      const limiter = rateLimiter({
-        name: 'bench',
-        policies: { name: 'per-user', limit: HUGE, window: '1m' },
-        store: memoryStore({ maxKeys: 20_000 }),
-        log: false,
-      });
-      const key = nextKey();
-      return () => limiter.check(key());
-    },
-  },
-];
-const stores: MemoryStore[] = [];
+  };
+}
 
 /**
  * Redis on 10k keys: ours checks TWO policies (per minute and per day, sliding) in one

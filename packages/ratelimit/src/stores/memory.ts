@@ -96,6 +96,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   };
 
   return {
+    synchronous: true,
     consume(checks) {
       const now = clock();
       if (checks.length === 1) return single(checks[0] as StoreCheck, now);
