@@ -209,6 +209,18 @@ describe('auditTrail', () => {
     expect(next.stats()).toMatchObject({ stored: 13, replayed: 12 });
   });
 
+  it('never runs the writer inside record(): a full batch is written on the next turn', async () => {
+    const { store, state } = flakyStore();
+    const audit = auditTrail({ store, ...quiet, queue: { batchSize: 5, flushIntervalMs: 60_000 } });
+    for (let i = 0; i < 5; i++) audit.record({ action: 'x.update', tenantId: 'soon' });
+    // the fifth record() filled the batch; its caller (a request) has not paid for the write
+    expect(state.calls).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(state.calls).toBe(1);
+    await audit.flush();
+    expect((await store.query({ tenantId: 'soon' })).events).toHaveLength(5);
+  });
+
   it('signs a checkpoint every N events and hands it to onCheckpoint', async () => {
     const store = memoryStore();
     const seen: number[] = [];

@@ -67,6 +67,7 @@ export class BatchWriter {
   #spill: WriteStream | undefined;
   #spillPending = 0;
   #timer: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Immediate | undefined;
   #closed = false;
   #waiters: (() => void)[] = [];
 
@@ -82,7 +83,7 @@ export class BatchWriter {
     if (this.#queue.length >= this.o.maxQueue) this.#toSpill([event]);
     else this.#queue.push(event);
     this.stats.queued = this.#queue.length;
-    if (this.#queue.length >= this.o.batchSize) this.#kick();
+    if (this.#queue.length >= this.o.batchSize) this.#kickSoon();
     else this.#timer ??= setTimeout(() => this.#kick(), this.o.flushIntervalMs).unref();
   }
 
@@ -105,6 +106,14 @@ export class BatchWriter {
     }
     await new Promise<void>((r) => (this.#spill ? this.#spill.end(r) : r()));
     this.#spill = undefined;
+  }
+
+  /** Starts the writer on the next turn of the event loop: never inside the caller's `record()`. */
+  #kickSoon(): void {
+    this.#soon ??= setImmediate(() => {
+      this.#soon = undefined;
+      this.#kick();
+    });
   }
 
   #kick(): void {
