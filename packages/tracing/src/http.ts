@@ -1,4 +1,5 @@
 import {
+  type Attributes,
   type Context,
   INVALID_SPAN_CONTEXT,
   context as otelContext,
@@ -12,9 +13,10 @@ import {
 } from '@opentelemetry/api';
 import { getContext, type HttpExchange, type RequestContext, setTrace } from '@platform/core';
 import type { Logger } from 'pino';
-import { getTracing } from './provider.js';
+import { getTracing, serverSpans } from './provider.js';
 import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log.js';
 import { UNTRUSTED_PARENT } from './sampler.js';
+import type { ServerSpans, SpanSource } from './server-span.js';
 
 export interface HttpTelemetryOptions {
   /** Logs one line per request with this logger (see `createLogger`); off when omitted. */
@@ -48,7 +50,6 @@ const headerGetter: TextMapGetter<HttpExchange> = {
 };
 
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
-const SERVER_SPAN = { kind: SpanKind.SERVER } as const;
 
 const KNOWN_METHODS = new Set([
   'GET',
@@ -88,12 +89,17 @@ export function createHttpTelemetry(options: HttpTelemetryOptions = {}): HttpTel
   };
 }
 
-class Request implements ActiveRequest {
+class Request implements ActiveRequest, SpanSource {
   readonly span: Span;
   readonly context: Context;
   readonly #ctx: RequestContext | undefined;
   readonly #log: RequestLog | undefined;
+  readonly #spans: ServerSpans | undefined;
+  readonly #parent: Context;
   readonly #method: string;
+  readonly #originalMethod: string;
+  readonly #path: string;
+  readonly #server: ServerInfo;
   readonly #started: number;
   #error: unknown;
   #ended = false;
@@ -109,30 +115,58 @@ class Request implements ActiveRequest {
     this.#started = performance.now();
     const method = KNOWN_METHODS.has(ex.method) ? ex.method : '_OTHER';
     this.#method = method;
+    this.#originalMethod = ex.method;
+    this.#path = ex.path;
+    this.#server = server;
     const tracing = getTracing();
     let parent = ROOT_CONTEXT;
     if (tracing && (ex.header('traceparent') !== undefined || ex.header('baggage') !== undefined)) {
       parent = propagation.extract(ROOT_CONTEXT, ex, headerGetter);
       if (!tracing.trusts(ex)) parent = parent.setValue(UNTRUSTED_PARENT, true);
     }
-    const tracer = tracing ? tracing.tracer : trace.getTracer('@platform/tracing');
-    const span = tracer.startSpan(method, SERVER_SPAN, parent);
+    this.#parent = parent;
+    const spans = tracing && serverSpans(tracing);
+    this.#spans = spans;
+    let span: Span;
+    if (spans) span = spans.start(method, parent, this);
+    else {
+      const tracer = tracing ? tracing.tracer : trace.getTracer('@platform/tracing');
+      const options = { kind: SpanKind.SERVER, attributes: this.startAttributes() };
+      span = tracer.startSpan(method, options, parent);
+    }
     this.span = span;
     this.context = trace.setSpan(parent, span);
     const sc = span.spanContext();
     if (ctx && sc.traceId !== INVALID_TRACE_ID) setTrace(sc.traceId, sc.spanId);
-    if (span.isRecording()) {
-      span.setAttribute('http.request.method', method);
-      if (method === '_OTHER') span.setAttribute('http.request.method_original', ex.method);
-      span.setAttribute('url.path', ex.path);
-      span.setAttribute('url.scheme', server.scheme);
-      if (server.port !== undefined) span.setAttribute('server.port', server.port);
-      if (ctx) {
-        if (ctx.ip !== undefined) span.setAttribute('client.address', ctx.ip);
-        if (ctx.userAgent !== undefined) span.setAttribute('user_agent.original', ctx.userAgent);
-        span.setAttribute('platform.request_id', ctx.requestId);
-      }
+  }
+
+  startAttributes(): Attributes {
+    const method = this.#method;
+    const server = this.#server;
+    const ctx = this.#ctx;
+    const attributes: Attributes = { 'http.request.method': method };
+    if (method === '_OTHER') attributes['http.request.method_original'] = this.#originalMethod;
+    attributes['url.path'] = this.#path;
+    attributes['url.scheme'] = server.scheme;
+    if (server.port !== undefined) attributes['server.port'] = server.port;
+    if (ctx) {
+      if (ctx.ip !== undefined) attributes['client.address'] = ctx.ip;
+      if (ctx.userAgent !== undefined) attributes['user_agent.original'] = ctx.userAgent;
+      attributes['platform.request_id'] = ctx.requestId;
     }
+    return attributes;
+  }
+
+  open(): Span {
+    const spans = this.#spans as ServerSpans;
+    const attributes = this.startAttributes();
+    return spans.open(
+      this.span.spanContext(),
+      this.#method,
+      this.#parent,
+      attributes,
+      this.#started,
+    );
   }
 
   fail(error: unknown): void {
@@ -150,35 +184,37 @@ class Request implements ActiveRequest {
   }
 
   #finish(status: number): void {
-    const span = this.span;
+    const ended = performance.now();
     const ctx = this.#ctx;
     const route = ctx?.route;
     const error = this.#error;
-    if (span.isRecording()) {
-      if (route) {
-        span.updateName(`${this.#method} ${route}`);
-        span.setAttribute('http.route', route);
+    const span = this.#spans ? this.#spans.settle(this.span, status >= 500) : this.span;
+    if (span) {
+      if (span.isRecording()) {
+        if (route) {
+          span.updateName(`${this.#method} ${route}`);
+          span.setAttribute('http.route', route);
+        }
+        span.setAttribute('http.response.status_code', status);
+        if (ctx?.tenantId) span.setAttribute('platform.tenant_id', ctx.tenantId);
+        if (status >= 500) {
+          if (error !== undefined)
+            span.recordException(error instanceof Error ? error : String(error));
+          span.setAttribute('error.type', errorType(error, status));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
       }
-      span.setAttribute('http.response.status_code', status);
-      if (ctx?.tenantId) span.setAttribute('platform.tenant_id', ctx.tenantId);
-      if (status >= 500) {
-        if (error !== undefined)
-          span.recordException(error instanceof Error ? error : String(error));
-        span.setAttribute('error.type', errorType(error, status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      span.end(ended);
     }
-    span.end();
     if (this.#log) {
-      const sc = span.spanContext();
       this.#log.write({
         method: this.#method === '_OTHER' ? (ctx?.method ?? this.#method) : this.#method,
         route: route ?? ctx?.path,
         status,
-        durationMs: performance.now() - this.#started,
+        durationMs: ended - this.#started,
         requestId: ctx?.requestId,
         traceId: ctx?.traceId,
-        spanId: sc.spanId,
+        spanId: this.span.spanContext().spanId,
         tenantId: ctx?.tenantId,
         error,
       });

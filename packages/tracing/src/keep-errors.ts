@@ -58,6 +58,15 @@ export class KeepErrorsProcessor implements SpanProcessor {
     this.next.onEnd(asSampled(span));
   }
 
+  /**
+   * The local root of `traceId` ended without error and without a span of its own
+   * (an unsampled request whose span was never built): its waiting spans go.
+   */
+  discard(traceId: string): void {
+    if (this.#pending.size > 0) this.#pending.delete(traceId);
+    this.stats.discarded++;
+  }
+
   forceFlush(): Promise<void> {
     return this.next.forceFlush();
   }

@@ -1,3 +1,4 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { getContext, onShutdown, parseOptions } from '@platform/core';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
@@ -38,7 +39,9 @@ const loggerSchema = z.object({
 export type LoggerOptions = z.input<typeof loggerSchema>;
 
 const MODULE = Symbol('platform.logModule');
-type Tracked = Logger & { [MODULE]?: string };
+/** On a logger whose lines `lineWriter` can build exactly as pino would. */
+const PLAIN = Symbol('platform.plainLines');
+type Tracked = Logger & { [MODULE]?: string; [PLAIN]?: true };
 
 const INVALID_TRACE = '00000000000000000000000000000000';
 
@@ -120,6 +123,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   const registry = opts.levels ?? logLevels;
   (logger as Tracked)[MODULE] = opts.module;
+  if (!opts.redact.length) (logger as Tracked)[PLAIN] = true;
   registry.register(opts.module, logger, level);
   const originalChild = Object.getPrototypeOf(logger).child as Logger['child'];
   // Children are created with Object.create(parent), so they inherit this wrapper.
@@ -140,6 +144,81 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   logger.child = child as unknown as Logger['child'];
   return logger;
+}
+
+const {
+  chindingsSym,
+  endSym,
+  hooksSym,
+  levelValSym,
+  lsCacheSym,
+  needsMetadataGsym,
+  streamSym,
+  timeSym,
+} = pino.symbols;
+// Not in pino's typings, present since pino 8.
+const msgPrefixSym = (pino.symbols as unknown as Record<string, symbol>).msgPrefixSym as symbol;
+type PinoInternals = Record<symbol, unknown>;
+const asJsonChannel = tracingChannel('pino_asJson');
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
+/** Writes one prepared line at `level` (30 info, 40 warn); false when pino must write it. */
+export type LineWriter = (level: number, fields: string) => boolean;
+
+/**
+ * For the request log, whose fields are known: a line `{"level","time",<bindings>,
+ * "module",<fields>,"msg"}` built as one string, byte for byte what pino writes for
+ * a logger made by `createLogger` (JSON, no extra redact paths), without pino's walk
+ * over a fields object. `fields` is `,"key":value...` (see `jsonString`). Undefined for
+ * any other logger (children included) or a message pino would format.
+ */
+export function lineWriter(logger: Logger, message: string): LineWriter | undefined {
+  const own = logger as Tracked & PinoInternals;
+  if (!Object.hasOwn(own, PLAIN) || own[PLAIN] !== true || message.includes('%')) return undefined;
+  const module = own[MODULE];
+  const moduleField = module === undefined ? '' : `,"module":${jsonString(module)}`;
+  const messageField = `,"msg":${jsonString(message)}`;
+  return (level, fields) => {
+    if ((own[levelValSym] as number) > level) return true; // pino would write nothing
+    const stream = own[streamSym] as DestinationStream & { [needsMetadataGsym]?: boolean };
+    if (
+      stream[needsMetadataGsym] === true ||
+      typeof own[msgPrefixSym] === 'string' ||
+      asJsonChannel.hasSubscribers
+    )
+      return false;
+    const time = (own[timeSym] as () => string)();
+    const cache = own[lsCacheSym] as Record<number, string>;
+    const line = `${cache[level]}${time}${own[chindingsSym] as string}${moduleField}${fields}${messageField}${own[endSym] as string}`;
+    const hook = (own[hooksSym] as { streamWrite?: (s: string) => string }).streamWrite;
+    stream.write(hook ? hook(line) : line);
+    return true;
+  };
+}
+
+/** A number as pino writes it. */
+export function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? `${n}` : 'null';
+}
+
+/** pino's string quoting (its `asString`): JSON.stringify only when needed. */
+export function jsonString(str: string): string {
+  if (NODE_MAJOR >= 25 || str.length > 100) return JSON.stringify(str);
+  let result = '';
+  let last = 0;
+  let found = false;
+  let point = 255;
+  for (let i = 0; i < str.length && point >= 32; i++) {
+    point = str.charCodeAt(i);
+    if (point === 34 || point === 92) {
+      result += `${str.slice(last, i)}\\`;
+      last = i;
+      found = true;
+    }
+  }
+  if (!found) result = str;
+  else result += str.slice(last);
+  return point < 32 ? JSON.stringify(str) : `"${result}"`;
 }
 
 let isoSecond = Number.NaN;

@@ -25,6 +25,7 @@ import {
   tracingOptionsSchema,
 } from './options.js';
 import { PlatformSampler } from './sampler.js';
+import { PinnableIdGenerator, ServerSpans } from './server-span.js';
 
 export const TRACER_NAME = '@platform/tracing';
 
@@ -48,10 +49,16 @@ export interface TracingHandle {
 // bundles next to instrumentation.ts) share one provider.
 const STATE = Symbol.for('platform.tracing.state');
 type Global = typeof globalThis & { [STATE]?: TracingHandle };
+const SERVER_SPANS = Symbol.for('platform.tracing.serverSpans');
 
 /** The active tracing handle, or undefined before `initTracing`. */
 export function getTracing(): TracingHandle | undefined {
   return (globalThis as Global)[STATE];
+}
+
+/** How `createHttpTelemetry` starts SERVER spans on this handle's provider. */
+export function serverSpans(handle: TracingHandle): ServerSpans | undefined {
+  return (handle as TracingHandle & { [SERVER_SPANS]?: ServerSpans })[SERVER_SPANS];
 }
 
 /**
@@ -93,9 +100,12 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
     1000,
     new Set(opts.ignoreScopes),
   );
+  const sampler = new PlatformSampler(sampleRatio, opts.keepErrors);
+  const ids = new PinnableIdGenerator();
   const provider = new NodeTracerProvider({
     resource,
-    sampler: new PlatformSampler(sampleRatio, opts.keepErrors),
+    sampler,
+    idGenerator: ids,
     spanProcessors: [keepErrors, ...opts.spanProcessors],
   });
   provider.register({
@@ -107,9 +117,10 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
 
   const trust = opts.trustIncomingSampling;
   let unregister: (() => void) | undefined;
+  const tracer = provider.getTracer(TRACER_NAME);
   const handle: TracingHandle = {
     provider,
-    tracer: provider.getTracer(TRACER_NAME),
+    tracer,
     memoryExporter,
     sampleRatio,
     environment,
@@ -129,6 +140,10 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
       }
     },
   };
+  // Other span processors see every recorded span, so only without them can an
+  // unsampled request's span wait until its end to be built.
+  const spans = new ServerSpans(tracer, sampler, ids, opts.spanProcessors.length === 0, keepErrors);
+  Object.defineProperty(handle, SERVER_SPANS, { value: spans });
   (globalThis as Global)[STATE] = handle;
   if (opts.registerShutdown) {
     unregister = onShutdown(() => handle.shutdown(), {
