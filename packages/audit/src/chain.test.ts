@@ -1,12 +1,26 @@
+import { createHash } from 'node:crypto';
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { linkEvents, linkEventsInSlices } from './chain.js';
+import { canonicalJson } from './canonical.js';
+import { GENESIS_HASH, hashEvent, linkEvents, linkEventsInSlices } from './chain.js';
 import { memoryStore } from './memory.js';
 import { sampleEvent } from './testkit.js';
 import { verifyChain } from './verify.js';
 
 const batch = (tenantId: string, n: number) =>
   Array.from({ length: n }, (_, i) => sampleEvent(tenantId, { metadata: { n: i } }));
+
+describe('hashEvent', () => {
+  it('is SHA-256 over the domain tag, the previous hash, a newline and the canonical JSON', () => {
+    const [e] = linkEvents(undefined, batch('t', 1), '2026-12-06T00:00:00.000Z');
+    const { prevHash: _p, hash: _h, ...body } = e!;
+    const expected = createHash('sha256')
+      .update(`platform-audit:event:v1\n${GENESIS_HASH}\n${canonicalJson(body)}`)
+      .digest('hex');
+    expect(e!.hash).toBe(expected);
+    expect(hashEvent(GENESIS_HASH, e!)).toBe(expected);
+  });
+});
 
 describe('linkEventsInSlices', () => {
   it('links exactly as linkEvents does, canonical JSON included', async () => {

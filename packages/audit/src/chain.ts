@@ -1,8 +1,8 @@
 import {
-  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  hash,
   type KeyObject,
   sign,
   verify,
@@ -27,8 +27,10 @@ export function hashEvent(prevHash: string, event: AuditEvent): string {
 }
 
 // one update() with the whole input: each call into the hash costs more than the concatenation
+// crypto.hash (Node 20.12+): the same digest as createHash().update().digest() in one call,
+// without a Hash object per event, about twice as fast for an event-sized input
 const hashCanonical = (prevHash: string, json: string) =>
-  createHash('sha256').update(`${EVENT_DOMAIN}${prevHash}\n${json}`).digest('hex');
+  hash('sha256', `${EVENT_DOMAIN}${prevHash}\n${json}`, 'hex');
 
 /** A signed statement that a tenant's chain had `hash` at `seq`. */
 export interface Checkpoint {
