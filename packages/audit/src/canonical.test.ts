@@ -25,6 +25,15 @@ describe('canonicalJson', () => {
     }
   });
 
+  it('quotes every UTF-16 code unit, alone and inside text, exactly as JSON.stringify', () => {
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      for (const s of [ch, `a${ch}b`]) expect(canonicalJson(s)).toBe(JSON.stringify(s));
+    }
+    for (const s of ['\ud83d', '\ude00x', 'x\ud83d\ude00', 'tab\there', '', 'plain-ascii_1.2:3'])
+      expect(canonicalJson({ k: s })).toBe(JSON.stringify({ k: s }));
+  });
+
   it('is independent of insertion order', () => {
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
   });

@@ -7,7 +7,7 @@
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
@@ -45,6 +45,15 @@ export function canonicalJson(value: unknown): string {
     default:
       return 'null';
   }
+}
+
+// Most values need no escaping: quoting them directly skips a call into JSON.stringify.
+// Anything with a quote, backslash, control character or surrogate goes to JSON.stringify,
+// which escapes exactly as JSON requires (lone surrogates included).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what needs escaping
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 // Event keys repeat endlessly (`actor`, `requestId`, …): quote each once. Bounded, so
