@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import {
   context as otelContext,
   propagation,
@@ -10,10 +10,10 @@ import { getContext } from '@platform/core';
 import { requestContext } from '@platform/core/express';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tracing, tracingErrors } from '../src/express.js';
+import { tracing } from '../src/express.js';
 import { createLogger, initTracing, traced } from '../src/index.js';
 import { LogLevels } from '../src/log-levels.js';
-import { listen, memoryDestination } from './helpers.js';
+import { memoryDestination, serveTraced } from './helpers.js';
 
 // Ratio 0: no request is head-sampled, so every span below is the deferred SERVER
 // span of an unsampled request, built only when keep-errors exports it.
@@ -61,14 +61,7 @@ beforeAll(async () => {
     trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: 'bad data' });
     res.json({ ok: true });
   });
-  app.use(tracingErrors());
-  app.use(
-    (_err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(500).end();
-    },
-  );
-  server = createServer(app);
-  base = await listen(server);
+  ({ server, base } = await serveTraced(app));
 });
 
 afterAll(async () => {

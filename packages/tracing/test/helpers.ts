@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { tracingErrors } from '../src/express.js';
 
 /** A pino destination that keeps parsed JSON lines in memory. */
 export function memoryDestination(): Writable & { lines: Record<string, unknown>[] } {
@@ -47,4 +49,17 @@ export async function fakeServer(body: unknown, status = 200): Promise<FakeServe
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Finishes an Express app the way the tracing tests need it: `tracingErrors()`, then a last
+ * handler answering 500 with no body, served on a loopback port.
+ */
+export async function serveTraced(app: Express): Promise<{ server: Server; base: string }> {
+  app.use(tracingErrors());
+  app.use((_err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(500).end();
+  });
+  const server = createServer(app);
+  return { server, base: await listen(server) };
 }

@@ -1,11 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { requestContext } from '@platform/core/express';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tracing, tracingErrors } from '../src/express.js';
+import { tracing } from '../src/express.js';
 import { initTracing, traced } from '../src/index.js';
-import { listen } from './helpers.js';
+import { serveTraced } from './helpers.js';
 
 // Ratio 0: nothing is head-sampled, so only the keep-errors tail decision (or a
 // trusted caller's sampled flag) can export a span.
@@ -39,14 +39,7 @@ beforeAll(async () => {
   app.get('/five-oh-three', (_req, res) => {
     res.status(503).end();
   });
-  app.use(tracingErrors());
-  app.use(
-    (_err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(500).end();
-    },
-  );
-  server = createServer(app);
-  base = await listen(server);
+  ({ server, base } = await serveTraced(app));
 });
 
 afterAll(async () => {
