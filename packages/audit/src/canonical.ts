@@ -1,3 +1,4 @@
+import { memoize } from '@platform/core';
 /**
  * Canonical JSON: object keys sorted (UTF-16 order), `undefined` members dropped, no
  * whitespace, otherwise exactly `JSON.stringify`. The same event always serializes to the
@@ -58,12 +59,4 @@ function quote(s: string): string {
 
 // Event keys repeat endlessly (`actor`, `requestId`, …): quote each once. Bounded, so
 // metadata with ever-new keys cannot grow it without limit.
-const quoted = new Map<string, string>();
-function quoteKey(k: string): string {
-  let q = quoted.get(k);
-  if (q === undefined) {
-    q = JSON.stringify(k);
-    if (quoted.size < 4096) quoted.set(k, q);
-  }
-  return q;
-}
+const quoteKey = memoize((k) => JSON.stringify(k), 4096);

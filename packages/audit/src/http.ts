@@ -1,4 +1,4 @@
-import { parseOptions, type RequestContext, runWithContext } from '@platform/core';
+import { memoize, parseOptions, type RequestContext, runWithContext } from '@platform/core';
 import { z } from 'zod';
 import type { AuditTarget } from './schema.js';
 import type { AuditTrail } from './trail.js';
@@ -89,15 +89,7 @@ function resourceOf(template: string): { resource: string; idParam?: string; ver
 
 // Routes are few and come back on every request: derive each once. Bounded, because an
 // unmatched request's template is its raw path.
-const resources = new Map<string, ReturnType<typeof resourceOf>>();
-function cachedResourceOf(template: string) {
-  let r = resources.get(template);
-  if (r === undefined) {
-    r = resourceOf(template);
-    if (resources.size < 1024) resources.set(template, r);
-  }
-  return r;
-}
+const cachedResourceOf = memoize(resourceOf, 1024);
 
 const matchRule = (path: string, r: PathRule) =>
   typeof r === 'string' ? path.startsWith(r) : r.test(path);

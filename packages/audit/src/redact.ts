@@ -1,3 +1,4 @@
+import { memoize } from '@platform/core';
 /** Keys whose values are always replaced, compared case-insensitively without `-`/`_`. */
 export const DEFAULT_SENSITIVE_KEYS = [
   'password',
@@ -87,15 +88,7 @@ export function createRedactor(
       (p) => p.length === path.length && p.every((seg, i) => seg === '*' || seg === path[i]),
     );
   // the same few keys come back in every event: decide each once (bounded)
-  const verdicts = new Map<string, boolean>();
-  const sensitive = (k: string) => {
-    let hit = verdicts.get(k);
-    if (hit === undefined) {
-      hit = keys.has(norm(k));
-      if (verdicts.size < 4096) verdicts.set(k, hit);
-    }
-    return hit;
-  };
+  const sensitive = memoize((k) => keys.has(norm(k)), 4096);
   // `path` is only tracked when there are path rules to match it against
   const walk = (v: unknown, path: string[] | undefined, depth: number): unknown => {
     if (v === null || v === undefined) return v;

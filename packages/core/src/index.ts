@@ -21,6 +21,7 @@ export {
   type ParsedIp,
   parseIp,
 } from './ip.js';
+export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
 export {
   createRequestContext,

@@ -1,3 +1,4 @@
+import { memoize } from '@platform/core';
 /** Keys redacted wherever they appear (up to `MAX_DEPTH` levels down), case-insensitively. */
 export const DEFAULT_REDACT_KEYS = [
   'authorization',
@@ -31,15 +32,7 @@ export function createRedactor(
   const lower = new Set(keys.map((k) => k.toLowerCase()));
   // Log keys come from a small set: remember each answer (bounded against key floods)
   // so the common case costs one map lookup and no toLowerCase() per key.
-  const known = new Map<string, boolean>();
-  const isSecret = (key: string) => {
-    let secret = known.get(key);
-    if (secret === undefined) {
-      secret = lower.has(key.toLowerCase());
-      if (known.size < MAX_KNOWN_KEYS) known.set(key, secret);
-    }
-    return secret;
-  };
+  const isSecret = memoize((key) => lower.has(key.toLowerCase()), MAX_KNOWN_KEYS);
   const walk = (obj: Record<string, unknown>, depth: number): Record<string, unknown> => {
     let out: Record<string, unknown> | undefined;
     for (const key in obj) {
