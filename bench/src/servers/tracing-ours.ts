@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import { requestContext as expressContext } from '@platform/core/express';
 import { requestContext as fastifyContext } from '@platform/core/fastify';
-import { createLogger, initTracing } from '@platform/tracing';
+import { createLogger, initTracing, logDestination } from '@platform/tracing';
 import { tracing as expressTracing } from '@platform/tracing/express';
 import { tracing as fastifyTracing } from '@platform/tracing/fastify';
 import express from 'express';
 import Fastify from 'fastify';
 import type { StartServer } from '../suite.js';
 import { item } from './item.js';
-import { CountingExporter, nullDestination, SPANS_PATH } from './tracing-common.js';
+import { CountingExporter, SPANS_PATH } from './tracing-common.js';
 
 function setup(ratio: number, keepErrors: boolean) {
   const exporter = new CountingExporter();
@@ -19,7 +19,11 @@ function setup(ratio: number, keepErrors: boolean) {
     keepErrors,
     registerShutdown: false,
   });
-  const logger = createLogger({ module: 'http', destination: nullDestination() });
+  // createLogger's own default destination (batched async writes), pointed at /dev/null
+  const logger = createLogger({
+    module: 'http',
+    destination: logDestination({ dest: '/dev/null' }),
+  });
   return { exporter, logger };
 }
 

@@ -1,3 +1,4 @@
+export { LogDestination, type LogDestinationOptions, logDestination } from './destination.js';
 export { safeUrl, type TracedFetchOptions, tracedFetch } from './fetch.js';
 export { type GenAIRequest, type GenAIUsage, genAiCall, usageFromResponse } from './genai.js';
 export {

@@ -1,8 +1,9 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import { context as otelContext, trace } from '@opentelemetry/api';
-import { getContext, onShutdown, parseOptions } from '@platform/core';
+import { getContext, parseOptions } from '@platform/core';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { z } from 'zod';
+import { stdoutDestination } from './destination.js';
 import { LEVELS, type Level, type LogLevels, logLevels } from './log-levels.js';
 import { CENSOR, createRedactor, DEFAULT_REDACT_KEYS } from './redact.js';
 
@@ -20,7 +21,7 @@ const loggerSchema = z.object({
   redact: z.array(z.string().min(1)).default([]),
   /** Human-readable output via pino-pretty. Default: `LOG_PRETTY=1`. */
   pretty: z.boolean().optional(),
-  /** Where JSON lines go (default stdout). */
+  /** Where JSON lines go (default: stdout through the shared `logDestination`). */
   destination: z
     .custom<DestinationStream>(
       (v) =>
@@ -116,10 +117,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       transport: { target: 'pino-pretty', options: { colorize: true } },
     });
   } else {
-    const destination = opts.destination ?? pino.destination({ dest: 1, sync: false });
-    logger = pino(pinoOptions, destination);
-    if (!opts.destination)
-      onShutdown(() => logger.flush(), { name: `logger:${opts.module}`, timeoutMs: 1000 });
+    logger = pino(pinoOptions, opts.destination ?? stdoutDestination());
   }
   const registry = opts.levels ?? logLevels;
   (logger as Tracked)[MODULE] = opts.module;
