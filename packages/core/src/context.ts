@@ -31,11 +31,26 @@ export interface RequestContext {
   startTime: number;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+/**
+ * What one async scope carries: the request context and the values of the context
+ * slots (`contextSlot`), so other packages keep per-scope values in this one
+ * AsyncLocalStorage instead of each paying for its own.
+ */
+class Frame {
+  constructor(
+    readonly request: RequestContext | undefined,
+    public slots: unknown[],
+    /** Opened by a binding for one request: its slots may be set in place. */
+    readonly own: boolean,
+  ) {}
+}
+
+const NO_SLOTS: unknown[] = [];
+const storage = new AsyncLocalStorage<Frame>();
 
 /** The context of the request being served, or `undefined` outside a request. */
 export function getContext(): RequestContext | undefined {
-  return storage.getStore();
+  return storage.getStore()?.request;
 }
 
 /**
@@ -55,30 +70,108 @@ export function runWithContext<T, A extends unknown[]>(
   fn: (...args: A) => T,
   ...args: A
 ): T {
-  return storage.run(ctx, fn, ...args);
+  return open(ctx, false, fn, args);
+}
+
+/**
+ * For the HTTP bindings: like `runWithContext`, for a frame opened for this one
+ * request, whose slots `ContextSlot.set` may then change in place.
+ */
+export function runRequest<T>(ctx: RequestContext, fn: () => T): T;
+export function runRequest<T, A extends unknown[]>(
+  ctx: RequestContext,
+  fn: (...args: A) => T,
+  ...args: A
+): T;
+export function runRequest<T, A extends unknown[]>(
+  ctx: RequestContext,
+  fn: (...args: A) => T,
+  ...args: A
+): T {
+  return open(ctx, true, fn, args);
+}
+
+/** A frame for `ctx`, inheriting the current slot values. */
+function open<T, A extends unknown[]>(
+  ctx: RequestContext,
+  own: boolean,
+  fn: (...args: A) => T,
+  args: A,
+): T {
+  const slots = storage.getStore()?.slots ?? NO_SLOTS;
+  return storage.run(new Frame(ctx, slots, own), fn, ...args);
+}
+
+/** A value carried by the current async scope next to the request context (see `contextSlot`). */
+export interface ContextSlot<T> {
+  /** The value in the current scope, if any. */
+  get(): T | undefined;
+  /** Runs `fn` with `value` in this slot (the request context stays as it is). */
+  run<R, A extends unknown[]>(value: T, fn: (...args: A) => R, ...args: A): R;
+  /**
+   * Sets the value for the rest of the current request when called inside the scope a
+   * core binding opened for it (`requestContext` for Express, Fastify, Next), in place,
+   * without opening a new scope. Anywhere else it does nothing and returns false: use
+   * `run`.
+   */
+  set(value: T): boolean;
+}
+
+let slotCount = 0;
+
+/**
+ * A slot for a per-scope value (such as the OpenTelemetry context) kept in core's
+ * AsyncLocalStorage beside the request context: one store to propagate through every
+ * async operation instead of two. Each call makes a new slot.
+ *
+ * @example
+ * const tenantCache = contextSlot<Map<string, Plan>>('plans');
+ * tenantCache.run(new Map(), () => handle(job));
+ */
+export function contextSlot<T>(name: string): ContextSlot<T> {
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError('contextSlot: name must be a non-empty string');
+  const index = slotCount++;
+  return {
+    get: () => storage.getStore()?.slots[index] as T | undefined,
+    run(value, fn, ...args) {
+      const frame = storage.getStore();
+      const slots = (frame?.slots ?? NO_SLOTS).slice();
+      slots[index] = value;
+      return storage.run(new Frame(frame?.request, slots, false), fn, ...args);
+    },
+    set(value) {
+      const frame = storage.getStore();
+      if (!frame?.own) return false;
+      const slots = frame.slots === NO_SLOTS ? [] : frame.slots.slice();
+      slots[index] = value;
+      frame.slots = slots;
+      return true;
+    },
+  };
 }
 
 /** Sets the authenticated actor on the current request. No-op outside a request. */
 export function setActor(actor: Actor): void {
-  const ctx = storage.getStore();
+  const ctx = getContext();
   if (ctx) ctx.actor = { ...actor, roles: [...actor.roles] };
 }
 
 /** Sets the tenant on the current request. No-op outside a request. */
 export function setTenant(tenantId: string | undefined): void {
-  const ctx = storage.getStore();
+  const ctx = getContext();
   if (ctx) ctx.tenantId = tenantId;
 }
 
 /** Records the matched route template on the current request. */
 export function setRoute(route: string | undefined): void {
-  const ctx = storage.getStore();
+  const ctx = getContext();
   if (ctx && route) ctx.route = route;
 }
 
 /** Records the active trace on the current request (called by @platform/tracing). */
 export function setTrace(traceId: string, spanId?: string): void {
-  const ctx = storage.getStore();
+  const ctx = getContext();
   if (!ctx) return;
   ctx.traceId = traceId;
   if (spanId) ctx.spanId = spanId;

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type RequestContext, runWithContext } from './context.js';
+import { type RequestContext, runRequest } from './context.js';
 import type { HttpExchange } from './exchange.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 
@@ -94,7 +94,7 @@ export function requestContext(options?: RequestContextOptions): RequestHandler 
 function enter(req: Request, ctx: RequestContext, next: NextFunction): void {
   (req as unknown as Record<symbol, RequestContext>)[CONTEXT] = ctx;
   trackRoute(ctx, req);
-  runWithContext(ctx, next);
+  runRequest(ctx, next);
 }
 
 export type { RequestContextOptions };

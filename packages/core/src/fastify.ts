@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type RequestContext, runWithContext } from './context.js';
+import { type RequestContext, runRequest } from './context.js';
 import type { HttpExchange } from './exchange.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 
@@ -52,7 +52,7 @@ type Next = (err?: Error) => void;
 // here is enough: test/fastify.test.ts proves it for parsed bodies and async hooks.
 function enter(req: FastifyRequest, ctx: RequestContext, next: Next): void {
   req.platformContext = ctx;
-  runWithContext(ctx, next);
+  runRequest(ctx, next);
 }
 
 // Async so that a ConfigError rejects `register()`: avvio does not catch a synchronous throw.

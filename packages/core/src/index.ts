@@ -2,6 +2,8 @@ export { compileTrust, type ProxyHeader, resolveClientIp, type TrustProxy } from
 export {
   type Actor,
   type ActorType,
+  type ContextSlot,
+  contextSlot,
   getContext,
   type RequestContext,
   runWithContext,

@@ -1,4 +1,4 @@
-import { type RequestContext, runWithContext } from './context.js';
+import { type RequestContext, runRequest } from './context.js';
 import type { HttpExchange } from './exchange.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 
@@ -70,7 +70,7 @@ export function withRequestContext<A extends unknown[]>(
   return async (request, ...args) => {
     const headers = new Headers();
     const ctx: RequestContext = await engine.begin(webExchange(request, headers, route));
-    const response = await runWithContext(ctx, () => handler(request, ...args));
+    const response = await runRequest(ctx, () => handler(request, ...args));
     return withHeaders(response, headers);
   };
 }

@@ -1,6 +1,6 @@
-import { context as otelContext } from '@opentelemetry/api';
 import { expressExchange } from '@platform/core/express';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { enterContext } from './context-manager.js';
 import { type ActiveRequest, createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
 
 const ACTIVE = Symbol('platform.tracing.request');
@@ -25,7 +25,7 @@ export function tracing(options: HttpTelemetryOptions = {}): RequestHandler {
     (req as Traced)[ACTIVE] = active;
     // `on`, not `once`: 'close' fires once per response and needs no once-wrapper.
     res.on('close', () => active.end(res.statusCode));
-    otelContext.with(active.context, next);
+    enterContext(active.context, next);
   };
 }
 

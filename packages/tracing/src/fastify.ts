@@ -1,7 +1,7 @@
-import { context as otelContext } from '@opentelemetry/api';
 import { fastifyExchange } from '@platform/core/fastify';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { enterContext } from './context-manager.js';
 import { type ActiveRequest, createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
 
 const ACTIVE = Symbol('platform.tracing.request');
@@ -16,7 +16,7 @@ const plugin: FastifyPluginAsync<HttpTelemetryOptions> = async (app, options) =>
       port: socket.localPort,
     });
     (req as Traced)[ACTIVE] = active;
-    otelContext.with(active.context, done);
+    enterContext(active.context, done);
   });
   app.addHook('onError', (req, _reply, error, done) => {
     (req as Traced)[ACTIVE]?.fail(error);

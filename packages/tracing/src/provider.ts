@@ -1,5 +1,4 @@
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -16,6 +15,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { type HttpExchange, onShutdown, parseOptions } from '@platform/core';
+import { PlatformContextManager } from './context-manager.js';
 import { KeepErrorsProcessor } from './keep-errors.js';
 import {
   endpointFromEnv,
@@ -109,7 +109,7 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
     spanProcessors: [keepErrors, ...opts.spanProcessors],
   });
   provider.register({
-    contextManager: new AsyncLocalStorageContextManager(),
+    contextManager: new PlatformContextManager(),
     propagator: new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
