@@ -1,4 +1,4 @@
-import { close, openSync, write, writeSync } from 'node:fs';
+import { close, openSync, writeSync } from 'node:fs';
 import { onShutdown } from '@platform/core';
 import type { DestinationStream } from 'pino';
 
@@ -17,12 +17,14 @@ const SYNC_RETRIES = 1000;
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * A pino destination for throughput: lines written during one event-loop turn are
- * joined and written with one asynchronous `fs.write` after that turn (never more than
- * one write in flight), so a busy server pays one write per turn rather than one per
- * line, and nothing waits on a timer. Whatever is still buffered is written
- * synchronously when the process exits, and `flush()` (called by the logger's shutdown
- * hook) resolves once everything written so far is on the file.
+ * A pino destination for throughput: the lines logged during one event-loop turn are
+ * joined and written with one `write` system call right after that turn (not one per
+ * line, and no thread-pool round trip), and nothing waits on a timer. The write is
+ * synchronous, as Node's own stdout is for files and pipes on Linux; when a
+ * non-blocking pipe is full (`EAGAIN`) the batch waits and is retried while new lines
+ * keep collecting, and a partial write continues where it stopped. Whatever is still
+ * buffered is written when the process exits, and `flush()` (called by core's shutdown)
+ * answers once everything logged so far is written.
  *
  * @example
  * const log = createLogger({ destination: logDestination({ dest: '/var/log/app.ndjson' }) });
@@ -40,11 +42,10 @@ export class LogDestination implements DestinationStream {
   /** Lines accepted, and lines done with (written or counted dropped). */
   #accepted = 0;
   #done = 0;
-  /** The batch being written, how far, and whether a write of it is in the thread pool. */
+  /** A batch a full pipe refused, waiting for a retry, and how far it got. */
   #batch: Buffer | undefined;
   #batchLines = 0;
   #offset = 0;
-  #inFlight = false;
   #scheduled = false;
   #waiters: Array<{ upTo: number; cb: (err?: Error) => void }> = [];
   #closed = false;
@@ -54,9 +55,7 @@ export class LogDestination implements DestinationStream {
     const dest = options.dest ?? 1;
     if (typeof dest === 'number') {
       if (!Number.isInteger(dest) || dest < 0)
-        throw new TypeError(
-          `logDestination: dest must be a file descriptor or a path, got ${dest}`,
-        );
+        throw new TypeError(`logDestination: dest must be a file descriptor or a path, got ${dest}`);
       this.fd = dest;
       this.#ownsFd = false;
     } else {
@@ -85,28 +84,20 @@ export class LogDestination implements DestinationStream {
     return true;
   }
 
-  /** Calls `cb` once every line written so far has reached the file (or was counted dropped). */
+  /** Calls `cb` once every line logged so far is written (or was counted dropped). */
   flush(cb?: (err?: Error) => void): void {
-    if (this.#done === this.#accepted) {
-      cb?.();
-      return;
-    }
     if (cb) this.#waiters.push({ upTo: this.#accepted, cb });
     if (this.#batch === undefined) this.#next();
+    else this.#finished(0);
   }
 
-  /**
-   * Writes what is buffered now, blocking (for process exit). A write already handed
-   * to the thread pool is left to finish there rather than written twice.
-   */
+  /** Writes everything buffered now, waiting out a full pipe (for process exit). */
   flushSync(): void {
-    if (this.#batch !== undefined && !this.#inFlight) {
-      this.#writeSync(this.#batch.subarray(this.#offset), this.#batchLines);
-      this.#batch = undefined;
+    if (this.#batch !== undefined) this.#write(true);
+    if (this.#batch === undefined && this.#lines.length > 0) {
+      this.#start();
+      this.#write(true);
     }
-    if (this.#lines.length === 0) return;
-    const lines = this.#lines.length;
-    this.#writeSync(this.#take(), lines);
   }
 
   /** Flushes, stops accepting lines and closes a file it opened. */
@@ -119,69 +110,57 @@ export class LogDestination implements DestinationStream {
     });
   }
 
-  #take(): Buffer {
-    const text = this.#lines.length === 1 ? (this.#lines[0] as string) : this.#lines.join('');
-    this.#lines = [];
-    this.#chars = 0;
-    return Buffer.from(text);
-  }
-
-  #writeSync(buf: Buffer, lines: number): void {
-    let offset = 0;
-    let retries = 0;
-    while (offset < buf.length) {
-      try {
-        offset += writeSync(this.fd, buf, offset, buf.length - offset);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EAGAIN' && retries++ < SYNC_RETRIES) {
-          Atomics.wait(SLEEP, 0, 0, 1);
-          continue;
-        }
-        this.lastError = err as NodeJS.ErrnoException;
-        this.dropped += lines;
-        break;
-      }
-    }
-    this.#finished(lines);
-  }
-
-  /** Starts writing the next batch, if any and none is being written. */
+  /** Writes the buffered lines, unless a refused batch is waiting for its retry. */
   readonly #next = (): void => {
     this.#scheduled = false;
-    if (this.#batch !== undefined || this.#lines.length === 0) return;
-    this.#batchLines = this.#lines.length;
-    this.#batch = this.#take();
-    this.#offset = 0;
-    this.#send();
+    if (this.#batch !== undefined) return;
+    if (this.#lines.length > 0) {
+      this.#start();
+      this.#write(false);
+    } else this.#finished(0);
   };
 
-  #send(): void {
-    const buf = this.#batch as Buffer;
-    this.#inFlight = true;
-    write(this.fd, buf, this.#offset, buf.length - this.#offset, null, this.#written);
+  #start(): void {
+    const lines = this.#lines;
+    this.#batchLines = lines.length;
+    this.#batch = Buffer.from(lines.length === 1 ? (lines[0] as string) : lines.join(''));
+    this.#offset = 0;
+    this.#lines = [];
+    this.#chars = 0;
   }
 
-  readonly #written = (err: NodeJS.ErrnoException | null, written: number): void => {
-    this.#inFlight = false;
-    const buf = this.#batch;
-    if (buf === undefined) return;
-    if (err) {
-      if (err.code === 'EAGAIN') {
-        setTimeout(() => this.#batch === buf && this.#send(), RETRY_MS).unref();
-        return;
-      }
-      this.lastError = err;
-      this.dropped += this.#batchLines;
-    } else {
-      this.#offset += written;
-      if (this.#offset < buf.length) {
-        this.#send();
-        return;
+  /** Writes the batch; on EAGAIN waits (`wait`: blocking, for exit) or retries later. */
+  #write(wait: boolean): void {
+    const buf = this.#batch as Buffer;
+    let retries = 0;
+    while (this.#offset < buf.length) {
+      try {
+        this.#offset += writeSync(this.fd, buf, this.#offset, buf.length - this.#offset);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EAGAIN') {
+          if (!wait) {
+            setTimeout(this.#retry, RETRY_MS).unref();
+            return;
+          }
+          if (retries++ < SYNC_RETRIES) {
+            Atomics.wait(SLEEP, 0, 0, 1);
+            continue;
+          }
+        }
+        this.lastError = e;
+        this.dropped += this.#batchLines;
+        break;
       }
     }
     this.#batch = undefined;
     this.#finished(this.#batchLines);
-    this.#next();
+  }
+
+  readonly #retry = (): void => {
+    if (this.#batch === undefined) return; // written on exit meanwhile
+    this.#write(false);
+    if (this.#batch === undefined) this.#next();
   };
 
   #finished(lines: number): void {
