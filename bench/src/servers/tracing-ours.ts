@@ -10,7 +10,7 @@ import type { StartServer } from '../suite.js';
 import { item } from './item.js';
 import { CountingExporter, SPANS_PATH } from './tracing-common.js';
 
-function setup(ratio: number, keepErrors: boolean) {
+function setup(ratio: number, keepErrors: boolean, logSample: number) {
   const exporter = new CountingExporter();
   initTracing({
     serviceName: 'bench',
@@ -24,16 +24,16 @@ function setup(ratio: number, keepErrors: boolean) {
     module: 'http',
     destination: logDestination({ dest: '/dev/null' }),
   });
-  return { exporter, logger };
+  return { exporter, logger, requestLog: { sampleRate: logSample } };
 }
 
 /** Express 5 + @platform/core requestContext + @platform/tracing (SERVER span + request log line). */
-export function oursExpress(ratio: number, keepErrors = true): StartServer {
+export function oursExpress(ratio: number, keepErrors = true, logSample = 1): StartServer {
   return async () => {
-    const { exporter, logger } = setup(ratio, keepErrors);
+    const { exporter, logger, requestLog } = setup(ratio, keepErrors, logSample);
     const app = express();
     app.use(expressContext());
-    app.use(expressTracing({ logger }));
+    app.use(expressTracing({ logger, requestLog }));
     app.get('/api/items/:id', (req, res) => {
       res.json(item(req.params.id));
     });
@@ -47,12 +47,12 @@ export function oursExpress(ratio: number, keepErrors = true): StartServer {
 }
 
 /** Fastify 5 + @platform/core requestContext + @platform/tracing plugin. */
-export function oursFastify(ratio: number, keepErrors = true): StartServer {
+export function oursFastify(ratio: number, keepErrors = true, logSample = 1): StartServer {
   return async () => {
-    const { exporter, logger } = setup(ratio, keepErrors);
+    const { exporter, logger, requestLog } = setup(ratio, keepErrors, logSample);
     const app = Fastify();
     await app.register(fastifyContext);
-    await app.register(fastifyTracing, { logger });
+    await app.register(fastifyTracing, { logger, requestLog });
     app.get<{ Params: { id: string } }>('/api/items/:id', async (req) => item(req.params.id));
     app.get(SPANS_PATH, async () => ({ exported: exporter.count }));
     await app.listen({ host: '127.0.0.1', port: 0 });

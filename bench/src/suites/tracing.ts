@@ -21,8 +21,15 @@ const exportsSpans = (withRequestId: boolean) => async (origin: string) => {
   }
 };
 
-const ours = (kind: 'express' | 'fastify', ratio: '100' | '10' | '10-nokeep') => ({
-  name: `${kind} + @platform/tracing ${ratio === '100' ? '100%' : ratio === '10' ? '10%' : '10% (keepErrors off)'}`,
+const OURS_NAMES = {
+  '100': '100%',
+  '10': '10%',
+  '10-nokeep': '10% (keepErrors off)',
+  '10-logs1': '10%, 1% of successes logged',
+} as const;
+
+const ours = (kind: 'express' | 'fastify', ratio: keyof typeof OURS_NAMES) => ({
+  name: `${kind} + @platform/tracing ${OURS_NAMES[ratio]}`,
   kind,
   server: serverUrl(`tracing-${kind}-ours-${ratio}`),
   verify:
@@ -61,6 +68,7 @@ export default defineSuite({
     ours('express', '100'),
     ours('express', '10'),
     ours('express', '10-nokeep'),
+    ours('express', '10-logs1'),
     peer('express', '100'),
     peer('express', '10'),
     {
@@ -79,6 +87,7 @@ export default defineSuite({
     ours('fastify', '100'),
     ours('fastify', '10'),
     ours('fastify', '10-nokeep'),
+    ours('fastify', '10-logs1'),
     peer('fastify', '100'),
     peer('fastify', '10'),
   ],

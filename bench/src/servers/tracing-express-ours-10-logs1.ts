@@ -1,0 +1,4 @@
+import { oursExpress } from './tracing-ours.js';
+
+/** 10% of traces and 1% of successful requests logged (errors and slow requests always): a production profile. */
+export default oursExpress(0.1, true, 0.01);
