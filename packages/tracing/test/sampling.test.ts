@@ -55,3 +55,36 @@ describe('PlatformSampler at the edges', () => {
     );
   });
 });
+
+describe('PlatformSampler ratio decision', () => {
+  const ids = Array.from({ length: 100_000 }, () => {
+    let id = '';
+    for (let i = 0; i < 4; i++) id += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+    return id;
+  });
+
+  it('samples each ratio within 5 standard deviations over 100,000 random trace ids', () => {
+    for (const ratio of [0.01, 0.1, 0.5, 0.9]) {
+      const sampler = new PlatformSampler(ratio, false);
+      const n = ids.filter((id) => sampler.sampledRoot(id)).length;
+      const sd = Math.sqrt(ids.length * ratio * (1 - ratio));
+      expect(Math.abs(n - ids.length * ratio)).toBeLessThan(5 * sd);
+    }
+  });
+
+  it('is decided by the trace id alone, and a trace kept at one ratio is kept at every higher one', () => {
+    const low = new PlatformSampler(0.1, true);
+    const high = new PlatformSampler(0.3, true);
+    for (const id of ids.slice(0, 20_000)) {
+      expect(low.sampledRoot(id)).toBe(new PlatformSampler(0.1, false).sampledRoot(id));
+      if (low.sampledRoot(id)) expect(high.sampledRoot(id)).toBe(true);
+    }
+  });
+
+  it('reads the randomness from the least significant 56 bits (the first 18 hex digits do not decide)', () => {
+    const sampler = new PlatformSampler(0.5, false);
+    const tail = 'f'.repeat(14);
+    expect(sampler.sampledRoot(`${'0'.repeat(18)}${tail}`)).toBe(true);
+    expect(sampler.sampledRoot(`${'f'.repeat(18)}${'0'.repeat(14)}`)).toBe(false);
+  });
+});
