@@ -55,7 +55,9 @@ export class LogDestination implements DestinationStream {
     const dest = options.dest ?? 1;
     if (typeof dest === 'number') {
       if (!Number.isInteger(dest) || dest < 0)
-        throw new TypeError(`logDestination: dest must be a file descriptor or a path, got ${dest}`);
+        throw new TypeError(
+          `logDestination: dest must be a file descriptor or a path, got ${dest}`,
+        );
       this.fd = dest;
       this.#ownsFd = false;
     } else {

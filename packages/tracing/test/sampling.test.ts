@@ -59,7 +59,10 @@ describe('PlatformSampler at the edges', () => {
 describe('PlatformSampler ratio decision', () => {
   const ids = Array.from({ length: 100_000 }, () => {
     let id = '';
-    for (let i = 0; i < 4; i++) id += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+    for (let i = 0; i < 4; i++)
+      id += Math.floor(Math.random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0');
     return id;
   });
 
