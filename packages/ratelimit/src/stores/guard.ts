@@ -10,62 +10,139 @@ export interface BreakerOptions {
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface Guard {
-  run<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `start(arg)` under the deadline and the breaker, and answers `map(value, arg)`.
+   * `arg` and `map` spare the caller a closure and a promise per call.
+   */
+  run<A, T, R>(start: (arg: A) => Promise<T>, arg: A, map: (value: T, arg: A) => R): Promise<R>;
   state(): BreakerState;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StoreUnavailableError('timeout')), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
+/** One guarded call in flight. */
+interface Call {
+  deadline: number;
+  settled: boolean;
+  probe: boolean;
+  reject: (err: unknown) => void;
 }
 
 /**
  * A deadline for every call plus a circuit breaker: after `failureThreshold` consecutive
  * failures calls fail at once for `cooldownMs`, then a single probe decides whether the
  * circuit closes again. Every failure surfaces as a StoreUnavailableError.
+ *
+ * Deadlines share one timer: every call gets the same timeout, so calls expire in the order
+ * they started, and a queue swept at the earliest deadline replaces a timer per call (whose
+ * set-and-clear costs more than the rest of the guard). The timer holds the process open
+ * only while a call is in flight, as a timer per call did.
  */
 export function createGuard(timeoutMs: number, breaker: BreakerOptions | false): Guard {
   let failures = 0;
   let openUntil = 0;
   let probing = false;
+
+  const queue: (Call | undefined)[] = [];
+  let head = 0;
+  let inFlight = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const settle = (call: Call): boolean => {
+    if (call.settled) return false;
+    call.settled = true;
+    if (call.probe) probing = false;
+    if (--inFlight === 0) timer?.unref();
+    return true;
+  };
+
+  const succeeded = (call: Call): boolean => {
+    if (!settle(call)) return false;
+    failures = 0;
+    openUntil = 0;
+    return true;
+  };
+
+  const failed = (call: Call, err: unknown) => {
+    if (!settle(call)) return;
+    failures++;
+    if (breaker && (call.probe || failures >= breaker.failureThreshold)) {
+      openUntil = Date.now() + breaker.cooldownMs;
+    }
+    call.reject(
+      err instanceof StoreUnavailableError
+        ? err
+        : new StoreUnavailableError('error', { cause: err }),
+    );
+  };
+
+  const sweep = () => {
+    timer = undefined;
+    const now = performance.now();
+    while (head < queue.length) {
+      const call = queue[head] as Call;
+      if (!call.settled && call.deadline > now) break;
+      if (!call.settled) failed(call, new StoreUnavailableError('timeout'));
+      queue[head++] = undefined;
+    }
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+      return;
+    }
+    if (head >= 1024) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    arm((queue[head] as Call).deadline - now);
+  };
+
+  const arm = (ms: number) => {
+    timer = setTimeout(sweep, Math.max(1, Math.ceil(ms)));
+    if (inFlight === 0) timer.unref();
+  };
+
   return {
     state() {
       if (openUntil === 0) return 'closed';
       return Date.now() < openUntil ? 'open' : 'half-open';
     },
-    async run(fn) {
+    run(start, arg, map) {
       let probe = false;
       if (breaker && openUntil !== 0) {
-        if (probing || Date.now() < openUntil) throw new StoreUnavailableError('circuit-open');
+        if (probing || Date.now() < openUntil) {
+          return Promise.reject(new StoreUnavailableError('circuit-open'));
+        }
         probing = probe = true;
       }
-      try {
-        const value = await withTimeout(fn(), timeoutMs);
-        failures = 0;
-        openUntil = 0;
-        return value;
-      } catch (err) {
-        failures++;
-        if (breaker && (probe || failures >= breaker.failureThreshold)) {
-          openUntil = Date.now() + breaker.cooldownMs;
+      return new Promise((resolve, reject) => {
+        const call: Call = {
+          deadline: performance.now() + timeoutMs,
+          settled: false,
+          probe,
+          reject,
+        };
+        inFlight++;
+        queue.push(call);
+        if (timer === undefined) arm(timeoutMs);
+        else if (inFlight === 1) timer.ref();
+        let pending: ReturnType<typeof start>;
+        try {
+          pending = start(arg);
+        } catch (err) {
+          failed(call, err);
+          return;
         }
-        throw err instanceof StoreUnavailableError
-          ? err
-          : new StoreUnavailableError('error', { cause: err });
-      } finally {
-        if (probe) probing = false;
-      }
+        pending.then(
+          (value) => {
+            if (!succeeded(call)) return;
+            try {
+              resolve(map(value, arg));
+            } catch (err) {
+              reject(err);
+            }
+          },
+          (err) => failed(call, err),
+        );
+      });
     },
   };
 }

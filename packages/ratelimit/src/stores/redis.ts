@@ -5,6 +5,7 @@ import type {
   RateLimitStore,
   StoreCheck,
   StoreDecision,
+  StoreKey,
   StoreOutcome,
 } from '../store.js';
 import { type BreakerState, createGuard } from './guard.js';
@@ -51,20 +52,40 @@ export interface RedisStore extends RateLimitStore {
 
 const LETTER: Record<Algorithm, string> = { fixed: 'f', sliding: 's', gcra: 'g' };
 
+/** The script's arguments: the mode, then six per check. */
 function args(mode: 'c' | 'r', checks: readonly StoreCheck[]): string[] {
-  const out: string[] = [mode];
-  for (const c of checks) {
-    out.push(
-      LETTER[c.algorithm],
-      String(c.limit),
-      String(c.windowMs),
-      String(c.burst),
-      String(c.cost),
-      String(c.blockMs),
-    );
+  const out: string[] = new Array(1 + checks.length * 6);
+  out[0] = mode;
+  for (let i = 0, j = 1; i < checks.length; i++, j += 6) {
+    const c = checks[i] as StoreCheck;
+    out[j] = LETTER[c.algorithm];
+    out[j + 1] = `${c.limit}`;
+    out[j + 2] = `${c.windowMs}`;
+    out[j + 3] = `${c.burst}`;
+    out[j + 4] = `${c.cost}`;
+    out[j + 5] = `${c.blockMs}`;
   }
   return out;
 }
+
+/** The script's reply as a decision: `{now, then allowed, remaining, resetMs, retryAfterMs per check}`. */
+function decision(reply: unknown, checks: readonly StoreCheck[]): StoreDecision {
+  if (!Array.isArray(reply) || reply.length !== 1 + checks.length * 4) {
+    throw new TypeError('redisStore: unexpected script reply');
+  }
+  const outcomes: StoreOutcome[] = new Array(checks.length);
+  for (let i = 0, j = 1; i < checks.length; i++, j += 4) {
+    outcomes[i] = {
+      allowed: Number(reply[j]) === 1,
+      remaining: Number(reply[j + 1]),
+      resetMs: Number(reply[j + 2]),
+      retryAfterMs: Number(reply[j + 3]),
+    };
+  }
+  return { now: Number(reply[0]), outcomes };
+}
+
+const nothing = () => undefined;
 
 /**
  * The shared store for several processes: one Lua script per request for all its policies
@@ -78,41 +99,26 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const opts = parseOptions(schema, options, 'redisStore');
   const runner = scriptRunner(opts.client);
   const guard = createGuard(opts.timeoutMs, opts.breaker);
-  const keysOf = (checks: readonly StoreCheck[]) => checks.map((c) => opts.prefix + c.key);
-
-  const exec = async (keys: string[], argv: string[]): Promise<unknown> => {
-    try {
-      return await runner.evalSha(SCRIPT_SHA, keys, argv);
-    } catch (err) {
-      if (isNoScript(err)) return runner.eval(SCRIPT, keys, argv);
-      throw err;
-    }
+  const keysOf = (checks: readonly StoreCheck[]) => {
+    const keys: string[] = new Array(checks.length);
+    for (let i = 0; i < checks.length; i++) keys[i] = opts.prefix + (checks[i] as StoreCheck).key;
+    return keys;
   };
 
+  // EVALSHA, and EVAL once the script cache lost the script (SCRIPT FLUSH, restart, failover).
+  const exec = (keys: string[], argv: string[]): Promise<unknown> =>
+    runner.evalSha(SCRIPT_SHA, keys, argv).catch((err: unknown) => {
+      if (isNoScript(err)) return runner.eval(SCRIPT, keys, argv);
+      throw err;
+    });
+  const consume = (checks: readonly StoreCheck[]) => exec(keysOf(checks), args('c', checks));
+  const refund = (checks: readonly StoreCheck[]) => exec(keysOf(checks), args('r', checks));
+  const del = (keys: readonly StoreKey[]) => runner.del(keys.map((k) => opts.prefix + k.key));
+
   return {
-    async consume(checks): Promise<StoreDecision> {
-      const reply = await guard.run(() => exec(keysOf(checks), args('c', checks)));
-      if (!Array.isArray(reply) || reply.length !== 1 + checks.length * 4) {
-        throw new TypeError('redisStore: unexpected script reply');
-      }
-      const outcomes: StoreOutcome[] = new Array(checks.length);
-      for (let i = 0; i < checks.length; i++) {
-        const j = 1 + i * 4;
-        outcomes[i] = {
-          allowed: Number(reply[j]) === 1,
-          remaining: Number(reply[j + 1]),
-          resetMs: Number(reply[j + 2]),
-          retryAfterMs: Number(reply[j + 3]),
-        };
-      }
-      return { now: Number(reply[0]), outcomes };
-    },
-    async refund(checks) {
-      await guard.run(() => exec(keysOf(checks), args('r', checks)));
-    },
-    async reset(keys) {
-      if (keys.length > 0) await guard.run(() => runner.del(keys.map((k) => opts.prefix + k.key)));
-    },
+    consume: (checks) => guard.run(consume, checks, decision),
+    refund: (checks) => guard.run(refund, checks, nothing),
+    reset: (keys) => (keys.length > 0 ? guard.run(del, keys, nothing) : Promise.resolve()),
     health: () => ({ breaker: guard.state() }),
   };
 }
