@@ -98,6 +98,7 @@ async function runSuite(suite: MicroSuite, opts: Options): Promise<void> {
       log(
         `  round ${round}/${opts.rounds}  ${`${c.group} / ${c.name}`.padEnd(48)} ` +
           `${num(sample.opsPerSec).padStart(12)} ops/s  ${num(sample.nsPerOp, 0).padStart(8)} ns/op` +
+          `${num(sample.cpuNsPerOp, 0).padStart(8)} CPU ns/op` +
           (sample.p99Us !== undefined ? `  p99 ${num(sample.p99Us, 1)} µs` : ''),
       );
     }
@@ -111,21 +112,29 @@ async function runSuite(suite: MicroSuite, opts: Options): Promise<void> {
       baseline: c.baseline === true,
       opsPerSec: median(samples.map((s) => s.opsPerSec)),
       nsPerOp: median(samples.map((s) => s.nsPerOp)),
+      cpuNsPerOp: median(samples.map((s) => s.cpuNsPerOp)),
       p99Us: p99s.length > 0 ? median(p99s) : undefined,
       runs: samples,
     };
   });
   const withRatio = rows.map((r) => {
     const base = rows.find((b) => b.group === r.group && b.baseline);
-    return { ...r, ratio: base ? r.opsPerSec / base.opsPerSec : Number.NaN };
+    return {
+      ...r,
+      ratio: base ? r.opsPerSec / base.opsPerSec : Number.NaN,
+      // how many times cheaper in this process's CPU than the baseline
+      cpuRatio: base ? base.cpuNsPerOp / r.cpuNsPerOp : Number.NaN,
+    };
   });
   const lines = [
-    '| group | case | ops/s (median) | ns/op | p99 µs | vs baseline |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| group | case | ops/s (median) | ns/op | CPU ns/op | p99 µs | vs baseline | CPU vs baseline |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...withRatio.map(
       (r) =>
         `| ${r.group} | ${r.name} | ${num(r.opsPerSec)} | ${num(r.nsPerOp, 0)} | ` +
-        `${num(r.p99Us, 1)} | ${r.baseline ? 'baseline' : `${num(r.ratio, 2)}×`} |`,
+        `${num(r.cpuNsPerOp, 0)} | ${num(r.p99Us, 1)} | ` +
+        `${r.baseline ? 'baseline' : `${num(r.ratio, 2)}×`} | ` +
+        `${r.baseline ? 'baseline' : `${num(r.cpuRatio, 2)}×`} |`,
     ),
   ];
   await mkdir(RESULTS, { recursive: true });
