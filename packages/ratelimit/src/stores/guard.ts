@@ -18,6 +18,8 @@ export interface Guard {
   state(): BreakerState;
 }
 
+const noop = () => undefined;
+
 /** One guarded call in flight. */
 interface Call {
   deadline: number;
@@ -49,8 +51,20 @@ export function createGuard(timeoutMs: number, breaker: BreakerOptions | false):
   const settle = (call: Call): boolean => {
     if (call.settled) return false;
     call.settled = true;
+    call.reject = noop;
     if (call.probe) probing = false;
     if (--inFlight === 0) timer?.unref();
+    // Replies mostly come back in order, so the head settles first: dropping settled calls
+    // here keeps the queue about as long as the calls in flight, and nothing a call
+    // resolved with outlives it (held for a whole timeout, it would reach the old generation).
+    while (head < queue.length && (queue[head] as Call).settled) queue[head++] = undefined;
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
     return true;
   };
 
@@ -62,37 +76,27 @@ export function createGuard(timeoutMs: number, breaker: BreakerOptions | false):
   };
 
   const failed = (call: Call, err: unknown) => {
+    const reject = call.reject;
     if (!settle(call)) return;
     failures++;
     if (breaker && (call.probe || failures >= breaker.failureThreshold)) {
       openUntil = Date.now() + breaker.cooldownMs;
     }
-    call.reject(
+    reject(
       err instanceof StoreUnavailableError
         ? err
         : new StoreUnavailableError('error', { cause: err }),
     );
   };
 
+  // settle() drops settled calls from the head, so the head is always a call in flight.
   const sweep = () => {
     timer = undefined;
     const now = performance.now();
-    while (head < queue.length) {
-      const call = queue[head] as Call;
-      if (!call.settled && call.deadline > now) break;
-      if (!call.settled) failed(call, new StoreUnavailableError('timeout'));
-      queue[head++] = undefined;
+    while (head < queue.length && (queue[head] as Call).deadline <= now) {
+      failed(queue[head] as Call, new StoreUnavailableError('timeout'));
     }
-    if (head === queue.length) {
-      queue.length = 0;
-      head = 0;
-      return;
-    }
-    if (head >= 1024) {
-      queue.splice(0, head);
-      head = 0;
-    }
-    arm((queue[head] as Call).deadline - now);
+    if (head < queue.length) arm((queue[head] as Call).deadline - now);
   };
 
   const arm = (ms: number) => {
