@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson, canonicalJsonWith } from './canonical.js';
+
+/** The reference: a copy with its keys inserted in `Array.prototype.sort()` order, stringified. */
+const sortedCopy = (o: Record<string, unknown>) =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    ),
+  );
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {
@@ -36,5 +46,41 @@ describe('canonicalJson', () => {
 
   it('is independent of insertion order', () => {
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
+  });
+
+  it('orders keys as Array.prototype.sort() does, short and long objects alike', () => {
+    const pool = ['b', 'a', 'B', 'é', 'z1', 'z', '_x', 'ab', 'a b', '\ud83d\ude00', 'ｚ', '$'];
+    for (const size of [2, 5, 12, 40, 100]) {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < size; i++) o[`${pool[(i * 7) % pool.length]}${size - i}k`] = i;
+      expect(canonicalJson(o)).toBe(sortedCopy(o));
+    }
+  });
+});
+
+describe('canonicalJsonWith', () => {
+  const cases: [Record<string, unknown>, Record<string, unknown>][] = [
+    [
+      { b: 1, a: 2 },
+      { seq: 3, recordedAt: 'x' },
+    ],
+    [{ seq: 9, z: { y: 1, x: [2] } }, { seq: 3 }],
+    [{ a: 1 }, { a: undefined, b: null }],
+    [{}, { c: 1, b: 2 }],
+    [
+      { hash: 'stale', prevHash: 'stale' },
+      { seq: 1, recordedAt: 'x' },
+    ],
+    [{ when: new Date(0) }, { seq: 1 }],
+    [{ toJSON: () => ({ swapped: true }) }, { seq: 1 }],
+  ];
+  it('is canonicalJson of the spread copy, without making it', () => {
+    for (const [value, overrides] of cases)
+      expect(canonicalJsonWith(value, overrides)).toBe(canonicalJson({ ...value, ...overrides }));
+  });
+
+  it('adds an override whose key the value holds only as a non-enumerable property', () => {
+    const value = Object.defineProperty({ a: 1 }, 'seq', { value: 9, enumerable: false });
+    expect(canonicalJsonWith(value, { seq: 3 })).toBe('{"a":1,"seq":3}');
   });
 });

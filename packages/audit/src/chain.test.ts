@@ -22,6 +22,34 @@ describe('hashEvent', () => {
   });
 });
 
+describe('linkEvents', () => {
+  it('stores and hashes what a spread copy with seq and recordedAt would hold, key order included', () => {
+    const at = '2026-12-06T00:00:00.000Z';
+    const events = [
+      sampleEvent('t'),
+      { ...sampleEvent('t'), seq: 99, hash: 'stale' },
+      JSON.parse(
+        JSON.stringify({ ...sampleEvent('t'), reason: 'r' }).replace('{', '{"__proto__":{"x":1},'),
+      ),
+    ];
+    const linked = linkEvents(undefined, events, at);
+    let prev = GENESIS_HASH;
+    for (const [i, e] of events.entries()) {
+      const copy = { ...e, seq: i + 1, recordedAt: at };
+      const hash = createHash('sha256')
+        .update(`platform-audit:event:v1\n${prev}\n${canonicalJson(copy)}`)
+        .digest('hex');
+      const stored = linked[i] as unknown as Record<string, unknown>;
+      const expected = { ...copy, prevHash: prev, hash };
+      expect(Object.keys(stored)).toEqual(Object.keys(expected));
+      expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
+      expect(stored).toEqual(expected);
+      prev = hash;
+    }
+    expect(Object.hasOwn(linked[2] as object, '__proto__')).toBe(true);
+  });
+});
+
 describe('linkEventsInSlices', () => {
   it('links exactly as linkEvents does, canonical JSON included', async () => {
     const events = batch('t', 2000);

@@ -7,7 +7,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson, canonicalJsonWith } from './canonical.js';
 import type { AuditEvent, StoredEvent } from './schema.js';
 
 /** The previous hash of a tenant's first event. */
@@ -155,10 +155,13 @@ function linkUntil(
   let seq = tail?.seq ?? 0;
   let prev = tail?.hash ?? GENESIS_HASH;
   for (let i = out.length; i < events.length; ) {
-    const body = { ...events[i], seq: ++seq, recordedAt } as StoredEvent;
-    const canonical = canonicalJson(body);
+    const event = events[i] as Record<string, unknown>;
+    const place = { seq: ++seq, recordedAt };
+    // hashed without the copy it would take to add seq and recordedAt
+    const canonical = canonicalJsonWith(event, place);
     json?.push(canonical);
     const hash = hashCanonical(prev, canonical);
+    const body = storedCopy(event, place);
     // the links go on after hashing, last, as a copy with them appended would have them
     body.prevHash = prev;
     body.hash = hash;
@@ -170,3 +173,13 @@ function linkUntil(
   }
   return false;
 }
+
+/**
+ * `{ ...event, ...place }`. `Object.assign` makes the same object with about a fifth of
+ * the garbage (in V8 a spread with members added takes a slow path, ~2.8 KB per event);
+ * it would set the prototype for an own `__proto__` key, which only a spread copies as data.
+ */
+const storedCopy = (event: Record<string, unknown>, place: { seq: number; recordedAt: string }) =>
+  (Object.hasOwn(event, '__proto__')
+    ? { ...event, ...place }
+    : Object.assign({}, event, place)) as unknown as StoredEvent;
