@@ -110,4 +110,18 @@ describe('trustedPending', () => {
       expect(trustedPending(event as PendingEvent), name).toBeDefined();
     }
   });
+
+  it('returns the event itself when it is already in zod’s form, and a copy when not', () => {
+    const event = base() as unknown as PendingEvent;
+    expect(trustedPending(event)).toBe(event);
+    const reordered = base();
+    reordered.targets = [{ id: '7', type: 'item' }];
+    const fixed = trustedPending(reordered as unknown as PendingEvent);
+    expect(fixed).not.toBe(reordered);
+    expect(JSON.stringify(fixed?.targets)).toBe('[{"type":"item","id":"7"}]');
+    expect(reordered.targets).toEqual([{ id: '7', type: 'item' }]);
+    const changes = base();
+    withChanges(changes, { after: 1, before: 0 });
+    expect(trustedPending(changes as unknown as PendingEvent)).not.toBe(changes);
+  });
 });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ACTION_PATTERN, actorSchema, type PendingEvent, pendingEventSchema } from './schema.js';
+import {
+  ACTION_PATTERN,
+  actorSchema,
+  type PendingEvent,
+  pendingEventSchema,
+  targetSchema,
+} from './schema.js';
 
 // What `pendingEventSchema` checks, for the events `record()` builds itself. zod stays the
 // authority: this only answers "certainly valid" (and then returns what zod would: the
@@ -15,6 +21,8 @@ const TARGET_KEYS = new Set(['type', 'id', 'name']);
 const CHANGE_KEYS = new Set(['before', 'after']);
 const EVENT_ORDER = Object.keys(pendingEventSchema.shape);
 const ACTOR_ORDER = Object.keys(actorSchema.shape);
+const TARGET_ORDER = Object.keys(targetSchema.shape);
+const CHANGE_ORDER = ['before', 'after'];
 const SOURCE_ORDER = Object.keys(pendingEventSchema.shape.source.shape);
 const REQUEST_ORDER = Object.keys(pendingEventSchema.shape.request.shape);
 
@@ -38,18 +46,21 @@ const ordered = (v: unknown, order: string[]): v is Record<string, unknown> => {
   return true;
 };
 
-/** `{type, id, name?}` in the schema's order, or undefined when zod has to look. */
+/** `{type, id, name?}` in the schema's order (`t` itself when it is), or undefined when zod has to look. */
 function target(t: unknown) {
   if (!plain(t) || !only(t, TARGET_KEYS) || !str(t.type, 1, 256) || !str(t.id, 1, 256))
     return undefined;
-  if (!('name' in t)) return { type: t.type, id: t.id };
-  return opt(t.name, 2048) ? { type: t.type, id: t.id, name: t.name as string } : undefined;
+  const inOrder = ordered(t as unknown, TARGET_ORDER);
+  if (!('name' in t)) return inOrder ? t : { type: t.type, id: t.id };
+  if (!opt(t.name, 2048)) return undefined;
+  return inOrder ? t : { type: t.type, id: t.id, name: t.name as string };
 }
 
 /**
  * `event` as `pendingEventSchema.parse` would return it, when it is certainly valid;
  * undefined when it may not be (then parse it with zod, which names the problem).
- * `event` must be freshly built: its nested objects are reused, not copied.
+ * `event` must be freshly built: it is returned itself when already in that form, and
+ * its nested objects are reused, not copied.
  */
 export function trustedPending(event: PendingEvent): PendingEvent | undefined {
   const e = event as unknown as Record<string, unknown>;
@@ -93,21 +104,25 @@ export function trustedPending(event: PendingEvent): PendingEvent | undefined {
     plain(e.metadata) &&
     (e.changes === undefined || (plain(e.changes) && only(e.changes, CHANGE_KEYS)));
   if (!ok) return undefined;
-  const targets = [];
-  for (const t of e.targets as unknown[]) {
-    const checked = target(t);
+  const given = e.targets as unknown[];
+  let targets: unknown[] | undefined;
+  for (let i = 0; i < given.length; i++) {
+    const checked = target(given[i]);
     if (!checked) return undefined;
-    targets.push(checked);
+    if (checked !== given[i]) targets ??= given.slice(0, i);
+    targets?.push(checked);
   }
   const changes = e.changes as Record<string, unknown> | undefined;
+  // already what zod would return (the usual case): the event itself, nothing copied
+  if (!targets && (!changes || ordered(changes, CHANGE_ORDER))) return event;
   return {
     ...event,
-    targets,
+    targets: targets ?? given,
     ...(changes && {
       changes: {
         ...('before' in changes && { before: changes.before }),
         ...('after' in changes && { after: changes.after }),
       },
     }),
-  };
+  } as PendingEvent;
 }

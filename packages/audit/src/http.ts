@@ -1,6 +1,12 @@
-import { memoize, parseOptions, type RequestContext, runWithContext } from '@platform/core';
+import {
+  getContext,
+  memoize,
+  parseOptions,
+  type RequestContext,
+  runWithContext,
+} from '@platform/core';
 import { z } from 'zod';
-import type { AuditTarget } from './schema.js';
+import type { AuditInput, AuditTarget } from './schema.js';
 import type { AuditTrail } from './trail.js';
 
 /** What the middleware knows about a finished request. */
@@ -67,29 +73,49 @@ const VERBS: Record<string, string> = {
 const CRUD = { POST: 'c', PUT: 'u', PATCH: 'u', DELETE: 'd' } as const;
 const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'x';
 
+interface Route {
+  resource: string;
+  idParam?: string;
+  verb?: string;
+  /** The default action per method, made once: every event of the route shares the string. */
+  actions: Map<string, string>;
+}
+
 /**
  * `/api/items/:id` → items + id; `/api/users/:uid/invoices/:id` → invoices + id;
  * `/api/invoices/:id/pay` → invoices + id, with `pay` as the verb.
  */
-function resourceOf(template: string): { resource: string; idParam?: string; verb?: string } {
+function resourceOf(template: string): Route {
   const segments = template.split('/').filter((s) => s && s !== 'api' && !/^v\d+$/.test(s));
   let resource = 'http';
   let idParam: string | undefined;
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i] as string;
     if (s.startsWith(':') || s.startsWith('[')) idParam = s.replace(/^[:[.]+|]+$/g, '');
-    else if (idParam && i === segments.length - 1) return { resource, idParam, verb: clean(s) };
+    else if (idParam && i === segments.length - 1)
+      return { resource, idParam, verb: clean(s), actions: new Map() };
     else {
       resource = clean(s);
       idParam = undefined;
     }
   }
-  return { resource, idParam };
+  return { resource, idParam, actions: new Map() };
 }
 
 // Routes are few and come back on every request: derive each once. Bounded, because an
 // unmatched request's template is its raw path.
 const cachedResourceOf = memoize(resourceOf, 1024);
+
+function defaultAction(route: Route, method: string): string {
+  let name = route.actions.get(method);
+  if (name === undefined) {
+    name = `${route.resource}.${route.verb ?? VERBS[method] ?? clean(method)}`;
+    route.actions.set(method, name);
+  }
+  return name;
+}
+
+const recordIn = (trail: AuditTrail, input: AuditInput) => trail.record(input);
 
 const matchRule = (path: string, r: PathRule) =>
   typeof r === 'string' ? path.startsWith(r) : r.test(path);
@@ -120,37 +146,38 @@ export function createHttpAuditor(trail: AuditTrail, options: AuditHttpOptions =
     finish(ctx: RequestContext | undefined, info: HttpAuditInfo): void {
       try {
         const template = info.route ?? info.path;
-        const { resource, idParam, verb } = cachedResourceOf(template);
+        const route = cachedResourceOf(template);
+        const { resource, idParam } = route;
         const id = idParam ? info.params?.[idParam] : undefined;
         const failed = info.statusCode >= 400;
-        const input = {
-          action: action
-            ? action(info)
-            : `${resource}.${verb ?? VERBS[info.method] ?? clean(info.method)}`,
+        // members added in order, not spread in: a literal with spreads takes V8's slow path
+        const input: AuditInput = {
+          action: action ? action(info) : defaultAction(route, info.method),
           crud: CRUD[info.method as keyof typeof CRUD] ?? 'u',
-          outcome: info.aborted
-            ? ('unknown' as const)
-            : failed
-              ? ('failure' as const)
-              : ('success' as const),
+          outcome: info.aborted ? 'unknown' : failed ? 'failure' : 'success',
           statusCode:
             info.statusCode >= 100 && info.statusCode <= 599 ? info.statusCode : undefined,
-          ...(failed && { reason: `HTTP ${info.statusCode}` }),
-          ...(info.aborted && { reason: 'client closed the connection before the response' }),
-          targets: targets ? targets(info) : typeof id === 'string' ? [{ type: resource, id }] : [],
-          request: {
-            method: info.method,
-            route: template,
-            requestId: ctx?.requestId,
-            traceId: ctx?.traceId,
-            spanId: ctx?.spanId,
-          },
-          metadata:
-            o.captureBody && info.body !== undefined
-              ? { body: capBody(info.body, o.captureBody) }
-              : {},
         };
-        if (ctx) runWithContext(ctx, () => trail.record(input));
+        if (info.aborted) input.reason = 'client closed the connection before the response';
+        else if (failed) input.reason = `HTTP ${info.statusCode}`;
+        input.targets = targets
+          ? targets(info)
+          : typeof id === 'string'
+            ? [{ type: resource, id }]
+            : [];
+        input.request = {
+          method: info.method,
+          route: template,
+          requestId: ctx?.requestId,
+          traceId: ctx?.traceId,
+          spanId: ctx?.spanId,
+        };
+        input.metadata =
+          o.captureBody && info.body !== undefined
+            ? { body: capBody(info.body, o.captureBody) }
+            : {};
+        // the hook usually runs inside the request's context already
+        if (ctx && getContext() !== ctx) runWithContext(ctx, recordIn, trail, input);
         else trail.record(input);
       } catch {
         // the trail counts its own failures; a broken custom rule must not reach the host

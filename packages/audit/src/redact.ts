@@ -32,6 +32,8 @@ const MAX_DEPTH = 8;
 const MAX_STRING = 4096;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: neutralizing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the same class, to test without replacing
+const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // 13 to 19 digits, optionally grouped by spaces or dashes: a card number shape (so a
 // string shorter than 13 characters cannot hold one).
 const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
@@ -48,6 +50,8 @@ const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
 /** Control characters (CR, LF, NUL, …) become a visible `\uXXXX`; long strings are cut. */
 export function neutralize(s: string): string {
   const cut = s.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…` : s;
+  // most strings hold no control character: a test allocates nothing, a replace does
+  if (!HAS_CONTROL.test(cut)) return cut;
   return cut.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -102,7 +106,9 @@ export function createRedactor(
     if (Array.isArray(v))
       return v.slice(0, 1000).map((x, i) => walk(x, path && [...path, String(i)], depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
+    // keys, not entries: no [key, value] pair per member
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
       const key = neutralize(k);
       const here = path && [...path, k];
       out[key] =

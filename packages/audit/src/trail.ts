@@ -1,15 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { getContext, onShutdown, parseOptions, uuidv7 } from '@platform/core';
+import { getContext, onShutdown, parseOptions } from '@platform/core';
+import { eventBuilder } from './build.js';
 import { type Checkpoint, createSigner, signCheckpoint, toPublicKey } from './chain.js';
 import { trustedPending } from './check.js';
 import { type AuditTrailOptions, trailSchema } from './options.js';
 import { createRedactor, neutralize } from './redact.js';
 import {
   type AuditInput,
-  crudOf,
   type PendingEvent,
   pendingEventSchema,
-  SCHEMA_VERSION,
   type StoredEvent,
 } from './schema.js';
 import type { AuditPage, AuditQuery, AuditStore, PurgeResult } from './store.js';
@@ -56,9 +55,6 @@ function rateLimitedWarn(): (error: unknown, where: string) => void {
   };
 }
 
-const str = (v: unknown, max: number) =>
-  typeof v === 'string' && v ? neutralize(v).slice(0, max) : undefined;
-
 /**
  * The audit trail: `record()` validates, redacts and queues an event (and logs it) without
  * touching storage; a background writer batches events into the store's per-tenant hash
@@ -71,7 +67,6 @@ const str = (v: unknown, max: number) =>
  */
 export function auditTrail(options: AuditTrailOptions): AuditTrail {
   const o = parseOptions(trailSchema, options, 'auditTrail');
-  const redact = createRedactor(o.redact);
   const log = o.log === false ? undefined : (o.log ?? defaultLog);
   const onError = o.onError ?? rateLimitedWarn();
   const signer = createSigner(o.signing?.privateKey, o.signing?.keyId);
@@ -116,49 +111,7 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
     onError,
   });
 
-  const build = (input: AuditInput): PendingEvent => {
-    const ctx = getContext();
-    const actor = input.actor ?? {};
-    const ctxActor = ctx?.actor;
-    const occurred = input.occurredAt === undefined ? new Date() : new Date(input.occurredAt);
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      id: input.id ?? uuidv7(),
-      tenantId: input.tenantId ?? ctx?.tenantId ?? o.defaultTenant,
-      occurredAt: occurred.toISOString(),
-      action: input.action,
-      crud: input.crud ?? crudOf(input.action),
-      outcome: input.outcome ?? 'success',
-      ...(input.reason !== undefined && { reason: str(input.reason, 2048) }),
-      ...(input.statusCode !== undefined && { statusCode: input.statusCode }),
-      severity: input.severity ?? (input.outcome === 'failure' ? 'medium' : 'info'),
-      actor: {
-        type: actor.type ?? ctxActor?.type ?? (actor.id ? 'user' : 'anonymous'),
-        id: actor.id ?? ctxActor?.id ?? 'anonymous',
-        ...((actor.name ?? ctxActor?.name) && { name: str(actor.name ?? ctxActor?.name, 2048) }),
-        ...(actor.impersonatorId && { impersonatorId: actor.impersonatorId }),
-      },
-      targets: (input.targets ?? []).map((t, i) => redact(t, ['targets', String(i)]) as typeof t),
-      source: {
-        ip: input.source?.ip ?? ctx?.ip,
-        userAgent: str(input.source?.userAgent ?? ctx?.userAgent, 512),
-      },
-      request: {
-        method: input.request?.method ?? ctx?.method,
-        route: str(input.request?.route ?? ctx?.route ?? ctx?.path, 512),
-        requestId: input.request?.requestId ?? ctx?.requestId,
-        traceId: input.request?.traceId ?? ctx?.traceId,
-        spanId: input.request?.spanId ?? ctx?.spanId,
-      },
-      ...(input.changes && {
-        changes: redact(input.changes, ['changes']) as PendingEvent['changes'],
-      }),
-      metadata:
-        input.metadata === undefined
-          ? {}
-          : ((redact(input.metadata, ['metadata']) as Record<string, unknown>) ?? {}),
-    };
-  };
+  const build = eventBuilder(createRedactor(o.redact), o.defaultTenant);
 
   /** The built event as the schema returns it, or undefined (counted, reported) when invalid. */
   const validate = (built: PendingEvent): PendingEvent | undefined => {
