@@ -58,6 +58,25 @@ describe('canonicalJson', () => {
   });
 });
 
+describe('canonicalJson writes into one reused list of pieces', () => {
+  it('serializes inside a toJSON that serializes', () => {
+    const inner = { toJSON: () => ({ inner: canonicalJson({ b: 1, a: [2, 'x'] }) }) };
+    expect(canonicalJson({ z: inner, y: 1 })).toBe(
+      JSON.stringify({ y: 1, z: { inner: '{"a":[2,"x"],"b":1}' } }),
+    );
+  });
+
+  it('starts clean after a throw and after a document larger than the list it keeps', () => {
+    expect(() => canonicalJson({ a: 'x', b: 2n })).toThrow(TypeError);
+    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+    const big = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, `v${i}`]));
+    expect(canonicalJson(big)).toBe(sortedCopy(big));
+    expect(canonicalJson([{ b: 1, a: 2 }])).toBe('[{"a":2,"b":1}]');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson([])).toBe('[]');
+  });
+});
+
 describe('canonicalJsonWith', () => {
   const cases: [Record<string, unknown>, Record<string, unknown>][] = [
     [

@@ -2,40 +2,12 @@ import { memoize } from '@platform/core';
 /**
  * Canonical JSON: object keys sorted (UTF-16 order), `undefined` members dropped, no
  * whitespace, otherwise exactly `JSON.stringify`. The same event always serializes to the
- * same bytes, whichever store returned it. Written as one string walk: it runs for every
- * event on the write path.
+ * same bytes, whichever store returned it. It runs for every event on the write path, so
+ * it is written to allocate little more than its result: the pieces go into one reused
+ * array, joined once, instead of a concatenation per member and per quoted value.
  */
 export function canonicalJson(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return quote(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
-        return canonicalJson(JSON.parse(JSON.stringify(value)));
-      if (Array.isArray(value)) {
-        let s = '[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) s += ',';
-          const x = value[i];
-          s +=
-            x === undefined || typeof x === 'function' || typeof x === 'symbol'
-              ? 'null'
-              : canonicalJson(x);
-        }
-        return `${s}]`;
-      }
-      return members(value as Record<string, unknown>, undefined);
-    }
-    case 'bigint':
-      throw new TypeError('canonicalJson: BigInt is not JSON');
-    default:
-      return 'null';
-  }
+  return serialize(value, undefined);
 }
 
 /**
@@ -49,25 +21,87 @@ export function canonicalJsonWith(
   // the copy it stands for would carry an own `toJSON`: rare enough to make that copy
   if (typeof value.toJSON === 'function' || typeof overrides.toJSON === 'function')
     return canonicalJson({ ...value, ...overrides });
-  return members(value, overrides);
+  return serialize(value, overrides);
+}
+
+/** The pieces of one document. `n` are in use; the slots past it hold `''`. */
+interface Pieces {
+  list: string[];
+  n: number;
+}
+
+// Shared by every call; a call made while it is in use (a `toJSON` that serializes)
+// gets its own. A list grown past MAX_KEPT pieces (a large document) is let go: every join
+// walks the whole list, the empty slots included.
+let shared: Pieces | undefined = { list: [], n: 0 };
+const MAX_KEPT = 512;
+
+function serialize(value: unknown, overrides: Record<string, unknown> | undefined): string {
+  const p = shared ?? { list: [], n: 0 };
+  shared = undefined;
+  try {
+    if (overrides) members(p, value as Record<string, unknown>, overrides);
+    else write(p, value);
+    return p.list.join('');
+  } finally {
+    for (let i = 0; i < p.n; i++) p.list[i] = '';
+    p.n = 0;
+    if (p.list.length <= MAX_KEPT) shared = p;
+  }
+}
+
+function write(p: Pieces, value: unknown): void {
+  switch (typeof value) {
+    case 'string':
+      quote(p, value);
+      return;
+    case 'number':
+      p.list[p.n++] = Number.isFinite(value) ? String(value) : 'null';
+      return;
+    case 'boolean':
+      p.list[p.n++] = value ? 'true' : 'false';
+      return;
+    case 'object': {
+      if (value === null) p.list[p.n++] = 'null';
+      else if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        write(p, JSON.parse(JSON.stringify(value)));
+      else if (Array.isArray(value)) {
+        p.list[p.n++] = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) p.list[p.n++] = ',';
+          const x = value[i];
+          if (x === undefined || typeof x === 'function' || typeof x === 'symbol')
+            p.list[p.n++] = 'null';
+          else write(p, x);
+        }
+        p.list[p.n++] = ']';
+      } else members(p, value as Record<string, unknown>, undefined);
+      return;
+    }
+    case 'bigint':
+      throw new TypeError('canonicalJson: BigInt is not JSON');
+    default:
+      p.list[p.n++] = 'null';
+  }
 }
 
 function members(
+  p: Pieces,
   value: Record<string, unknown>,
   overrides: Record<string, unknown> | undefined,
-): string {
+): void {
   const keys = Object.keys(value);
   if (overrides) for (const k of Object.keys(overrides)) if (!keys.includes(k)) keys.push(k);
   sortKeys(keys);
-  let s = '{';
+  let first = true;
   for (const k of keys) {
     const v = overrides && Object.hasOwn(overrides, k) ? overrides[k] : value[k];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    // `"key":` quoted once per key; the comma only between members
-    s += s.length === 1 ? member(k) : `,${member(k)}`;
-    s += canonicalJson(v);
+    p.list[p.n++] = first ? firstMember(k) : nextMember(k);
+    first = false;
+    write(p, v);
   }
-  return `${s}}`;
+  p.list[p.n++] = first ? '{}' : '}';
 }
 
 /**
@@ -91,15 +125,21 @@ function sortKeys(keys: string[]): void {
   }
 }
 
-// Most values need no escaping: quoting them directly skips a call into JSON.stringify.
-// Anything with a quote, backslash, control character or surrogate goes to JSON.stringify,
-// which escapes exactly as JSON requires (lone surrogates included).
+// Most values need no escaping: they go in between two quotes as they are. Anything with a
+// quote, backslash, control character or surrogate goes to JSON.stringify, which escapes
+// exactly as JSON requires (lone surrogates included).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what needs escaping
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+function quote(p: Pieces, s: string): void {
+  if (NEEDS_ESCAPE.test(s)) p.list[p.n++] = JSON.stringify(s);
+  else {
+    p.list[p.n++] = '"';
+    p.list[p.n++] = s;
+    p.list[p.n++] = '"';
+  }
 }
 
-// Event keys repeat endlessly (`actor`, `requestId`, …): quote each once, with its colon.
-// Bounded, so metadata with ever-new keys cannot grow it without limit.
-const member = memoize((k) => `${JSON.stringify(k)}:`, 4096);
+// Event keys repeat endlessly (`actor`, `requestId`, …): quote each once, with what comes
+// before it and its colon. Bounded, so metadata with ever-new keys cannot grow them without limit.
+const firstMember = memoize((k) => `{${JSON.stringify(k)}:`, 4096);
+const nextMember = memoize((k) => `,${JSON.stringify(k)}:`, 4096);
