@@ -77,18 +77,8 @@ export function runWithContext<T, A extends unknown[]>(
  * For the HTTP bindings: like `runWithContext`, for a frame opened for this one
  * request, whose slots `ContextSlot.set` may then change in place.
  */
-export function runRequest<T>(ctx: RequestContext, fn: () => T): T;
-export function runRequest<T, A extends unknown[]>(
-  ctx: RequestContext,
-  fn: (...args: A) => T,
-  ...args: A
-): T;
-export function runRequest<T, A extends unknown[]>(
-  ctx: RequestContext,
-  fn: (...args: A) => T,
-  ...args: A
-): T {
-  return open(ctx, true, fn, args);
+export function runRequest<T>(ctx: RequestContext, fn: () => T): T {
+  return open(ctx, true, fn, []);
 }
 
 /** A frame for `ctx`, inheriting the current slot values. */
@@ -143,7 +133,7 @@ export function contextSlot<T>(name: string): ContextSlot<T> {
     set(value) {
       const frame = storage.getStore();
       if (!frame?.own) return false;
-      const slots = frame.slots === NO_SLOTS ? [] : frame.slots.slice();
+      const slots = frame.slots.slice();
       slots[index] = value;
       frame.slots = slots;
       return true;

@@ -89,8 +89,8 @@ export class LogDestination implements DestinationStream {
   /** Calls `cb` once every line logged so far is written (or was counted dropped). */
   flush(cb?: (err?: Error) => void): void {
     if (cb) this.#waiters.push({ upTo: this.#accepted, cb });
+    // a batch waiting for its retry carries on by itself and settles the waiters after it
     if (this.#batch === undefined) this.#next();
-    else this.#finished(0);
   }
 
   /** Writes everything buffered now, waiting out a full pipe (for process exit). */

@@ -233,8 +233,3 @@ function errorType(error: unknown, status: number): string {
   if (error !== undefined) return typeof error;
   return String(status);
 }
-
-/** Runs `fn` inside the request's OpenTelemetry context. */
-export function withSpanContext<T>(active: ActiveRequest, fn: () => T): T {
-  return otelContext.with(active.context, fn);
-}
