@@ -3,9 +3,16 @@ import { type RequestContext, runRequest } from './context.js';
 import type { HttpExchange } from './exchange.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 
-/** Adapts an Express request/response pair to the neutral exchange. */
+const EXCHANGE = Symbol('platform.exchange');
+type Exchanged = Request & { [EXCHANGE]?: ExpressExchange };
+
+/**
+ * Adapts an Express request/response pair to the neutral exchange: the one
+ * `requestContext` made for this request when it ran, so the middlewares after it
+ * share one object.
+ */
 export function expressExchange(req: Request, res: Response): HttpExchange {
-  return new ExpressExchange(req, res);
+  return (req as Exchanged)[EXCHANGE] ?? new ExpressExchange(req, res);
 }
 
 /** A class rather than an object literal of closures: one allocation per request. */
@@ -85,7 +92,9 @@ export function contextOf(req: Request): RequestContext | undefined {
 export function requestContext(options?: RequestContextOptions): RequestHandler {
   const engine = createRequestContext(options);
   return (req: Request, res: Response, next: NextFunction) => {
-    const started = engine.begin(new ExpressExchange(req, res));
+    const exchange = new ExpressExchange(req, res);
+    (req as Exchanged)[EXCHANGE] = exchange;
+    const started = engine.begin(exchange);
     if (started instanceof Promise) started.then((ctx) => enter(req, ctx, next), next);
     else enter(req, started, next);
   };

@@ -11,9 +11,15 @@ declare module 'fastify' {
   }
 }
 
-/** Adapts a Fastify request/reply pair to the neutral exchange. */
+const EXCHANGE = Symbol('platform.exchange');
+type Exchanged = FastifyRequest & { [EXCHANGE]?: FastifyExchange };
+
+/**
+ * Adapts a Fastify request/reply pair to the neutral exchange: the one `requestContext`
+ * made for this request in `onRequest`, so the hooks after it share one object.
+ */
 export function fastifyExchange(req: FastifyRequest, reply: FastifyReply): HttpExchange {
-  return new FastifyExchange(req, reply);
+  return (req as Exchanged)[EXCHANGE] ?? new FastifyExchange(req, reply);
 }
 
 /** A class rather than an object literal of closures: one allocation per request. */
@@ -59,8 +65,12 @@ function enter(req: FastifyRequest, ctx: RequestContext, next: Next): void {
 const plugin: FastifyPluginAsync<RequestContextOptions> = async (app, options) => {
   const engine = createRequestContext(options);
   app.decorateRequest('platformContext', undefined);
+  // declared up front so setting it per request keeps Fastify's request shape stable
+  app.decorateRequest(EXCHANGE, undefined);
   app.addHook('onRequest', (req, reply, next) => {
-    const started = engine.begin(new FastifyExchange(req, reply));
+    const exchange = new FastifyExchange(req, reply);
+    (req as Exchanged)[EXCHANGE] = exchange;
+    const started = engine.begin(exchange);
     if (started instanceof Promise) started.then((ctx) => enter(req, ctx, next), next);
     else enter(req, started, next);
   });
