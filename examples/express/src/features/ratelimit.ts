@@ -1,10 +1,10 @@
 import { rateLimit } from '@platform/ratelimit/express';
-import { exampleLimiters } from './ratelimit-limiters.js';
+import { exampleLimiters } from '../../../shared/ratelimit-limiters.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
  * @platform/ratelimit in the example: a per-user limit (per IP when anonymous) on /api/*,
- * and a tighter one on POST /api/items. See ratelimit-limiters.ts for the environment.
+ * and a tighter one on POST /api/items. See shared/ratelimit-limiters.ts for the environment.
  */
 export async function ratelimitFeature(_env: FeatureEnv): Promise<AppFeature> {
   const { api, itemWrites } = await exampleLimiters();

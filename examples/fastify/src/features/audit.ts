@@ -1,12 +1,6 @@
-import {
-  type AuditTrail,
-  auditHandlers,
-  auditTrail,
-  lazyStore,
-  memoryStore,
-} from '@platform/audit';
+import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
 import { auditRequests, auditRoute } from '@platform/audit/fastify';
-import { postgresStore } from '@platform/audit/postgres';
+import { exampleAuditStore } from '../../../shared/audit-store.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
@@ -17,7 +11,7 @@ import type { AppFeature, FeatureEnv } from './types.js';
  */
 export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trail: AuditTrail }> {
   const trail = auditTrail({
-    store: exampleStore(),
+    store: exampleAuditStore(),
     log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
   });
   const handlers = auditHandlers({
@@ -37,17 +31,4 @@ export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trai
       app.get('/api/audit/verify', auditRoute(handlers.verify));
     },
   };
-}
-
-function exampleStore() {
-  if (process.env.PLATFORM_AUDIT_STORE === 'memory') return memoryStore();
-  return lazyStore(async () => {
-    const url = process.env.PLATFORM_AUDIT_DATABASE_URL;
-    const client = url
-      ? new (await import('pg')).default.Pool({ connectionString: url, max: 4 })
-      : new (await import('@electric-sql/pglite')).PGlite(process.env.PLATFORM_AUDIT_DATA_DIR);
-    const store = postgresStore({ client, schema: process.env.PLATFORM_AUDIT_SCHEMA });
-    await store.migrate();
-    return store;
-  });
 }

@@ -1,11 +1,11 @@
 import { rateLimit } from '@platform/ratelimit/fastify';
-import { exampleLimiters } from './ratelimit-limiters.js';
+import { exampleLimiters } from '../../../shared/ratelimit-limiters.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
  * @platform/ratelimit in the example: a per-user limit (per IP when anonymous) on /api/*,
  * and a tighter one on POST /api/items. The app's routes are declared in app.ts, so an
- * onRoute hook gives each one its `config.rateLimit`. See ratelimit-limiters.ts for the
+ * onRoute hook gives each one its `config.rateLimit`. See shared/ratelimit-limiters.ts for the
  * environment.
  */
 export async function ratelimitFeature(_env: FeatureEnv): Promise<AppFeature> {

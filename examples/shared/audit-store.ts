@@ -1,0 +1,21 @@
+import { type AuditStore, lazyStore, memoryStore } from '@platform/audit';
+import { postgresStore } from '@platform/audit/postgres';
+
+/**
+ * The Express and Fastify examples' audit store: PGlite in memory by default
+ * (`PLATFORM_AUDIT_DATA_DIR` for a durable directory), PostgreSQL when
+ * `PLATFORM_AUDIT_DATABASE_URL` is set (`PLATFORM_AUDIT_SCHEMA` for its schema), or
+ * `PLATFORM_AUDIT_STORE=memory`. Opened and migrated on first use.
+ */
+export function exampleAuditStore(): AuditStore {
+  if (process.env.PLATFORM_AUDIT_STORE === 'memory') return memoryStore();
+  return lazyStore(async () => {
+    const url = process.env.PLATFORM_AUDIT_DATABASE_URL;
+    const client = url
+      ? new (await import('pg')).default.Pool({ connectionString: url, max: 4 })
+      : new (await import('@electric-sql/pglite')).PGlite(process.env.PLATFORM_AUDIT_DATA_DIR);
+    const store = postgresStore({ client, schema: process.env.PLATFORM_AUDIT_SCHEMA });
+    await store.migrate();
+    return store;
+  });
+}
