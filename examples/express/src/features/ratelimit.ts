@@ -1,5 +1,5 @@
 import { rateLimit } from '@platform/ratelimit/express';
-import { exampleLimiters } from '../../../shared/ratelimit-limiters.js';
+import { exampleLimiters, exampleRateLimitStore } from '../../../shared/ratelimit-limiters.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
@@ -7,7 +7,9 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * and a tighter one on POST /api/items. See shared/ratelimit-limiters.ts for the environment.
  */
 export async function ratelimitFeature(_env: FeatureEnv): Promise<AppFeature> {
-  const { api, itemWrites } = await exampleLimiters();
+  const { store, ready } = exampleRateLimitStore(false);
+  await ready;
+  const { api, itemWrites } = exampleLimiters(store);
   return {
     name: 'ratelimit',
     before(app) {

@@ -1,5 +1,5 @@
 import { rateLimit } from '@platform/ratelimit/fastify';
-import { exampleLimiters } from '../../../shared/ratelimit-limiters.js';
+import { exampleLimiters, exampleRateLimitStore } from '../../../shared/ratelimit-limiters.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
@@ -9,7 +9,9 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * environment.
  */
 export async function ratelimitFeature(_env: FeatureEnv): Promise<AppFeature> {
-  const { api, itemWrites } = await exampleLimiters();
+  const { store, ready } = exampleRateLimitStore(false);
+  await ready;
+  const { api, itemWrites } = exampleLimiters(store);
   return {
     name: 'ratelimit',
     async before(app) {
