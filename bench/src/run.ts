@@ -7,7 +7,14 @@ import { type BenchOptions, parseCli, USAGE } from './cli.js';
 import type { LoadJob, LoadSample } from './load.js';
 import type { LatencySample, ProbeJob } from './probe.js';
 import type { ServerMessage } from './server-entry.js';
-import { latencyTable, markdownTable, summarize, summarizeLatency } from './stats.js';
+import {
+  comparisonTable,
+  latencyTable,
+  markdownTable,
+  summarize,
+  summarizeComparisons,
+  summarizeLatency,
+} from './stats.js';
 import type { Suite, Variant } from './suite.js';
 
 const HOST = '127.0.0.1';
@@ -51,7 +58,10 @@ interface Mode<S extends Counted> {
   };
   /** One run's figures for the progress line. */
   line(sample: S): string;
-  report(suite: Suite, runs: Map<Variant, S[]>): { rows: unknown; table: string };
+  report(
+    suite: Suite,
+    runs: Map<Variant, S[]>,
+  ): { rows: unknown; comparisons?: unknown; table: string };
   footer(opts: BenchOptions): string;
 }
 
@@ -71,7 +81,12 @@ const throughput: Mode<LoadSample> = {
     `${Math.round(s.rps).toString().padStart(7)} req/s  p50 ${s.p50} ms  p99 ${s.p99} ms`,
   report(suite, runs) {
     const rows = summarize(suite, runs);
-    return { rows, table: markdownTable(rows) };
+    const comparisons = summarizeComparisons(suite, runs);
+    const table =
+      comparisons.length > 0
+        ? `${markdownTable(rows)}\n\n${comparisonTable(comparisons)}`
+        : markdownTable(rows);
+    return { rows, comparisons, table };
   },
   footer: (opts) =>
     `${opts.rounds} round(s) x ${opts.duration} s (+${opts.warmup} s warm-up), ` +
@@ -202,7 +217,7 @@ async function runSuite<S extends Counted>(
       );
     }
   }
-  const { rows, table } = mode.report(suite, runs);
+  const { rows, comparisons, table } = mode.report(suite, runs);
   const file = new URL(`${suite.name}${mode.tag}${opts.quick ? '.quick' : ''}.json`, RESULTS);
   await mkdir(RESULTS, { recursive: true });
   const report = {
@@ -220,6 +235,7 @@ async function runSuite<S extends Counted>(
     options: { ...opts, suites: undefined },
     request: suite.request,
     variants: rows,
+    comparisons,
   };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(

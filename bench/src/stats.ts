@@ -1,6 +1,6 @@
 import type { LoadSample } from './load.js';
 import type { LatencySample } from './probe.js';
-import type { Suite, Variant } from './suite.js';
+import type { Comparison, Suite, Variant } from './suite.js';
 
 export interface VariantSummary {
   name: string;
@@ -123,6 +123,57 @@ export function markdownTable(rows: VariantSummary[]): string {
     lines.push(
       `| ${r.name} | ${num(r.rps)} | ${perRound} | ${num(r.p50, 1)} | ${num(r.p99, 1)} | ${ratio} ` +
         `| ${num(r.cpuUs, 1)} | ${cpuRatio} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface ComparisonSummary extends Comparison {
+  /** `variant` req/s over `against` req/s in each round. */
+  perRound: number[];
+  /** Median of the per-round ratios. */
+  ratio: number;
+  /** Median of the per-round CPU ratios (`against` CPU µs/req over `variant`'s). */
+  cpuRatio: number;
+}
+
+/** The suite's comparisons, paired round by round. */
+export function summarizeComparisons(
+  suite: Suite,
+  runs: Map<Variant, LoadSample[]>,
+): ComparisonSummary[] {
+  const samples = (name: string) =>
+    runs.get(suite.variants.find((v) => v.name === name) as Variant) ?? [];
+  return (suite.comparisons ?? []).map((c) => {
+    const ours = samples(c.variant);
+    const theirs = samples(c.against);
+    const rounds = Math.min(ours.length, theirs.length);
+    const perRound: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const a = ours[i] as LoadSample;
+      const b = theirs[i] as LoadSample;
+      perRound.push(a.rps / b.rps);
+      cpu.push((b.cpuUs ?? Number.NaN) / (a.cpuUs ?? Number.NaN));
+    }
+    return { ...c, perRound, ratio: median(perRound), cpuRatio: median(cpu) };
+  });
+}
+
+/** The comparisons as a markdown table. */
+export function comparisonTable(rows: ComparisonSummary[]): string {
+  const lines = [
+    '| comparison | req/s ratio per round | median | CPU ratio (median) | goal |',
+    '| --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    const goal =
+      r.goal === undefined
+        ? ''
+        : `>= ${r.goal}: ${r.ratio >= r.goal ? 'met' : 'not met'}${r.cpuRatio >= r.goal ? '' : ' (CPU: not met)'}`;
+    lines.push(
+      `| ${r.variant} vs ${r.against} | ${r.perRound.map((x) => num(x, 2)).join(' / ')} ` +
+        `| ${num(r.ratio, 2)} | ${num(r.cpuRatio, 2)} | ${goal} |`,
     );
   }
   return lines.join('\n');

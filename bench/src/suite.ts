@@ -17,6 +17,19 @@ export interface Variant {
   verify?: (origin: string) => Promise<void>;
 }
 
+/**
+ * A ratio the suite exists to show (an issue's goal): `variant`'s throughput over
+ * `against`'s, paired round by round (both ran in the same interleaved round, so drift
+ * on the machine hits both).
+ */
+export interface Comparison {
+  /** Variant names, as in `variants`. */
+  variant: string;
+  against: string;
+  /** The ratio to reach (e.g. 2.5 for "2.5x the peer", 0.85 for "0.85 of bare"). */
+  goal?: number;
+}
+
 export interface Suite {
   /** Also the results file name: `bench/results/<name>.json`. */
   name: string;
@@ -25,6 +38,8 @@ export interface Suite {
   /** The request every variant is loaded with. */
   request: { method?: 'GET' | 'POST'; path: string; headers?: Record<string, string> };
   variants: Variant[];
+  /** Printed under the table: per-round ratios and whether the goal was reached. */
+  comparisons?: Comparison[];
 }
 
 /**
@@ -50,6 +65,13 @@ export function defineSuite(suite: Suite): Suite {
     const baselines = suite.variants.filter((v) => v.kind === kind && v.baseline);
     if (baselines.length !== 1) {
       throw new Error(`suite ${suite.name}: kind "${kind}" needs exactly one baseline variant`);
+    }
+  }
+  const names = new Set(suite.variants.map((v) => v.name));
+  for (const c of suite.comparisons ?? []) {
+    for (const name of [c.variant, c.against]) {
+      if (!names.has(name))
+        throw new Error(`suite ${suite.name}: comparison names unknown variant "${name}"`);
     }
   }
   return suite;

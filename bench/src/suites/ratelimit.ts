@@ -96,4 +96,19 @@ export default defineSuite({
       verify: fastifyPeer,
     },
   ],
+  // issue 5's goal: the HTTP middleware >= 1.2x the peer middleware
+  comparisons: [
+    {
+      variant: 'express + @platform/ratelimit',
+      against: 'express + express-rate-limit',
+      goal: 1.2,
+    },
+    {
+      variant: 'fastify + @platform/ratelimit',
+      against: 'fastify + @fastify/rate-limit',
+      goal: 1.2,
+    },
+    { variant: 'express + express-rate-limit', against: 'express bare' },
+    { variant: 'fastify + @fastify/rate-limit', against: 'fastify bare' },
+  ],
 });

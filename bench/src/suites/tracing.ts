@@ -91,4 +91,10 @@ export default defineSuite({
     peer('fastify', '100'),
     peer('fastify', '10'),
   ],
+  // issue 4's goals: >= 2.5x the OpenTelemetry setup at 100%, >= 0.85 of bare at 10%
+  comparisons: (['express', 'fastify'] as const).flatMap((kind) => [
+    { variant: ours(kind, '100').name, against: peer(kind, '100').name, goal: 2.5 },
+    { variant: ours(kind, '10').name, against: `${kind} bare`, goal: 0.85 },
+    { variant: ours(kind, '10-logs1').name, against: `${kind} bare`, goal: 0.85 },
+  ]),
 });
