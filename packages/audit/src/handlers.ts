@@ -31,7 +31,7 @@ export interface AuditHandlersOptions {
   /**
    * Before reading, wait up to this long for the events already recorded to be stored, so a
    * search, export or verify sees the writes made just before it (read-your-writes). On a slow
-   * or unreachable store the read goes ahead after the wait with what is stored. Default 1000;
+   * or unreachable store the read goes ahead after the wait with what is stored. Default 2000;
    * 0 reads at once.
    */
   flushTimeoutMs?: number;
@@ -78,7 +78,7 @@ export function auditHandlers(options: AuditHandlersOptions) {
   const { trail } = options;
   const signer = options.signer ?? createSigner();
   const production = options.production ?? process.env.NODE_ENV === 'production';
-  const flushTimeoutMs = options.flushTimeoutMs ?? 1000;
+  const flushTimeoutMs = options.flushTimeoutMs ?? 2000;
   /** Waits, within the bound, for what was recorded before the read to be stored. */
   const flushPending = async () => {
     if (flushTimeoutMs <= 0) return;
