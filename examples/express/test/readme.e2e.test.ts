@@ -86,7 +86,6 @@ beforeAll(async () => {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0' },
     ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    timeoutMs: 120_000,
   });
   // one script, the README's commands in order, with a marker printed before each
   const script = [
