@@ -1,6 +1,6 @@
 import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
 import { auditRequests, auditRoute } from '@platform/audit/fastify';
-import { exampleAuditStore } from '../../../shared/audit-store.js';
+import { auditStoreOpened, exampleAuditStore } from '../../../shared/audit-store.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
@@ -10,8 +10,10 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * Admins (X-User-Role: admin) read the trail at /api/audit/events, /export and /verify.
  */
 export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trail: AuditTrail }> {
+  const store = exampleAuditStore();
+  await auditStoreOpened(store);
   const trail = auditTrail({
-    store: exampleAuditStore(),
+    store,
     log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
   });
   const handlers = auditHandlers({
