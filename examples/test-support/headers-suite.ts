@@ -127,7 +127,7 @@ export function describeCspReceiver(app: () => RunningApp, path = '/api/csp-repo
         cspReport(marker),
       );
       expect(res.status).toBe(204);
-      await expect.poll(() => logged(marker).length, { timeout: 5_000 }).toBe(1);
+      await expect.poll(() => logged(marker).length, { timeout: 10_000 }).toBe(1);
       const event = JSON.parse(logged(marker)[0] as string);
       expect(event).toMatchObject({
         blockedUri: marker,
@@ -145,7 +145,7 @@ export function describeCspReceiver(app: () => RunningApp, path = '/api/csp-repo
         reportsJson(marker),
       );
       expect(res.status).toBe(204);
-      await expect.poll(() => logged(marker).length, { timeout: 5_000 }).toBe(1);
+      await expect.poll(() => logged(marker).length, { timeout: 10_000 }).toBe(1);
       expect(JSON.parse(logged(marker)[0] as string)).toMatchObject({
         effectiveDirective: 'img-src',
         format: 'reports+json',
