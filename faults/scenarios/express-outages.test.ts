@@ -184,8 +184,14 @@ function judge(samples: Sample[], windows: Window[], outage: 'redis' | 'pg') {
     return !(ALLOWED[s.kind] ?? (() => false))(s.status, affected ? outage : undefined);
   });
   const during = samples.filter((s) => windows.some((w) => overlaps(s, w)));
-  const maxAnswerMs = Math.max(0, ...during.map((s) => s.ms));
-  return { bad, maxAnswerMs };
+  const maxOf = (keep: (s: Sample) => boolean) =>
+    Math.max(0, ...during.filter(keep).map((s) => s.ms));
+  return {
+    bad,
+    maxAnswerMs: maxOf(() => true),
+    maxAiMs: maxOf((s) => s.kind === 'ai'),
+    maxOtherMs: maxOf((s) => s.kind !== 'ai'),
+  };
 }
 
 const describeSample = (s: Sample) =>
@@ -252,7 +258,7 @@ describe('Express example under faults', () => {
         if (t >= stall.to && redisProxy.mode === 'stall') await redisProxy.heal();
       },
     });
-    const { bad, maxAnswerMs } = judge(samples, [cut, stall], 'redis');
+    const { bad, maxAnswerMs, maxAiMs, maxOtherMs } = judge(samples, [cut, stall], 'redis');
     // recovery: from healing until the limiter counts every read again and budgets answer
     const limiterDown = (x: Sample) =>
       x.kind === 'read' && x.status === 200 && !x.headers?.has('ratelimit');
@@ -273,11 +279,14 @@ describe('Express example under faults', () => {
       maxAnswerMs,
       unanswered: bad.length,
       recoveryMs,
-      note: `${samples.length} requests; ${unhandled} unhandled client error lines`,
+      note: `${samples.length} requests; slowest AI ${Math.round(maxAiMs)} ms, other ${Math.round(maxOtherMs)} ms; ${unhandled} unhandled client error lines`,
     });
     expect.soft(app.exited(), app.output().slice(-2_000)).toBeUndefined();
     expect.soft(bad.map(describeSample)).toEqual([]);
-    expect.soft(maxAnswerMs).toBeLessThan(1_000);
+    // the limiter's Redis deadline is 50 ms; an AI call checks its budget twice (admission,
+    // settlement), each within the budget store's 500 ms deadline
+    expect.soft(maxOtherMs, 'slowest non-AI answer while Redis was out').toBeLessThan(1_000);
+    expect.soft(maxAiMs, 'slowest AI answer while Redis was out').toBeLessThan(2_000);
     expect.soft(recoveryMs).toBeLessThan(RECOVERY_BUDGET_MS);
     // row 16: the example's Redis clients never print unhandled error stacks
     expect.soft(unhandled).toBe(0);
