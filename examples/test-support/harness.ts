@@ -6,6 +6,8 @@ export interface RunningApp {
   url: string;
   /** Everything the process printed so far, for failure messages. */
   output(): string;
+  /** How the process ended (`code 1`, `signal SIGKILL`), or undefined while it runs. */
+  exited(): string | undefined;
 }
 
 export interface StartOptions {
@@ -62,7 +64,16 @@ export function startApp(
       child.off('exit', onExit);
       const url = match[1] ?? options.url;
       if (!url) return fail('no URL');
-      resolve({ url, output: () => output });
+      resolve({
+        url,
+        output: () => output,
+        exited: () =>
+          child.exitCode !== null
+            ? `code ${child.exitCode}`
+            : child.signalCode
+              ? `signal ${child.signalCode}`
+              : undefined,
+      });
     };
     const onExit = (code: number | null) => fail(`exited early with code ${code}`);
     child.stdout?.on('data', onData);

@@ -107,7 +107,8 @@ const reportsJson = (blockedURL: string) =>
 
 /**
  * The CSP violation receiver over real HTTP: both report media types accepted (and each
- * violation logged by the server as one "csp violation" JSON line), malformed bodies 400,
+ * violation logged by the server as one "csp violation" JSON line, within the examples'
+ * one-second aggregation interval), malformed bodies 400,
  * bodies over 64 kB 413, other media types 415.
  */
 export function describeCspReceiver(app: () => RunningApp, path = '/api/csp-report'): void {
@@ -126,7 +127,7 @@ export function describeCspReceiver(app: () => RunningApp, path = '/api/csp-repo
         cspReport(marker),
       );
       expect(res.status).toBe(204);
-      await expect.poll(() => logged(marker).length).toBe(1);
+      await expect.poll(() => logged(marker).length, { timeout: 10_000 }).toBe(1);
       const event = JSON.parse(logged(marker)[0] as string);
       expect(event).toMatchObject({
         blockedUri: marker,
@@ -144,7 +145,7 @@ export function describeCspReceiver(app: () => RunningApp, path = '/api/csp-repo
         reportsJson(marker),
       );
       expect(res.status).toBe(204);
-      await expect.poll(() => logged(marker).length).toBe(1);
+      await expect.poll(() => logged(marker).length, { timeout: 10_000 }).toBe(1);
       expect(JSON.parse(logged(marker)[0] as string)).toMatchObject({
         effectiveDirective: 'img-src',
         format: 'reports+json',

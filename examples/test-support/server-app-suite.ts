@@ -127,6 +127,19 @@ export function describeServerApp(cwd: string, REQUEST_ID_PATTERN: RegExp): void
     });
   });
 
+  describe('a path that does not decode', () => {
+    it.each(['/api/items/%E0%A4%A', '/api/admin/flags/%E0%A4%A'])(
+      'answers %s with 400 problem+json, no internals',
+      async (path) => {
+        const res = await fetch(`${prod.url}${path}`, {
+          headers: { 'x-user-id': 'ops-1', 'x-user-role': 'admin' },
+        });
+        const body = await expectProblem(res, 400);
+        expect(JSON.stringify(body)).not.toMatch(/URIError|decodeURI|stack/);
+      },
+    );
+  });
+
   describe('unexpected errors', () => {
     it('answer 500 with debug details in development', async () => {
       const body = await expectProblem(await fetch(`${dev.url}/api/boom`), 500);

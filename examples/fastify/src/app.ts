@@ -1,6 +1,6 @@
 import { requestContext } from '@platform/core/fastify';
 import { NotFoundError } from '@platform/errors';
-import { errorHandler } from '@platform/errors/fastify';
+import { errorHandler, frameworkErrors } from '@platform/errors/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { applyDemoAuth } from '../../shared/demo-auth.js';
 import { whoami } from '../../shared/whoami.js';
@@ -20,7 +20,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const features = await loadFeatures({ production });
   const items = itemStore();
-  const app = Fastify({ bodyLimit: 16 * 1024 });
+  // frameworkErrors: the errors Fastify answers before any plugin (a URL that does not decode)
+  const app = Fastify({ bodyLimit: 16 * 1024, frameworkErrors: frameworkErrors({ production }) });
   await app.register(requestContext);
   app.addHook('onRequest', async (req) => {
     applyDemoAuth((name) => {

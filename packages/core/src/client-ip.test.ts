@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTrust, resolveClientIp, type TrustProxy } from './client-ip.js';
+import { compileTrust, MAX_PROXY_HOPS, resolveClientIp, type TrustProxy } from './client-ip.js';
 
 const resolve = (
   socket: string | undefined,
@@ -124,10 +124,35 @@ describe('resolveClientIp with a CIDR list', () => {
     expect(resolve('10.0.0.1', '1.2.3', proxies)).toBe('10.0.0.1');
   });
 
-  it('ignores a header longer than 8 kB', () => {
-    const long = `${'10.0.0.9, '.repeat(1000)}198.51.100.7`;
+  it('reads a padded header over 8 KiB from the right: the real client, never the proxy', () => {
+    const long = `${'6.6.6.6, '.repeat(2000)}198.51.100.7`;
     expect(long.length).toBeGreaterThan(8192);
-    expect(resolve('10.0.0.1', long, proxies)).toBe('10.0.0.1');
+    expect(resolve('10.0.0.1', long, proxies)).toBe('198.51.100.7');
+    expect(resolve('10.0.0.1', `${long}, 10.0.0.2`, proxies)).toBe('198.51.100.7');
+    expect(resolve('10.0.0.1', long, 1)).toBe('198.51.100.7');
+    expect(resolve(undefined, long, ['10.0.0.0/8'])).toBe('198.51.100.7');
+  });
+
+  it('asks about at most MAX_PROXY_HOPS hops, however long the header', () => {
+    let asked = 0;
+    const trustAll = compileTrust(() => {
+      asked++;
+      return true;
+    });
+    const entries = Array.from(
+      { length: 5000 },
+      (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`,
+    );
+    const ip = resolveClientIp('10.0.0.1', entries.join(', '), trustAll);
+    expect(asked).toBe(MAX_PROXY_HOPS);
+    expect(ip).toBe(entries[entries.length - MAX_PROXY_HOPS]);
+  });
+
+  it('stops at one huge entry without a comma', () => {
+    expect(resolve('10.0.0.1', `${'9'.repeat(20_000)}, 198.51.100.7`, proxies)).toBe(
+      '198.51.100.7',
+    );
+    expect(resolve('10.0.0.1', '9'.repeat(20_000), proxies)).toBe('10.0.0.1');
   });
 
   it('accepts the named ranges', () => {
@@ -176,6 +201,12 @@ describe('resolveClientIp with RFC 7239 Forwarded', () => {
   it('falls back to the socket when there is no for= at all', () => {
     expect(resolve('10.0.0.1', 'proto=https;host=example.com', 1, 'forwarded')).toBe('10.0.0.1');
     expect(resolve('10.0.0.1', 'garbage', 1, 'forwarded')).toBe('10.0.0.1');
+  });
+
+  it('reads a padded Forwarded header from the right', () => {
+    const long = `${'for=6.6.6.6;proto=http, '.repeat(500)}for=198.51.100.7, proto=https`;
+    expect(long.length).toBeGreaterThan(8192);
+    expect(resolve('10.0.0.1', long, ['10.0.0.0/8'], 'forwarded')).toBe('198.51.100.7');
   });
 
   it('does not read X-Forwarded-For syntax as Forwarded', () => {

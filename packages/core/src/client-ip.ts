@@ -28,23 +28,30 @@ export function compileTrust(trust: TrustProxy): TrustFn | undefined {
   return (ip) => set.matches(ip);
 }
 
-/** The `for=` addresses of an RFC 7239 Forwarded header, leftmost first. */
-function forwardedFor(value: string): string[] {
-  const out: string[] = [];
-  for (const element of value.split(',')) {
-    for (const pair of element.split(';')) {
-      const eq = pair.indexOf('=');
-      if (eq === -1) continue;
-      if (pair.slice(0, eq).trim().toLowerCase() === 'for') out.push(pair.slice(eq + 1).trim());
-    }
+/**
+ * Most header entries read, from the right, for one request. A chain of trusted
+ * proxies longer than this ends the walk at the entry reached, as a hop count would.
+ */
+export const MAX_PROXY_HOPS = 32;
+
+/** The `for=` value of one RFC 7239 Forwarded element, or undefined when it has none. */
+function forwardedFor(element: string): string | undefined {
+  for (const pair of element.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim().toLowerCase() === 'for') return pair.slice(eq + 1);
   }
-  return out;
+  return undefined;
 }
 
 /**
  * Resolves the client address: walk from the socket towards the client through
  * the proxy header, stopping at the first hop that is not a trusted proxy. A
  * malformed entry ends the walk at the last good address. Never throws.
+ *
+ * The header is read from its right end, one comma-separated entry at a time, and
+ * never split whole: a client can pad it to the header-size limit, and only the
+ * entries the trusted proxies appended matter. At most `MAX_PROXY_HOPS` entries
+ * are read.
  *
  * Without a socket address (a runtime such as Next.js that hides it) the answer is
  * undefined unless a proxy is trusted; then the hidden peer counts as that trusted
@@ -56,14 +63,18 @@ export function resolveClientIp(
   trust: TrustFn | undefined,
   header: ProxyHeader = 'x-forwarded-for',
 ): string | undefined {
-  if (!trust || !headerValue || headerValue.length > 8192) return normalizeIp(remoteAddress);
-  const socket = parseIp(remoteAddress);
-  const hops = header === 'forwarded' ? forwardedFor(headerValue) : headerValue.split(',');
-  let current = socket;
+  if (!trust || !headerValue) return normalizeIp(remoteAddress);
+  let current = parseIp(remoteAddress);
   let hop = 0;
-  for (let i = hops.length - 1; i >= 0; i--) {
+  let end = headerValue.length;
+  for (let read = 0; end >= 0 && read < MAX_PROXY_HOPS; read++) {
     if (current && !trust(current, hop)) break;
-    const next = parseIp(hops[i]);
+    const comma = end === 0 ? -1 : headerValue.lastIndexOf(',', end - 1);
+    const entry = headerValue.slice(comma + 1, end);
+    end = comma;
+    const address = header === 'forwarded' ? forwardedFor(entry) : entry;
+    if (address === undefined) continue;
+    const next = parseIp(address);
     if (!next) break;
     current = next;
     hop++;

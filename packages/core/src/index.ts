@@ -1,4 +1,10 @@
-export { compileTrust, type ProxyHeader, resolveClientIp, type TrustProxy } from './client-ip.js';
+export {
+  compileTrust,
+  MAX_PROXY_HOPS,
+  type ProxyHeader,
+  resolveClientIp,
+  type TrustProxy,
+} from './client-ip.js';
 export {
   type Actor,
   type ActorType,

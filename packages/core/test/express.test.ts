@@ -154,6 +154,16 @@ describe('Express binding with options', () => {
     expect((await get(base, '/items/1', ipv6)).seen.ctx?.ip).toBe('2001:db8::1');
   });
 
+  it('resolves the real client behind a trusted proxy from a padded X-Forwarded-For over 8 KiB', async () => {
+    const base = await start({ trustProxy: ['loopback'] });
+    // what a proxy forwards when a client pads the header: 2,000 of its own entries, then its address
+    const xff = `${'1.1.1.1,'.repeat(2000)}198.51.100.7`;
+    expect(xff.length).toBeGreaterThan(8192);
+    const { res, seen } = await get(base, '/items/1', { 'X-Forwarded-For': xff });
+    expect(res.status).toBe(200);
+    expect(seen.ctx?.ip).toBe('198.51.100.7');
+  });
+
   it('does not count X-Forwarded-For when the socket is outside the trusted CIDR', async () => {
     const base = await start({ trustProxy: ['10.0.0.0/8'] });
     const { seen } = await get(base, '/items/1', { 'X-Forwarded-For': '198.51.100.7' });

@@ -31,6 +31,13 @@ const withCode = (code: string, message = 'socket error') =>
 
 const headers = (init: Record<string, string>) => new Headers(init);
 
+/** What Express 5's router throws for a route parameter that does not decode. */
+function routerDecodeError(value: string): unknown {
+  const err = caught(() => decodeURIComponent(value)) as URIError & { status?: number };
+  err.message = `Failed to decode param '${value}'`;
+  return Object.assign(err, { status: 400, statusCode: 400 });
+}
+
 interface Row {
   name: string;
   error: () => unknown;
@@ -201,6 +208,26 @@ const rows: Row[] = [
     expect: { category: 'internal', status: 500, code: 'internal' },
   },
   {
+    name: "Express's router: a URIError tagged status 400 for a malformed route parameter",
+    error: () => routerDecodeError('%E0%A4%A'),
+    expect: { category: 'validation', status: 400, code: 'bad_request' },
+  },
+  {
+    name: 'a built-in error tagged with statusCode only',
+    error: () => Object.assign(new RangeError('bad range'), { statusCode: 416 }),
+    expect: { category: 'validation', status: 416, code: 'range_not_satisfiable' },
+  },
+  {
+    name: 'an untagged URIError',
+    error: () => caught(() => decodeURIComponent('%E0%A4%A')),
+    expect: { category: 'internal', status: 500, code: 'internal' },
+  },
+  {
+    name: 'a built-in error tagged with a 5xx status',
+    error: () => Object.assign(new TypeError('x'), { status: 503 }),
+    expect: { category: 'internal', status: 500, code: 'internal' },
+  },
+  {
     name: 'a thrown string',
     error: () => 'boom',
     expect: { category: 'internal', status: 500, code: 'internal' },
@@ -251,6 +278,11 @@ describe('categorize', () => {
     expect(categorize(zerr).errors).toEqual([
       { path: 'items.0.sku', message: expect.any(String), code: 'invalid_type' },
     ]);
+  });
+
+  it("answers Express's decode error in our wording, never quoting the request", () => {
+    const err = categorize(routerDecodeError('%E0%A4%A'));
+    expect(err.message).not.toMatch(/decode|%E0/);
   });
 
   it('keeps an exposed http-errors message and hides an unexposed one', () => {

@@ -1,7 +1,7 @@
 import { InternalError, ValidationError } from './errors.js';
 import { isPlatformError, type PlatformError, type ValidationIssue } from './platform-error.js';
 import { fromAiProvider } from './rules/ai-provider.js';
-import { fromBodyParser, fromFastify, fromHttpError } from './rules/http.js';
+import { fromBodyParser, fromFastify, fromHttpError, fromTaggedBuiltin } from './rules/http.js';
 import { fromNetwork } from './rules/network.js';
 import { fromSqlState } from './rules/sql-state.js';
 import { isObject, type Loose } from './shape.js';
@@ -37,6 +37,7 @@ const RULES: ((e: Loose) => PlatformError | undefined)[] = [
   fromFastify,
   fromBodyParser,
   fromHttpError,
+  fromTaggedBuiltin,
   fromAiProvider,
 ];
 

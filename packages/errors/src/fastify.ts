@@ -1,19 +1,21 @@
 import { fastifyExchange } from '@platform/core/fastify';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFoundError } from './errors.js';
 import { stringifyProblem } from './problem.js';
-import { createErrorResponder, type ErrorResponderOptions } from './responder.js';
+import {
+  createErrorResponder,
+  type ErrorResponder,
+  type ErrorResponderOptions,
+} from './responder.js';
 
 export interface FastifyErrorHandlerOptions extends ErrorResponderOptions {
   /** Also answer unmatched routes with a 404 problem (`setNotFoundHandler`). Default `true`. */
   notFound?: boolean;
 }
 
-const plugin: FastifyPluginAsync<FastifyErrorHandlerOptions> = async (app, options) => {
-  const { notFound = true, ...rest } = options;
-  const respond = createErrorResponder(rest);
-  const send = (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+function sender(respond: ErrorResponder) {
+  return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const { status, headers, body } = respond(
       err,
       fastifyExchange(req, reply),
@@ -25,6 +27,11 @@ const plugin: FastifyPluginAsync<FastifyErrorHandlerOptions> = async (app, optio
       .headers(headers)
       .send(Buffer.from(stringifyProblem(body)));
   };
+}
+
+const plugin: FastifyPluginAsync<FastifyErrorHandlerOptions> = async (app, options) => {
+  const { notFound = true, ...rest } = options;
+  const send = sender(createErrorResponder(rest));
   app.setErrorHandler((err, req, reply) => send(err, req, reply));
   if (notFound) app.setNotFoundHandler((req, reply) => send(new NotFoundError(), req, reply));
 };
@@ -38,5 +45,24 @@ const plugin: FastifyPluginAsync<FastifyErrorHandlerOptions> = async (app, optio
  * await app.register(errorHandler, { production: true });
  */
 export const errorHandler = fp(plugin, { fastify: '5.x', name: '@platform/errors' });
+
+/**
+ * For Fastify's `frameworkErrors` server option. Fastify answers a few errors itself,
+ * before any hook or plugin runs and outside `setErrorHandler`: a URL that does not
+ * decode (`FST_ERR_BAD_URL`, 400) and a route parameter over `maxParamLength`. With
+ * this they get the same problem body (status kept, request id echoed or made) as
+ * every other error, instead of Fastify's plain JSON.
+ *
+ * @example
+ * const app = Fastify({ frameworkErrors: frameworkErrors({ production: true }) });
+ * await app.register(requestContext);
+ * await app.register(errorHandler, { production: true });
+ */
+export function frameworkErrors(
+  options?: ErrorResponderOptions,
+): (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => void {
+  const send = sender(createErrorResponder(options));
+  return (err, req, reply) => void send(err, req, reply);
+}
 
 export type { ErrorResponderOptions };

@@ -5,7 +5,10 @@ import { withRequestContext } from '@platform/core/next';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { errorHandler as expressErrors, notFoundHandler } from '../src/express.js';
-import { errorHandler as fastifyErrors } from '../src/fastify.js';
+import {
+  errorHandler as fastifyErrors,
+  frameworkErrors as fastifyFrameworkErrors,
+} from '../src/fastify.js';
 import type { ErrorResponderOptions } from '../src/index.js';
 import { withErrorHandling } from '../src/next.js';
 import { baseUrl, type Scenarios } from './support.js';
@@ -38,7 +41,7 @@ export async function fastifyApp(
   scenarios: Scenarios,
   options: ErrorResponderOptions,
 ): Promise<{ url: string; app: FastifyInstance }> {
-  const app = Fastify({ bodyLimit: 100 });
+  const app = Fastify({ bodyLimit: 100, frameworkErrors: fastifyFrameworkErrors(options) });
   await app.register(fastifyContext);
   await app.register(fastifyErrors, options);
   app.get<{ Params: { scenario: string } }>('/boom/:scenario', async (req) => {

@@ -59,6 +59,23 @@ describe('express errorHandler', () => {
     expect(JSON.stringify(body)).not.toMatch(/Unexpected|position|x-unknown/);
   });
 
+  it("keeps the router's 400 for a route parameter that does not decode, in our wording", async () => {
+    const res = await fetch(`${app.url}/boom/%E0%A4%A`);
+    const body = (await res.json()) as ProblemDetails;
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(body).toMatchObject({ status: 400, code: 'bad_request', instance: '/boom/%E0%A4%A' });
+    expect(body.requestId).toBe(res.headers.get('x-request-id'));
+    expect(body.detail ?? '').not.toMatch(/decode|%E0/);
+    expect(JSON.stringify(body)).not.toMatch(/URIError|stack/);
+  });
+
+  it('answers an unsupported charset from express.json() with a 415 problem', async () => {
+    const res = await post('{}', { 'content-type': 'application/json; charset=x-unknown' });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as ProblemDetails).code).toBe('unsupported_charset');
+  });
+
   it('answers unmatched routes with a 404 problem through notFoundHandler()', async () => {
     const res = await fetch(`${app.url}/nowhere?q=1`);
     const body = (await res.json()) as ProblemDetails;

@@ -63,6 +63,14 @@ describe('fastify errorHandler', () => {
     expect(await problem(res)).toMatchObject({ status, code, instance: '/orders' });
   });
 
+  it('keeps the 400 for a route parameter that does not decode', async () => {
+    const res = await fetch(`${url}/boom/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    const body = await problem(res);
+    expect(body.status).toBe(400);
+    expect(JSON.stringify(body)).not.toMatch(/stack|FST_ERR/);
+  });
+
   it('answers unmatched routes with a 404 problem', async () => {
     const res = await fetch(`${url}/nowhere?x=1`);
     expect(res.status).toBe(404);

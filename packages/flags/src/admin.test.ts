@@ -39,4 +39,14 @@ describe('flagAdmin', () => {
     expect(JSON.parse(res.body)).toMatchObject({ code: 'flag_store_read_only' });
     await flags.close();
   });
+
+  it('answers 400 problem+json for a path segment that does not decode', async () => {
+    const flags = createFlags({ definitions, flushOnShutdown: false });
+    for (const path of ['/%E0%A4%A', '/beta/tenants/%E0%A4%A']) {
+      const res = await flagAdmin(flags)({ method: 'GET', path });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ status: 400, code: 'validation' });
+    }
+    await flags.close();
+  });
 });

@@ -41,6 +41,16 @@ function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.o
   });
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ValidationError('Invalid path', {
+      errors: [{ path: 'path', message: 'is not valid percent-encoding' }],
+    });
+  }
+}
+
 const json = (status: number, data: unknown): AdminResponse => ({
   status,
   headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -77,7 +87,7 @@ export function flagAdmin<D extends DefinitionMap>(
   const route = async (req: AdminRequest): Promise<AdminResponse> => {
     await options.authorize?.(req);
     const actor = req.actor ?? getContext()?.actor?.id;
-    const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = req.path.split('/').filter(Boolean).map(decodeSegment);
     const method = req.method.toUpperCase();
     const [key, sub, arg] = parts;
     if (key === '-' && parts.length === 2 && method === 'GET') {

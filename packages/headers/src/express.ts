@@ -62,6 +62,7 @@ export function cspReportHandler(
         method: req.method,
         contentType: req.headers['content-type'],
         contentLength: req.headers['content-length'],
+        clientIp: req.socket.remoteAddress,
         read: (limit) => bodyOf(req) ?? readNodeBody(req, limit),
       })
       .then((r) => {

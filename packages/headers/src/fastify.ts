@@ -85,10 +85,17 @@ export const cspReports: FastifyPluginCallback<FastifyReportOptions> = (app, opt
       method: req.method,
       contentType: req.headers['content-type'],
       contentLength: req.headers['content-length'],
+      clientIp: req.socket.remoteAddress,
       read: () => req.body as Uint8Array | undefined,
     });
     return reply.code(r.status).headers(r.headers).send(r.body);
   });
+  // a receiver made here is this plugin's: its pending groups are emitted when Fastify closes
+  if (!shared)
+    app.addHook('onClose', (_app, next) => {
+      receiver.close();
+      next();
+    });
   done();
 };
 

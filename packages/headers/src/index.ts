@@ -18,6 +18,7 @@ export {
 } from './permissions-policy.js';
 export type { HstsOptions, PresetName, ReferrerPolicyToken } from './presets.js';
 export {
+  type AggregatedViolation,
   type CspViolation,
   createReportReceiver,
   type ReceiverResponse,

@@ -44,8 +44,16 @@ const REPORTS_JSON = [
 function setup(options: ReportReceiverOptions = {}) {
   const events: CspViolation[] = [];
   const receiver = createReportReceiver({ onViolation: (v) => events.push(v), ...options });
-  const post = (contentType: string | undefined, body: string, contentLength?: string) =>
-    receiver.handle({ method: 'POST', contentType, contentLength, read: () => body });
+  const post = async (contentType: string | undefined, body: string, contentLength?: string) => {
+    const res = await receiver.handle({
+      method: 'POST',
+      contentType,
+      contentLength,
+      read: () => body,
+    });
+    receiver.flush();
+    return res;
+  };
   return { receiver, events, post };
 }
 
@@ -71,6 +79,9 @@ describe('createReportReceiver', () => {
         originalPolicy: "default-src 'self'",
         userAgent: undefined,
         format: 'csp-report',
+        count: 1,
+        firstSeen: expect.any(String),
+        lastSeen: expect.any(String),
       },
     ]);
     expect(receiver.stats()).toMatchObject({
@@ -182,6 +193,7 @@ describe('createReportReceiver', () => {
       read: () => JSON.stringify(CSP_REPORT),
     });
     expect(res.status).toBe(204);
+    receiver.flush();
     expect(receiver.stats().callbackErrors).toBe(1);
   });
 
@@ -195,6 +207,7 @@ describe('createReportReceiver', () => {
       contentType: 'application/csp-report',
       read: () => JSON.stringify(CSP_REPORT),
     });
+    receiver.close();
     expect(lines).toEqual([[expect.objectContaining({ blockedUri: 'inline' }), 'csp violation']]);
   });
 

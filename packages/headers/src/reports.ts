@@ -1,30 +1,21 @@
-import { getContext, parseOptions } from '@platform/core';
-import { z } from 'zod';
+import { getContext, onShutdown, parseOptions } from '@platform/core';
 import { DIRECTIVE_ORDER } from './csp-directives.js';
 import { type CspViolation, fromCspReport, fromReportsJson } from './report-format.js';
+import {
+  type AggregatedViolation,
+  clientKey,
+  clientQuotas,
+  violationGroups,
+} from './report-limits.js';
+import {
+  type ReportReceiverOptions,
+  type ReportStats,
+  reportOptionsSchema,
+} from './report-options.js';
 
 export type { CspViolation } from './report-format.js';
-
-export interface ReportReceiverOptions {
-  /** Largest accepted body in bytes (default 65536); larger bodies get 413. */
-  maxBodyBytes?: number;
-  /** Called once per violation. Errors it throws are counted, never propagated. */
-  onViolation?: (violation: CspViolation) => void;
-  /** A pino-style logger; without `onViolation` or `logger`, violations go to console.warn as JSON. */
-  logger?: { warn(obj: object, msg?: string): unknown };
-}
-
-export interface ReportStats {
-  /** Report bodies accepted. */
-  requests: number;
-  violations: number;
-  /** Violations per effective directive (unknown names count as `other`). */
-  byDirective: Record<string, number>;
-  rejected: { method: number; mediaType: number; tooLarge: number; malformed: number };
-  /** Non-CSP reports (deprecation, intervention, …) in a reports+json batch. */
-  ignored: number;
-  callbackErrors: number;
-}
+export type { AggregatedViolation } from './report-limits.js';
+export type { ReportReceiverOptions, ReportStats } from './report-options.js';
 
 /** What a binding sends back. */
 export interface ReceiverResponse {
@@ -37,35 +28,25 @@ export interface ReportRequest {
   method: string;
   contentType?: string;
   contentLength?: string;
+  /** The peer address, used for the per-client quota when no request context has an `ip`. */
+  clientIp?: string;
   /** Reads the body, resolving undefined once it exceeds `limit` bytes. */
   read(limit: number): Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined;
 }
 
 export interface ReportReceiver {
   readonly maxBodyBytes: number;
-  /** Validates method, media type and size, parses, and emits every violation. */
+  /** Validates method, media type and size, parses, caps and groups the violations. */
   handle(request: ReportRequest): Promise<ReceiverResponse>;
+  /** Emits the pending groups now. */
+  flush(): void;
+  /** Emits the pending groups and stops the timer; later violations are emitted at once. */
+  close(): void;
   stats(): ReportStats;
 }
 
-const optionsSchema = z.strictObject({
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(256)
-    .max(10 * 1024 * 1024)
-    .default(64 * 1024),
-  onViolation: z
-    .custom<(v: CspViolation) => void>((v) => typeof v === 'function', 'must be a function')
-    .optional(),
-  logger: z
-    .custom<{ warn(obj: object, msg?: string): unknown }>(
-      (v) => typeof (v as { warn?: unknown } | null)?.warn === 'function',
-      'must have a warn(obj, msg) method',
-    )
-    .optional(),
-});
-
+/** How often drops are summed up when violations are emitted at once (`aggregateMs: 0`). */
+const DROP_SUMMARY_MS = 10_000;
 const MEDIA_TYPES = ['application/csp-report', 'application/reports+json'] as const;
 const KNOWN_DIRECTIVES = new Set<string>(DIRECTIVE_ORDER);
 const TITLES = {
@@ -89,31 +70,111 @@ function problem(
 
 /**
  * The framework-neutral CSP violation receiver. Accepts `application/csp-report` and
- * `application/reports+json`, answers 413 above `maxBodyBytes`, 400 on malformed bodies,
- * and hands each violation (with the request id) to your callback or logger.
+ * `application/reports+json`, answers 413 above `maxBodyBytes`, 400 on malformed bodies.
+ * Violations (with the request id) are capped per report and per client, and repeated
+ * ones are summed up into one record with a count every `aggregateMs`, so neither one
+ * large report nor a flood of them turns into a flood of log lines.
  *
  * @example
  * const receiver = createReportReceiver({ onViolation: (v) => log.warn(v, 'csp violation') });
  */
 export function createReportReceiver(options: ReportReceiverOptions = {}): ReportReceiver {
-  const opts = parseOptions(optionsSchema, options, 'cspReports');
+  const opts = parseOptions(reportOptionsSchema, options, 'cspReports');
   const stats: ReportStats = {
     requests: 0,
     violations: 0,
     byDirective: {},
     rejected: { method: 0, mediaType: 0, tooLarge: 0, malformed: 0 },
     ignored: 0,
+    dropped: { perReport: 0, perClient: 0, groups: 0 },
+    emitted: 0,
     callbackErrors: 0,
   };
-  const emit =
-    opts.onViolation ??
-    (opts.logger
-      ? (v: CspViolation) => opts.logger?.warn(v, 'csp violation')
-      : (v: CspViolation) => console.warn(JSON.stringify({ msg: 'csp violation', ...v })));
+  const warn = opts.logger
+    ? (obj: object, msg: string) => opts.logger?.warn(obj, msg)
+    : (obj: object, msg: string) => console.warn(JSON.stringify({ msg, ...obj }));
+  const emit = opts.onViolation ?? ((v: AggregatedViolation) => warn(v, 'csp violation'));
+  const quotas = opts.perClient
+    ? clientQuotas(opts.perClient.max, opts.perClient.windowMs, opts.maxClients)
+    : undefined;
+  const groups = violationGroups(opts.maxGroups);
+  let aggregateMs = opts.aggregateMs;
+  let timer: NodeJS.Timeout | undefined;
+  let unregister: (() => void) | undefined;
+  let reported = { perReport: 0, perClient: 0, groups: 0 };
+
+  const deliver = (v: AggregatedViolation) => {
+    stats.emitted++;
+    try {
+      emit(v);
+    } catch {
+      stats.callbackErrors++;
+    }
+  };
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    unregister?.();
+    unregister = undefined;
+    for (const v of groups.drain()) deliver(v);
+    const { dropped } = stats;
+    const since = {
+      perReport: dropped.perReport - reported.perReport,
+      perClient: dropped.perClient - reported.perClient,
+      groups: dropped.groups - reported.groups,
+    };
+    if (since.perReport + since.perClient + since.groups > 0) {
+      reported = { ...dropped };
+      warn({ dropped: since }, 'csp violations dropped');
+    }
+  };
+  // The timer and the shutdown step exist only while something waits to be emitted.
+  const schedule = () => {
+    if (timer) return;
+    timer = setTimeout(flush, aggregateMs || DROP_SUMMARY_MS);
+    timer.unref();
+    if (opts.flushOnShutdown) unregister = onShutdown(flush, { name: 'csp-reports' });
+  };
 
   const malformed = () => {
     stats.rejected.malformed++;
     return problem(400);
+  };
+
+  const accept = (
+    parsed: Omit<CspViolation, 'requestId' | 'format'>[],
+    format: string,
+    ip?: string,
+  ) => {
+    const ctx = getContext();
+    let wanted = parsed.length;
+    if (wanted > opts.maxViolationsPerReport) {
+      stats.dropped.perReport += wanted - opts.maxViolationsPerReport;
+      wanted = opts.maxViolationsPerReport;
+    }
+    const granted = quotas ? quotas.take(clientKey(ctx?.ip ?? ip), wanted) : wanted;
+    stats.dropped.perClient += wanted - granted;
+    const now = Date.now();
+    for (let i = 0; i < granted; i++) {
+      const fields = parsed[i] as (typeof parsed)[number];
+      const violation: CspViolation = {
+        requestId: ctx?.requestId,
+        ...fields,
+        userAgent: fields.userAgent ?? ctx?.userAgent,
+        format: format === 'application/csp-report' ? 'csp-report' : 'reports+json',
+      };
+      stats.violations++;
+      const key = KNOWN_DIRECTIVES.has(violation.effectiveDirective)
+        ? violation.effectiveDirective
+        : 'other';
+      stats.byDirective[key] = (stats.byDirective[key] ?? 0) + 1;
+      if (aggregateMs === 0) {
+        const at = new Date(now).toISOString();
+        deliver({ ...violation, count: 1, firstSeen: at, lastSeen: at });
+      } else if (groups.add(violation, now)) schedule();
+      else stats.dropped.groups++;
+    }
+    if (aggregateMs === 0 && stats.dropped.perReport + stats.dropped.perClient > 0) schedule();
   };
 
   return {
@@ -149,26 +210,13 @@ export function createReportReceiver(options: ReportReceiverOptions = {}): Repor
       if (format === 'application/reports+json')
         stats.ignored += (json as unknown[]).length - parsed.length;
       stats.requests++;
-      const ctx = getContext();
-      for (const fields of parsed) {
-        const violation: CspViolation = {
-          requestId: ctx?.requestId,
-          ...fields,
-          userAgent: fields.userAgent ?? ctx?.userAgent,
-          format: format === 'application/csp-report' ? 'csp-report' : 'reports+json',
-        };
-        stats.violations++;
-        const key = KNOWN_DIRECTIVES.has(violation.effectiveDirective)
-          ? violation.effectiveDirective
-          : 'other';
-        stats.byDirective[key] = (stats.byDirective[key] ?? 0) + 1;
-        try {
-          emit(violation);
-        } catch {
-          stats.callbackErrors++;
-        }
-      }
+      accept(parsed, format, request.clientIp);
       return { status: 204, headers: {} };
+    },
+    flush,
+    close() {
+      aggregateMs = 0;
+      flush();
     },
     stats: () => structuredClone(stats),
   };

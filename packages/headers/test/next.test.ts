@@ -132,6 +132,7 @@ describe('cspReportRoute', () => {
     const res = await POST(post('application/csp-report', report, { 'x-request-id': 'next-1' }));
     expect(res.status).toBe(204);
     expect(res.headers.get('x-request-id')).toBe('next-1');
+    POST.receiver.flush();
     expect(events[0]).toMatchObject({ requestId: 'next-1', effectiveDirective: 'script-src-elem' });
     expect(POST.receiver.stats().violations).toBe(1);
   });

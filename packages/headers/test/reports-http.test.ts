@@ -40,7 +40,7 @@ type Server = {
 
 async function expressServer(): Promise<Server> {
   const events: CspViolation[] = [];
-  const handler = cspReportHandler({ onViolation: (v) => events.push(v) });
+  const handler = cspReportHandler({ onViolation: (v) => events.push(v), aggregateMs: 0 });
   const app = express();
   app.use(expressContext());
   app.use(express.json());
@@ -53,7 +53,7 @@ async function fastifyServer(): Promise<Server> {
   const events: CspViolation[] = [];
   const app = Fastify();
   await app.register(fastifyContext);
-  const receiver = createReportReceiver({ onViolation: (v) => events.push(v) });
+  const receiver = createReportReceiver({ onViolation: (v) => events.push(v), aggregateMs: 0 });
   await app.register(cspReports, { receiver });
   app.post('/json', async (req) => req.body);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

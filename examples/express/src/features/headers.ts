@@ -4,7 +4,8 @@ import type { AppFeature, FeatureEnv } from './types.js';
 /**
  * @platform/headers in the example: every response (routes, 404s, errors) carries the
  * `api` preset, since the app serves JSON only. CSP violation reports are received at
- * POST /api/csp-report and logged as one JSON line each ("csp violation").
+ * POST /api/csp-report and logged as JSON lines ("csp violation"), repeated ones summed up
+ * with a count.
  */
 export async function headersFeature(_env: FeatureEnv): Promise<AppFeature> {
   return {
@@ -13,7 +14,8 @@ export async function headersFeature(_env: FeatureEnv): Promise<AppFeature> {
       app.use(securityHeaders({ preset: 'api' }));
     },
     routes(app) {
-      app.post('/api/csp-report', cspReportHandler());
+      // repeated violations are summed up into one line per second (the default is 10 s)
+      app.post('/api/csp-report', cspReportHandler({ aggregateMs: 1_000 }));
     },
   };
 }

@@ -6,8 +6,9 @@ export const CSP_REPORT_PATH = '/api/csp-report';
 
 const api = createSecurityHeaders({ preset: 'api' });
 // Per module, not per process: the receiver reads the request context of the bundle it is
-// in. Without a callback, each violation is one JSON line ("csp violation") on stderr.
-const receiver = createReportReceiver();
+// in. Without a callback, violations are JSON lines ("csp violation") on stderr, repeated ones
+// summed up into one line with a count each second (the default is 10 s).
+const receiver = createReportReceiver({ aggregateMs: 1_000 });
 
 /**
  * @platform/headers in the example, for route handlers: every response (errors and 429s

@@ -6,17 +6,21 @@ import {
   ValidationError,
 } from '../errors.js';
 import type { PlatformError, ValidationIssue } from '../platform-error.js';
-import { isHttpStatus, isObject, type Loose, retryAfterFrom } from '../shape.js';
+import { classNames, isHttpStatus, isObject, type Loose, retryAfterFrom } from '../shape.js';
 
-/** An error that already carries an HTTP status keeps it (and its `expose`). */
+/**
+ * An error that already carries an HTTP status keeps it (and its `expose`); its own
+ * message is shown only when exposed and `ownMessage` is left on.
+ */
 function fromStatus(
   status: number,
   cause: Loose,
   expose: boolean,
   headers?: unknown,
+  ownMessage = expose,
 ): PlatformError {
   const { category, code, title } = describeStatus(status);
-  const own = typeof cause.message === 'string' ? cause.message : '';
+  const own = ownMessage && typeof cause.message === 'string' ? cause.message : '';
   // http-errors and boom default the message to the status text: keep our wording then
   const message = expose && own && own.toLowerCase() !== title.toLowerCase() ? own : undefined;
   return createError(category, message, {
@@ -106,4 +110,22 @@ export function fromHttpError(e: Loose): PlatformError | undefined {
     return fromStatus(status, e, e.expose, e.headers);
   }
   return undefined;
+}
+
+const BUILTIN_ERRORS = new Set(['URIError', 'SyntaxError', 'RangeError', 'TypeError']);
+
+/**
+ * A built-in JavaScript error that a framework tagged with a 4xx `status`/`statusCode`
+ * but not http-errors' `expose`: Express's router rejects a malformed percent-encoded
+ * route parameter with the URIError of `decodeURIComponent` and status 400. It keeps
+ * that status, as the framework's own handler would answer, in our wording (its
+ * message quotes the request). A plain `Error` with a status stays internal: that is
+ * how HTTP client libraries report an upstream answer, which is not our client's fault.
+ */
+export function fromTaggedBuiltin(e: Loose): PlatformError | undefined {
+  const status = isHttpStatus(e.status) ? e.status : e.statusCode;
+  if (!isHttpStatus(status) || status >= 500 || typeof e.expose === 'boolean') return undefined;
+  const [own] = classNames(e);
+  if (own === undefined || !BUILTIN_ERRORS.has(own)) return undefined;
+  return fromStatus(status, e, true, undefined, false);
 }
