@@ -26,15 +26,11 @@ export function workspacePackages(root = repo) {
     .filter((pkg) => !pkg.manifest.private);
 }
 
-function newest(dir, skip) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (skip.has(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    const time = entry.isDirectory() ? newest(full, skip) : statSync(full).mtimeMs;
-    if (time > latest) latest = time;
-  }
-  return latest;
+function newest(file) {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(file).map((entry) => newest(path.join(file, entry))));
 }
 
 function oldest(dir) {
@@ -47,12 +43,15 @@ function oldest(dir) {
   return first;
 }
 
-/** True when some package has no dist/, or a source or config file newer than it. */
+/** What tsup reads: a change to any of these makes dist/ stale (a README change does not). */
+const BUILD_INPUTS = ['src', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
+
+/** True when some package has no dist/, or a build input newer than its oldest file. */
 export function buildIsStale(packages) {
-  const skip = new Set(['dist', 'node_modules', 'test', '.turbo']);
   return packages.some((pkg) => {
     try {
-      return newest(pkg.dir, skip) > oldest(path.join(pkg.dir, 'dist'));
+      const input = Math.max(...BUILD_INPUTS.map((name) => newest(path.join(pkg.dir, name))));
+      return input > oldest(path.join(pkg.dir, 'dist'));
     } catch {
       return true;
     }
