@@ -8,6 +8,7 @@ export default defineConfig({
     next: 'src/next.ts',
     redis: 'src/stores/redis.ts',
     postgres: 'src/stores/postgres.ts',
+    pdf: 'src/pdf.ts',
     testkit: 'src/testkit.ts',
   },
   format: ['esm', 'cjs'],
@@ -22,6 +23,7 @@ export default defineConfig({
     'ioredis',
     '@platform/tracing',
     '@platform/audit',
+    'pdf-lib',
     'vitest',
   ],
 });

@@ -28,7 +28,7 @@ async function expectProblem(res: Response, status: number): Promise<Record<stri
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const body = (await res.json()) as Record<string, unknown>;
   expect(body).toMatchObject({ status, requestId: res.headers.get('x-request-id') });
-  expect(body.type).toEqual(expect.any(String));
+  expect(body.type).toBe('about:blank'); // no typeBase set: no domain in the body
   expect(body.title).toEqual(expect.any(String));
   return body;
 }

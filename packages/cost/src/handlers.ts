@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { getContext } from '@platform/core';
-import { AuthenticationError, AuthorizationError, ValidationError } from '@platform/errors';
+import { ConfigError, getContext } from '@platform/core';
+import {
+  AuthenticationError,
+  AuthorizationError,
+  PlatformError,
+  ValidationError,
+} from '@platform/errors';
 import { z } from 'zod';
 import type { CostControl } from './control.js';
 import { formatUsd } from './money.js';
-import { reportToPdf } from './pdf.js';
-import { buildReport, reportToCsv } from './reports.js';
+import { buildReport, reportToCsv, type UsageReport } from './reports.js';
 
 /** A request as every binding hands it over: the query string only (all endpoints are GETs). */
 export interface CostRequest {
@@ -25,7 +29,15 @@ export interface CostHandlersOptions {
   /** Whether the caller may read every tenant (billing, `?tenant=`). Default: never. */
   isAdmin?: () => boolean;
   clock?: () => number;
+  /**
+   * Renders `format=pdf` reports: pass `reportToPdf` from `@platform/cost/pdf` (needs the
+   * optional peer `pdf-lib`). Without it a PDF request answers 406 and JSON and CSV still work.
+   */
+  pdf?: PdfRenderer;
 }
+
+/** Renders a usage report as PDF bytes, e.g. `reportToPdf` from `@platform/cost/pdf`. */
+export type PdfRenderer = (report: UsageReport, title?: string) => Promise<Uint8Array>;
 
 export type CostHandler = (req: CostRequest) => Promise<CostResponse>;
 
@@ -87,13 +99,27 @@ function json(value: unknown): CostResponse {
   };
 }
 
+/** 406: the host did not pass a PDF renderer, so the report has no PDF representation here. */
+function pdfUnavailable(): PlatformError {
+  return new PlatformError(
+    'PDF reports are not enabled on this server: pass `pdf: reportToPdf` from @platform/cost/pdf (which needs pdf-lib) to costHandlers(). Use format=json or format=csv.',
+    {
+      category: 'validation',
+      code: 'report_format_unavailable',
+      status: 406,
+      expose: true,
+      details: { formats: ['json', 'csv'] },
+    },
+  );
+}
+
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Framework-neutral handlers of the usage dashboard and billing API: usage summary,
  * daily timeseries, report export (JSON, CSV, PDF), budget status, and billing (period
  * totals per tenant, stable JSON with an ETag: the same period always answers the same bytes
- * once closed). Bindings in `./express`, `./fastify` and `./next` mount them.
+ * once closed). PDF export needs `options.pdf`. Bindings in `./express`, `./fastify` and `./next` mount them.
  *
  * @example
  * const handlers = costHandlers({ control, isAdmin: () => getContext()?.actor?.roles.includes('admin') ?? false });
@@ -103,6 +129,13 @@ export function costHandlers(options: CostHandlersOptions): CostHandlers {
   const clock = options.clock ?? Date.now;
   const isAdmin = options.isAdmin ?? (() => false);
   const tenantOf = options.tenantOf ?? (() => getContext()?.tenantId);
+  const renderPdf = options.pdf;
+  if (renderPdf !== undefined && typeof renderPdf !== 'function') {
+    const message = 'must be a function such as reportToPdf from @platform/cost/pdf';
+    throw new ConfigError(`Invalid costHandlers options:\n  - pdf: ${message}`, [
+      { path: 'pdf', message },
+    ]);
+  }
 
   const scope = (asked: string | undefined): string => {
     const own = tenantOf();
@@ -189,6 +222,7 @@ export function costHandlers(options: CostHandlersOptions): CostHandlers {
     async report(req) {
       const q = parseQuery(req.query);
       const tenant = q.tenant === '*' && isAdmin() ? undefined : scope(q.tenant);
+      if (q.format === 'pdf' && !renderPdf) throw pdfUnavailable();
       const { from, to } = range(q, 31);
       const report = await buildReport(control.ledger, {
         tenant,
@@ -207,14 +241,14 @@ export function costHandlers(options: CostHandlersOptions): CostHandlers {
           body: reportToCsv(report),
         };
       }
-      if (q.format === 'pdf') {
+      if (q.format === 'pdf' && renderPdf) {
         return {
           status: 200,
           headers: {
             'content-type': 'application/pdf',
             'content-disposition': `attachment; filename="${name}.pdf"`,
           },
-          body: await reportToPdf(report),
+          body: await renderPdf(report),
         };
       }
       return json(report);

@@ -18,6 +18,7 @@ export {
   type CostRequest,
   type CostResponse,
   costHandlers,
+  type PdfRenderer,
 } from './handlers.js';
 export {
   type Budget,
@@ -28,7 +29,6 @@ export {
   type Scope,
 } from './limits.js';
 export { formatUsd, NANO_PER_USD, usd } from './money.js';
-export { reportToPdf } from './pdf.js';
 export { localDay, type Period, type PeriodWindow, periodWindow } from './periods.js';
 export {
   loadPricing,

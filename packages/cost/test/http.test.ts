@@ -13,6 +13,7 @@ import { costApi as expressApi } from '../src/express.js';
 import { costApi as fastifyApi } from '../src/fastify.js';
 import { costControl, costHandlers, guard, memoryStore } from '../src/index.js';
 import { costRoute } from '../src/next.js';
+import { reportToPdf } from '../src/pdf.js';
 
 const clock = () => Date.parse('2026-11-20T12:00:00Z');
 const store = memoryStore();
@@ -30,7 +31,14 @@ const control = costControl({
 });
 const admin = () => ['admin'];
 let roles: () => string[] = () => [];
-const handlers = costHandlers({ control, clock, isAdmin: () => roles().includes('admin') });
+const handlers = costHandlers({
+  control,
+  clock,
+  isAdmin: () => roles().includes('admin'),
+  pdf: reportToPdf,
+});
+// Mounted under /api/lite: what an app gets without pdf-lib.
+const lite = costHandlers({ control, clock });
 
 function auth(get: (n: string) => string | undefined) {
   const tenant = get('x-tenant-id');
@@ -155,8 +163,36 @@ function suite(name: string, get: () => Get) {
           .toString(),
       ).toBe('%PDF-');
     });
+
+    it('without a PDF renderer, format=pdf is a 406 problem naming the missing piece', async () => {
+      const res = await get()('/api/lite/report?format=pdf', { 'x-tenant-id': 'acme' });
+      expect(res.status).toBe(406);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const body = await read(res);
+      expect(body).toMatchObject({
+        status: 406,
+        code: 'report_format_unavailable',
+        formats: ['json', 'csv'],
+      });
+      expect(body.detail).toContain('@platform/cost/pdf');
+      expect(body.detail).toContain('pdf-lib');
+      // The caller's scope is still checked first, and the other formats still answer.
+      const other = await get()('/api/lite/report?format=pdf&tenant=globex', {
+        'x-tenant-id': 'acme',
+      });
+      expect(other.status).toBe(403);
+      const csv = await get()('/api/lite/report?format=csv', { 'x-tenant-id': 'acme' });
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+    });
   });
 }
+
+it('costHandlers refuses a pdf option that is not a renderer function', () => {
+  expect(() =>
+    costHandlers({ control, pdf: { reportToPdf } as unknown as typeof reportToPdf }),
+  ).toThrow(/pdf: must be a function such as reportToPdf from @platform\/cost\/pdf/);
+});
 
 let expressUrl = '';
 let expressServer: ReturnType<ReturnType<typeof express>['listen']>;
@@ -170,6 +206,7 @@ beforeAll(async () => {
     next();
   });
   app.use(expressApi(handlers));
+  app.use(expressApi(lite, { prefix: '/api/lite' }));
   app.use(expressErrors());
   await new Promise<void>((r) => {
     expressServer = app.listen(0, '127.0.0.1', () => r());
@@ -182,6 +219,7 @@ beforeAll(async () => {
   });
   await fastify.register(fastifyErrors);
   await fastify.register(fastifyApi, { handlers });
+  await fastify.register(fastifyApi, { handlers: lite, prefix: '/api/lite' });
   await fastify.listen({ port: 0, host: '127.0.0.1' });
 });
 
@@ -194,21 +232,21 @@ suite('Express', () => (path, headers) => fetch(`${expressUrl}${path}`, { header
 suite('Fastify', () => (path, headers) =>
   fetch(`http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}${path}`, { headers }));
 
-const nextRoutes = Object.fromEntries(
-  (['usage', 'timeseries', 'report', 'budget', 'billing'] as const).map((name) => [
-    name,
-    withRequestContext(
-      (request: Request) => {
-        auth((n) => request.headers.get(n) ?? undefined);
-        return withErrorHandling(costRoute(handlers, name))(request);
-      },
-      { route: `/api/cost/${name}` },
-    ),
-  ]),
-);
-suite('Next', () => async (path, headers) => {
-  const name = path.split('?')[0]?.split('/').at(-1) as string;
-  return (nextRoutes[name] as (r: Request) => Promise<Response>)(
-    new Request(`http://localhost${path}`, { headers }),
+const nextRoutes = (prefix: string, mounted: typeof handlers) =>
+  Object.fromEntries(
+    (['usage', 'timeseries', 'report', 'budget', 'billing'] as const).map((name) => [
+      `${prefix}/${name}`,
+      withRequestContext(
+        (request: Request) => {
+          auth((n) => request.headers.get(n) ?? undefined);
+          return withErrorHandling(costRoute(mounted, name))(request);
+        },
+        { route: `${prefix}/${name}` },
+      ),
+    ]),
   );
+const routes = { ...nextRoutes('/api/cost', handlers), ...nextRoutes('/api/lite', lite) };
+suite('Next', () => async (path, headers) => {
+  const route = routes[path.split('?')[0] as string] as (r: Request) => Promise<Response>;
+  return route(new Request(`http://localhost${path}`, { headers }));
 });

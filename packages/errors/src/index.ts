@@ -42,7 +42,7 @@ export {
   stringifyProblem,
   toProblem,
 } from './problem.js';
-export { DEFAULT_TYPE_BASE, type ProblemOptions } from './problem-options.js';
+export { DEFAULT_PROBLEM_TYPE, type ProblemOptions } from './problem-options.js';
 export {
   createErrorResponder,
   type ErrorContext,

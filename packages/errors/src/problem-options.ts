@@ -2,7 +2,11 @@ import { parseOptions } from '@platform/core';
 import { z } from 'zod';
 import { LOCALE_PATTERN, type MessageTable } from './messages.js';
 
-export const DEFAULT_TYPE_BASE = 'https://docs.platform.dev/problems/';
+/**
+ * The problem `type` when the host documents none (RFC 9457 section 4.2.1): the problem means
+ * what its status means; the precise kind is in the `code` member.
+ */
+export const DEFAULT_PROBLEM_TYPE = 'about:blank';
 
 const localized = z.union([
   z.string().min(1).max(2000),
@@ -14,8 +18,10 @@ export const problemOptionsShape = {
   typeBase: z
     .url()
     .max(500)
-    .transform((u) => (u.endsWith('/') ? u : `${u}/`))
-    .default(DEFAULT_TYPE_BASE),
+    .refine((u) => u !== DEFAULT_PROBLEM_TYPE, 'omit it for about:blank')
+    // An http(s) base is a folder of pages; other schemes (tag:, urn:) bring their own separator.
+    .transform((u) => (/^https?:/i.test(u) && !u.endsWith('/') ? `${u}/` : u))
+    .optional(),
   messages: z.record(z.string(), localized).default({}),
   titles: z.record(z.string(), localized).default({}),
   defaultLocale: z.string().regex(LOCALE_PATTERN, 'must be a language tag').default('en'),
@@ -33,7 +39,11 @@ const problemOptionsSchema = z.object(problemOptionsShape);
 export interface ProblemOptions {
   /** No stack, internal message or cause in bodies. Default: `NODE_ENV === 'production'`. */
   production?: boolean;
-  /** Base of the `type` URI; the code is appended. Default `https://docs.platform.dev/problems/`. */
+  /**
+   * Where the host documents its problem types: `type` becomes this base followed by the code
+   * (`https://docs.example.com/problems/` or `tag:example.com,2026:problems/`). Without it
+   * `type` is `about:blank` and the code is only in the `code` member.
+   */
   typeBase?: string;
   /** Friendly `detail` per code or category, optionally per locale. */
   messages?: MessageTable;
@@ -47,7 +57,7 @@ export interface ProblemOptions {
 
 export interface ResolvedProblemOptions {
   production: boolean;
-  typeBase: string;
+  typeBase?: string;
   messages: MessageTable;
   titles: MessageTable;
   defaultLocale: string;

@@ -19,7 +19,7 @@ describe('toProblem', () => {
     expect(status).toBe(404);
     expect(headers).toEqual({ 'Content-Type': 'application/problem+json' });
     expect(body).toEqual({
-      type: 'https://docs.platform.dev/problems/not_found',
+      type: 'about:blank',
       title: 'Not found',
       status: 404,
       detail: 'Order 42 not found',
@@ -29,10 +29,22 @@ describe('toProblem', () => {
     });
   });
 
-  it('uses the configured type base and the error code', () => {
+  it('points at no domain by default: about:blank, the code in its own member', () => {
+    const err = new ConflictError('Already shipped', { code: 'order_shipped' });
+    const { body } = toProblem(err, ctx, prod);
+    expect(body.type).toBe('about:blank');
+    expect(body.code).toBe('order_shipped');
+    expect(stringifyProblem(body)).not.toMatch(/https?:/);
+  });
+
+  it("uses the host's type base and the error code", () => {
     const err = new ConflictError('Already shipped', { code: 'order_shipped' });
     const { body } = toProblem(err, ctx, { ...prod, typeBase: 'https://errors.example.com/v1' });
     expect(body.type).toBe('https://errors.example.com/v1/order_shipped');
+    expect(body.code).toBe('order_shipped');
+    // A tag: or urn: base is used as it is: it brings its own separator.
+    const tag = toProblem(err, ctx, { ...prod, typeBase: 'tag:example.com,2026:problems:' });
+    expect(tag.body.type).toBe('tag:example.com,2026:problems:order_shipped');
   });
 
   it('never sends an internal message, stack or cause in production', () => {
@@ -139,6 +151,9 @@ describe('toProblem', () => {
   it('rejects bad options naming the field', () => {
     expect(() => toProblem(new NotFoundError(), ctx, { typeBase: 'not a url' })).toThrow(
       /typeBase/,
+    );
+    expect(() => toProblem(new NotFoundError(), ctx, { typeBase: 'about:blank' })).toThrow(
+      /typeBase: omit it for about:blank/,
     );
   });
 });

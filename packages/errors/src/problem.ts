@@ -6,6 +6,7 @@ import { type Localized, localize, type MessageTable, parseAcceptLanguage } from
 import { hasDefaultMessage, type PlatformError, type ValidationIssue } from './platform-error.js';
 import {
   compileProblemOptions,
+  DEFAULT_PROBLEM_TYPE,
   type ProblemOptions,
   type ResolvedProblemOptions,
 } from './problem-options.js';
@@ -115,7 +116,7 @@ export function buildProblem(
   const preferred = ctx.locale ? [ctx.locale] : parseAcceptLanguage(ctx.acceptLanguage);
   preferred.push(opts.defaultLocale);
   const body: ProblemDetails = {
-    type: opts.typeBase + err.code,
+    type: opts.typeBase === undefined ? DEFAULT_PROBLEM_TYPE : opts.typeBase + err.code,
     title: titleOf(err, preferred, opts.titles),
     status: err.status,
     detail: detailOf(err, preferred, opts.messages),

@@ -70,7 +70,7 @@ describe.each(frameworks)('%s binding', (fw) => {
       expect(res.status).toBe(expected.status);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
       expect(res.body).toMatchObject({
-        type: `https://docs.platform.dev/problems/${expected.code}`,
+        type: 'about:blank',
         status: expected.status,
         code: expected.code,
         instance: `/boom/${scenario}`,

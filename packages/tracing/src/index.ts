@@ -32,6 +32,7 @@ export {
 } from './log-levels.js';
 export { createLogger, DEFAULT_REDACT_KEYS, type LoggerOptions } from './logger.js';
 export type { TracingOptions } from './options.js';
+export { OtlpExporterMissingError } from './otlp-exporter.js';
 export { getTracing, initTracing, type TracingHandle } from './provider.js';
 export {
   createRequestLog,

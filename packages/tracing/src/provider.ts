@@ -4,7 +4,6 @@ import {
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -24,6 +23,7 @@ import {
   type TracingOptions,
   tracingOptionsSchema,
 } from './options.js';
+import { LazyOtlpExporter } from './otlp-exporter.js';
 import { PlatformSampler } from './sampler.js';
 import { PinnableIdGenerator, ServerSpans } from './server-span.js';
 
@@ -38,6 +38,11 @@ export interface TracingHandle {
   readonly sampleRatio: number;
   readonly environment: string;
   readonly keepErrors: KeepErrorsProcessor;
+  /**
+   * Resolves once the exporter can export. With OTLP export it rejects when
+   * `@opentelemetry/exporter-trace-otlp-http` is not installed: await it at startup to fail fast.
+   */
+  ready(): Promise<void>;
   /** Whether a request's caller may decide sampling through its `traceparent` flags. */
   trusts(exchange: HttpExchange): boolean;
   forceFlush(): Promise<void>;
@@ -125,6 +130,9 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
     sampleRatio,
     environment,
     keepErrors,
+    ready: async () => {
+      if (exporter instanceof LazyOtlpExporter) await exporter.ready();
+    },
     trusts: typeof trust === 'function' ? safePredicate(trust) : () => trust,
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
@@ -165,7 +173,7 @@ function buildExporter(
   switch (kind) {
     case 'otlp':
       return {
-        exporter: new OTLPTraceExporter({
+        exporter: new LazyOtlpExporter({
           ...(endpoint ? { url: endpoint } : {}),
           headers: {
             ...parseHeaderList(env.OTEL_EXPORTER_OTLP_HEADERS),

@@ -39,14 +39,15 @@ beforeAll(async () => {
   await pool.query(`CREATE SCHEMA ${schema}`);
   await pool.query(`CREATE TABLE ${schema}.orders (id int primary key, total int)`);
   await pool.query(`INSERT INTO ${schema}.orders VALUES (7, 4200)`);
-  initTracing({
+  // The OTLP exporter is an optional peer, loaded on demand: ready() says it is there.
+  await initTracing({
     serviceName: 'orders-api',
     serviceVersion: '1.2.3',
     environment: 'test',
     endpoint: receiver.url,
     headers: { 'x-honeycomb-team': 'test-key' },
     batch: { scheduledDelayMillis: 50 },
-  });
+  }).ready();
   const db = tracedSql(pool, { namespace: 'test' });
   const logger = createLogger({ destination: logs, module: 'orders' });
   const app = express();

@@ -10,6 +10,7 @@ import {
   withCostControl,
 } from '@platform/cost';
 import { costApi } from '@platform/cost/fastify';
+import { reportToPdf } from '@platform/cost/pdf';
 import { z } from 'zod';
 import { fakeAiClient } from '../../../test-support/fake-ai.js';
 import type { AppFeature, FeatureEnv } from './types.js';
@@ -73,6 +74,7 @@ export async function costFeature(_env: FeatureEnv): Promise<AppFeature> {
   const handlers = costHandlers({
     control,
     isAdmin: () => getContext()?.actor?.roles.includes('admin') ?? false,
+    pdf: reportToPdf, // format=pdf reports (needs pdf-lib)
   });
   return {
     name: 'cost',

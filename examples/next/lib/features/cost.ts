@@ -6,6 +6,7 @@ import {
   costHandlers,
   withCostControl,
 } from '@platform/cost';
+import { reportToPdf } from '@platform/cost/pdf';
 import { fakeAiClient } from '../../../test-support/fake-ai';
 import type { RouteFeature } from './types';
 
@@ -43,6 +44,7 @@ export function exampleCost(): ExampleCost {
     handlers: costHandlers({
       control,
       isAdmin: () => getContext()?.actor?.roles.includes('admin') ?? false,
+      pdf: reportToPdf, // format=pdf reports (needs pdf-lib)
     }),
     ai: withCostControl(fakeAiClient(env.FAKE_AI_URL), control),
   };
