@@ -1,5 +1,12 @@
 import type { ResolvedDefinition } from './define.js';
-import type { ErrorCode, FlagState, Segment, Serve, StoreSnapshot } from './model.js';
+import {
+  type ErrorCode,
+  type FlagState,
+  own,
+  type Segment,
+  type Serve,
+  type StoreSnapshot,
+} from './model.js';
 import { compileConditions, type Predicate } from './operators.js';
 import type { CompiledServe } from './serve.js';
 import { compileServe, FlagCompileError } from './serve.js';
@@ -70,10 +77,14 @@ export function compileFlag(
   }
   const isBoolean = definition?.type === 'boolean';
   const offVariant = state.offVariant ?? definition?.offVariant;
-  if (offVariant !== undefined && !(offVariant in variants) && state.offVariant !== undefined) {
+  if (
+    offVariant !== undefined &&
+    !Object.hasOwn(variants, offVariant) &&
+    state.offVariant !== undefined
+  ) {
     throw new FlagCompileError('PARSE_ERROR', `${key}.offVariant: unknown variant "${offVariant}"`);
   }
-  const env = environment ? state.environments[environment] : undefined;
+  const env = environment ? own(state.environments, environment) : undefined;
   const envWhere = `${key}.environments.${environment}`;
   const serve = (s: Serve, where: string) => compileServe(key, s, variants, isBoolean, where);
 
@@ -107,7 +118,7 @@ export function compileFlag(
   }
   const targets = new Map<string, string>();
   for (const [i, t] of state.targets.entries()) {
-    if (!(t.variant in variants)) {
+    if (!Object.hasOwn(variants, t.variant)) {
       throw new FlagCompileError(
         'PARSE_ERROR',
         `${key}.targets.${i}.variant: unknown variant "${t.variant}"`,

@@ -88,7 +88,9 @@ export function diffFlags(before: unknown, after: unknown, path = ''): DiffEntry
     const out: DiffEntry[] = [];
     for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (path === '' && IGNORED.has(k)) continue;
-      out.push(...diffFlags(before[k], after[k], path ? `${path}.${k}` : k));
+      const b = Object.hasOwn(before, k) ? before[k] : undefined;
+      const a = Object.hasOwn(after, k) ? after[k] : undefined;
+      out.push(...diffFlags(b, a, path ? `${path}.${k}` : k));
     }
     return out;
   }

@@ -3,9 +3,11 @@ import { basename, dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import {
+  dictOf,
   environmentLayerSchema,
   type FlagState,
   flagStateSchema,
+  own,
   type StoreSnapshot,
   segmentSchema,
 } from '../model.js';
@@ -38,7 +40,7 @@ const fileSchema = z.strictObject({
     .default({}),
   segments: z.record(z.string(), segmentSchema.omit({ key: true })).default({}),
   /** Per-environment sections: `environments.production.<flag>: { enabled, serve, rules, tenants }`. */
-  environments: z.record(z.string(), z.record(z.string(), environmentLayerSchema)).default({}),
+  environments: dictOf(z.record(z.string(), environmentLayerSchema)).default({}),
 });
 
 /** Parses and validates file contents into a store snapshot; throws FlagFileError. */
@@ -83,7 +85,9 @@ export function parseFlagFile(text: string, path: string): StoreSnapshot {
           `invalid flags file:\n  - environments.${env}.${key}: no flag "${key}" under flags`,
         );
       }
-      flag.environments = { ...flag.environments, [env]: { ...flag.environments[env], ...layer } };
+      flag.environments = Object.assign(Object.create(null), flag.environments, {
+        [env]: { ...own(flag.environments, env), ...layer },
+      });
     }
   }
   const segments = Object.entries(r.data.segments).map(([key, s]) => ({ ...s, key }));
