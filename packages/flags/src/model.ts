@@ -173,6 +173,18 @@ export type Segment = z.output<typeof segmentSchema>;
 export interface StoreSnapshot {
   flags: FlagState[];
   segments: Segment[];
+  /**
+   * Stored flags (or `segment:<key>` segments) that failed validation, each with a message
+   * naming the field: the client serves their fallback and keeps every other flag.
+   */
+  invalid?: { key: string; message: string }[];
+}
+
+/** The message of a failed parse, naming the key and the first bad field. */
+export function issueAt(key: string, error: z.ZodError): string {
+  const i = error.issues[0];
+  const path = i?.path.map(String).join('.');
+  return `${key}${path ? `.${path}` : ''}: ${i?.message ?? 'invalid'}`;
 }
 
 /** OpenFeature-compatible resolution reasons. */

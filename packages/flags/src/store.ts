@@ -44,6 +44,8 @@ export interface EvaluationCount {
  * The client validates and compiles what `load` returns; stores only persist.
  */
 export interface FlagStore {
+  /** Names the store in diagnostics, e.g. `postgres public.platform_flags`. */
+  readonly name?: string;
   /** Every flag and segment, as stored. */
   load(): Promise<StoreSnapshot>;
   /** Creates or replaces a flag; bumps its version; rejects with VersionConflictError on a stale `expectedVersion`. */
