@@ -22,6 +22,10 @@ export interface BatchWriterOptions<T, S = T> {
   retryMaxMs: number;
   /** NDJSON file that takes what the full queue cannot hold; `undefined` drops (counted). */
   spillPath?: string;
+  /** The JSON form of an item in the spill file (default: the item itself). */
+  toJSON?(item: T): unknown;
+  /** An item back from its JSON form when the spill file is replayed. */
+  fromJSON?(value: unknown): T;
   onStored?(stored: S[]): void;
   onError(error: unknown, where: string): void;
 }
@@ -80,6 +84,11 @@ export class BatchWriter<T, S = T> {
   #waiters: (() => void)[] = [];
 
   constructor(private readonly o: BatchWriterOptions<T, S>) {}
+
+  /** True while anything waits to be written: queued, spilled, or a write being retried. */
+  get busy(): boolean {
+    return this.#running !== undefined || this.#queue.length > 0 || this.#spillPending > 0;
+  }
 
   push(event: T): void {
     this.stats.recorded++;
@@ -204,7 +213,7 @@ export class BatchWriter<T, S = T> {
           this.o.onError(single, 'rejected');
           if (this.o.spillPath) {
             try {
-              appendFileSync(`${this.o.spillPath}.rejected.ndjson`, `${JSON.stringify(event)}\n`);
+              appendFileSync(`${this.o.spillPath}.rejected.ndjson`, this.#line(event));
             } catch (e) {
               this.o.onError(e, 'spill');
             }
@@ -236,7 +245,7 @@ export class BatchWriter<T, S = T> {
     for await (const line of lines) {
       if (!line) continue;
       try {
-        batch.push(JSON.parse(line) as T);
+        batch.push(this.#parse(line));
       } catch {
         this.stats.dropped++;
         continue;
@@ -271,9 +280,18 @@ export class BatchWriter<T, S = T> {
         this.#spill = undefined;
       });
     }
-    this.#spill.write(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    this.#spill.write(events.map((e) => this.#line(e)).join(''));
     this.#spillPending += events.length;
     this.stats.spilled += events.length;
+  }
+
+  #line(item: T): string {
+    return `${JSON.stringify(this.o.toJSON ? this.o.toJSON(item) : item)}\n`;
+  }
+
+  #parse(line: string): T {
+    const value: unknown = JSON.parse(line);
+    return this.o.fromJSON ? this.o.fromJSON(value) : (value as T);
   }
 
   #spillSync(events: T[]): void {
@@ -286,7 +304,7 @@ export class BatchWriter<T, S = T> {
       return;
     }
     try {
-      const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
+      const text = events.map((e) => this.#line(e)).join('');
       if (existsSync(this.o.spillPath)) appendFileSync(this.o.spillPath, text);
       else writeFileSync(this.o.spillPath, text);
       this.stats.spilled += events.length;

@@ -19,6 +19,7 @@ export {
   type CostResponse,
   costHandlers,
 } from './handlers.js';
+export type { LedgerStats } from './ledger-writer.js';
 export {
   type Budget,
   type BudgetInput,

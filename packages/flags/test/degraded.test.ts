@@ -153,10 +153,8 @@ describe('PostgreSQL cut while a flag client follows LISTEN/NOTIFY', () => {
     await direct.put!({ key: 'theme', serve: { variant: 'light' } } as never);
     const proxy = new TcpProxy(Number(new URL(DATABASE_URL).port || 5432));
     await proxy.start();
-    const url = new URL(DATABASE_URL);
-    url.port = String(proxy.port);
     const cutPool = new pg.Pool({
-      connectionString: url.toString(),
+      connectionString: proxy.urlFor(DATABASE_URL),
       max: 3,
       connectionTimeoutMillis: 500,
     });

@@ -41,6 +41,13 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** `url` (postgres://, redis://) pointed at this proxy instead of its own port. */
+  urlFor(url: string): string {
+    const u = new URL(url);
+    u.port = String(this.port);
+    return u.toString();
+  }
+
   private forward(from: Socket, to: Socket): void {
     from.on('data', (chunk) => {
       if (this.delayMs <= 0) to.write(chunk);
