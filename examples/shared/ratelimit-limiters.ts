@@ -56,6 +56,9 @@ export function exampleRateLimitStore(offlineQueue: boolean): {
   const url = process.env.PLATFORM_RATELIMIT_REDIS_URL;
   if (!url) return { store: memoryStore(), ready: Promise.resolve() };
   const client = new Redis(url, { enableOfflineQueue: offlineQueue, maxRetriesPerRequest: 1 });
+  // Without a listener ioredis prints an "Unhandled error event" stack per failed reconnect;
+  // the limiters log one line when Redis degrades and one when it recovers, with counts.
+  client.on('error', () => {});
   onShutdown(() => client.quit().then(() => undefined), { name: 'ratelimit-redis' });
   const ready = new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 2000);

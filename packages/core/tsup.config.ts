@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/express.ts', 'src/fastify.ts', 'src/next.ts'],
+  entry: ['src/index.ts', 'src/express.ts', 'src/fastify.ts', 'src/next.ts', 'src/batch-writer.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

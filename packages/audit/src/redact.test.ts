@@ -20,6 +20,15 @@ describe('createRedactor', () => {
     expect(redact({ email: 'kept@b.c' }, ['body'])).toEqual({ email: 'kept@b.c' });
   });
 
+  it('keeps keys named like Object.prototype members as plain keys', () => {
+    const input = JSON.parse('{"__proto__": {"password": "p"}, "constructor": "c"}');
+    const out = redact(input) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.parse(JSON.stringify(out))).toEqual(
+      JSON.parse(`{"__proto__": {"password": "${REDACTED}"}, "constructor": "c"}`),
+    );
+  });
+
   it('masks Luhn-valid card numbers only', () => {
     expect(redact({ note: 'card 4111-1111-1111-1111 ok' })).toEqual({
       note: `card ${REDACTED} ok`,

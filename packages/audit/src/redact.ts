@@ -105,7 +105,8 @@ export function createRedactor(
     if (depth >= MAX_DEPTH) return '[TRUNCATED]';
     if (Array.isArray(v))
       return v.slice(0, 1000).map((x, i) => walk(x, path && [...path, String(i)], depth + 1));
-    const out: Record<string, unknown> = {};
+    // no prototype: a `__proto__` key in the input stays a key instead of replacing it
+    const out: Record<string, unknown> = Object.create(null);
     // keys, not entries: no [key, value] pair per member
     for (const k of Object.keys(v)) {
       const x = (v as Record<string, unknown>)[k];

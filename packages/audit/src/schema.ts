@@ -108,5 +108,5 @@ const CRUD_VERBS: Record<string, AuditEvent['crud']> = {
 /** Guesses the CRUD class from the action's last segment (`invoice.delete` → `d`). */
 export function crudOf(action: string): AuditEvent['crud'] {
   const verb = action.slice(action.lastIndexOf('.') + 1).toLowerCase();
-  return CRUD_VERBS[verb] ?? 'u';
+  return Object.hasOwn(CRUD_VERBS, verb) ? (CRUD_VERBS[verb] as AuditEvent['crud']) : 'u';
 }

@@ -31,6 +31,7 @@ export {
 } from './ip.js';
 export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
+export { watchPoolErrors } from './pg-errors.js';
 export {
   createRequestContext,
   type RequestContextEngine,

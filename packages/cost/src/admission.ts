@@ -4,7 +4,7 @@ import type { Applied, Subject } from './counters.js';
 import { steps } from './counters.js';
 import { localDay } from './periods.js';
 import type { Price, PricingTable } from './pricing.js';
-import type { BudgetStore, LedgerStore, Outcome, UsageRecord } from './store.js';
+import type { BudgetStore, Outcome, UsageRecord } from './store.js';
 import { totalTokens, type Usage } from './usage.js';
 
 export interface CallEstimate extends Subject {
@@ -39,7 +39,8 @@ export interface Admission {
 /** What an admission needs from its control. */
 export interface AdmissionDeps {
   store: BudgetStore;
-  ledger: LedgerStore;
+  /** Writes (or queues) one usage record; never throws. */
+  recordUsage(record: UsageRecord): Promise<void>;
   pricing: PricingTable;
   clock: () => number;
   logger: CostLogger;
@@ -65,7 +66,7 @@ export function createAdmission(
     timeZone: string;
   },
 ): Admission {
-  const { store, ledger, pricing, clock, logger } = deps;
+  const { store, pricing, clock, logger } = deps;
   const ctx = getContext();
   const started = clock();
   let done: Promise<UsageRecord> | undefined;
@@ -115,11 +116,7 @@ export function createAdmission(
           ...(ctx?.traceId === undefined ? {} : { traceId: ctx.traceId }),
           durationMs: input.durationMs ?? now - started,
         };
-        try {
-          await ledger.record([record]);
-        } catch (err) {
-          logger.warn({ err: String(err), record: record.id }, 'cost usage record failed');
-        }
+        await deps.recordUsage(record);
         try {
           deps.audit?.record({
             action: 'ai.usage',

@@ -24,6 +24,12 @@ export interface CostLogger {
   warn(obj: object, msg?: string): void;
 }
 
+/** Default: one JSON line per alert, warning and refusal (pass a pino logger to route them). */
+export const consoleLogger: CostLogger = {
+  info: (obj, msg) => console.info(JSON.stringify({ level: 'info', msg, ...obj })),
+  warn: (obj, msg) => console.warn(JSON.stringify({ level: 'warn', msg, ...obj })),
+};
+
 export interface WebhookOptions {
   url: string;
   /** HMAC-SHA256 key: the body is signed as `X-Cost-Signature: t=<unix>,v1=<hex>`. */

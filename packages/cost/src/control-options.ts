@@ -15,6 +15,19 @@ export interface CostControlOptions {
   store?: BudgetStore;
   /** Usage ledger; default the store when it is one, else a memory store. */
   ledger?: LedgerStore;
+  /**
+   * How usage records wait while the ledger is unreachable: `max` records in memory
+   * (default 10,000), then the `spill` NDJSON file when set, else dropped (counted in
+   * `ledgerStats()` and logged). A settlement waits at most `writeTimeoutMs` (default 2000)
+   * for the ledger before its record is queued.
+   */
+  ledgerQueue?: {
+    max?: number;
+    batchSize?: number;
+    flushIntervalMs?: number;
+    writeTimeoutMs?: number;
+    spill?: { path: string };
+  };
   /** `'reject'` (default) or downgrade map `{ 'gpt-4o': 'gpt-4o-mini' }`, tried in chain order. */
   onExceeded?: 'reject' | { downgrade: Record<string, string> };
   /** How long an unsettled reservation holds its amounts. Default 10 minutes. */
@@ -45,6 +58,15 @@ export const optionsSchema = z.object({
     .default('reject'),
   reservationTtlMs: z.number().int().min(1000).max(86_400_000).default(600_000),
   onStoreError: z.enum(['deny', 'allow']).default('deny'),
+  ledgerQueue: z
+    .strictObject({
+      max: z.number().int().min(1).max(10_000_000).default(10_000),
+      batchSize: z.number().int().min(1).max(10_000).default(200),
+      flushIntervalMs: z.number().int().min(0).max(60_000).default(50),
+      writeTimeoutMs: z.number().int().min(1).max(60_000).default(2_000),
+      spill: z.strictObject({ path: z.string().min(1) }).optional(),
+    })
+    .default({ max: 10_000, batchSize: 200, flushIntervalMs: 50, writeTimeoutMs: 2_000 }),
   defaultMaxOutputTokens: z.number().int().min(1).max(10_000_000).default(4096),
   alerts: z
     .strictObject({

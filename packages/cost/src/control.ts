@@ -7,9 +7,10 @@ import {
   type CallEstimate,
   createAdmission,
 } from './admission.js';
-import { type CostAlert, type CostLogger, deliverAlert } from './alerts.js';
+import { type CostAlert, consoleLogger, deliverAlert } from './alerts.js';
 import { budgetResolver, type CostControlOptions, optionsSchema } from './control-options.js';
 import { type Applied, applicable, groupOf, quotaError, type Subject, steps } from './counters.js';
+import { type LedgerStats, usageWriter } from './ledger-writer.js';
 import type { Budget } from './limits.js';
 import { type PricingTable, pricingTable } from './pricing.js';
 import type { AdmitResult, BudgetStore, LedgerStore } from './store.js';
@@ -31,12 +32,6 @@ export interface BudgetStatusEntry {
   resetAt: string;
 }
 
-/** Default: one JSON line per alert, warning and refusal (pass a pino logger to route them). */
-const consoleLogger: CostLogger = {
-  info: (obj, msg) => console.info(JSON.stringify({ level: 'info', msg, ...obj })),
-  warn: (obj, msg) => console.warn(JSON.stringify({ level: 'warn', msg, ...obj })),
-};
-
 export interface CostControl {
   readonly pricing: PricingTable;
   readonly store: BudgetStore;
@@ -48,7 +43,9 @@ export interface CostControl {
     subject: Subject,
   ): Promise<{ tenant: string; timeZone: string; limits: BudgetStatusEntry[] }>;
   budgetOf(tenant: string): Promise<Budget>;
-  /** Waits for alert deliveries in flight. */
+  /** Usage records written, queued, spilled and dropped since start (`dropped` is the only loss). */
+  ledgerStats(): LedgerStats;
+  /** Waits for alert deliveries in flight and queued usage records (while the ledger answers). */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -123,9 +120,10 @@ export function costControl(options: CostControlOptions = {}): CostControl {
     }
   };
 
+  const usage = usageWriter(ledger, opts.ledgerQueue, logger);
   const deps: AdmissionDeps = {
     store,
-    ledger,
+    recordUsage: usage.record,
     pricing,
     clock,
     logger,
@@ -253,16 +251,20 @@ export function costControl(options: CostControlOptions = {}): CostControl {
       };
     },
 
+    ledgerStats: usage.stats,
+
     async flush() {
       while (pending.size > 0) await Promise.all([...pending]);
+      await usage.flush();
     },
 
     async close() {
       unregister();
-      await control.flush();
+      while (pending.size > 0) await Promise.all([...pending]);
+      await usage.close(4_000);
     },
   };
-  const unregister = onShutdown(() => control.flush(), { name: 'cost-alerts', timeoutMs: 5000 });
+  const unregister = onShutdown(() => control.close(), { name: 'cost', timeoutMs: 5000 });
 
   return control;
 }

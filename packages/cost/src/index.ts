@@ -20,6 +20,7 @@ export {
   costHandlers,
   type PdfRenderer,
 } from './handlers.js';
+export type { LedgerStats } from './ledger-writer.js';
 export {
   type Budget,
   type BudgetInput,

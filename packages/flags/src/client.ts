@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EvaluationCounter } from './analytics.js';
 import { type CompiledSnapshot, type CompileProblem, compileSnapshot } from './compile.js';
 import type { DefinitionMap, FlagDefinitions, ValueOf } from './define.js';
+import { type FlagsLogger, flagDiagnostics, stderrFlagsLogger } from './diagnostics.js';
 import { evaluateFlag, reader } from './evaluate.js';
 import type { Evaluation, EvaluationContext, FlagState } from './model.js';
 import { seedFromDefinitions } from './seed.js';
@@ -66,6 +67,15 @@ const optionsSchema = z.object({
     ])
     .default({ flushIntervalMs: 60_000, maxKeys: 10_000 }),
   flushOnShutdown: z.boolean().default(true),
+  logger: z
+    .union([
+      z.literal(false),
+      z.custom<FlagsLogger>(
+        (v) => typeof (v as FlagsLogger | null)?.warn === 'function',
+        'must have warn(obj, msg) and info(obj, msg)',
+      ),
+    ])
+    .optional(),
 });
 
 export interface FlagsOptions<D extends DefinitionMap> {
@@ -86,8 +96,13 @@ export interface FlagsOptions<D extends DefinitionMap> {
   flushOnShutdown?: boolean;
   /** Audit hook: every write made through this client's admin operations, with its diff. */
   onChange?: (change: ChangeRecord) => void | Promise<void>;
-  /** Store errors and flags that failed to compile (the previous snapshot is kept). */
+  /**
+   * Store outages and invalid stored flags, once per episode, with a message naming the
+   * store and the flag (the flag's previous version or its code default is served).
+   */
   onError?: (error: Error, problems?: CompileProblem[]) => void;
+  /** Degradation and recovery lines (default: JSON on stderr); `false` turns them off. */
+  logger?: FlagsLogger | false;
 }
 
 /**
@@ -109,13 +124,26 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
   const definitions = options.definitions;
   const environment = opts.environment ?? process.env.NODE_ENV ?? 'development';
   const store = options.store ?? memoryStore({ flags: seedFromDefinitions(definitions) });
-  const report = (err: Error, problems?: CompileProblem[]) => {
-    try {
-      options.onError?.(err, problems);
-    } catch {
-      // a failing error hook must not break reloads
-    }
-  };
+  const diagnostics = flagDiagnostics(
+    store.name ?? 'custom',
+    opts.logger === false ? undefined : (opts.logger ?? stderrFlagsLogger),
+    options.onError,
+  );
+  const report = (err: Error) => diagnostics.error(err);
+  // A store that never answers would hold every later reload: each load has a deadline.
+  const loadTimeoutMs = Math.max(opts.startupTimeoutMs, 1_000);
+  const load = () =>
+    new Promise<Awaited<ReturnType<FlagStore['load']>>>((resolve, reject) => {
+      const t = setTimeout(
+        () => reject(new Error(`no answer within ${loadTimeoutMs} ms`)),
+        loadTimeoutMs,
+      );
+      t.unref();
+      store
+        .load()
+        .then(resolve, reject)
+        .finally(() => clearTimeout(t));
+    });
   let current = compileSnapshot(
     { flags: [], segments: [] },
     definitions.resolved,
@@ -139,19 +167,14 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
       do {
         again = false;
         try {
-          const source = await store.load();
+          const source = await load();
           const { snapshot, problems } = compileSnapshot(
             source,
             definitions.resolved,
             environment,
             loadedOnce ? current : undefined,
           );
-          if (problems.length > 0) {
-            report(
-              new Error(`flags: ${problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`),
-              problems,
-            );
-          }
+          diagnostics.loaded(problems, snapshot);
           current = snapshot;
           loadedOnce = true;
           status = 'ready';
@@ -164,7 +187,7 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
           }
         } catch (err) {
           if (loadedOnce) status = 'stale';
-          report(err as Error);
+          diagnostics.storeFailed(err instanceof Error ? err : new Error(String(err)));
         }
       } while (again && !closed);
     })().finally(() => {

@@ -1,5 +1,12 @@
 import type { ResolvedDefinition } from './define.js';
-import type { ErrorCode, FlagState, Segment, Serve, StoreSnapshot } from './model.js';
+import {
+  type ErrorCode,
+  type FlagState,
+  own,
+  type Segment,
+  type Serve,
+  type StoreSnapshot,
+} from './model.js';
 import { compileConditions, type Predicate } from './operators.js';
 import type { CompiledServe } from './serve.js';
 import { compileServe, FlagCompileError } from './serve.js';
@@ -70,10 +77,14 @@ export function compileFlag(
   }
   const isBoolean = definition?.type === 'boolean';
   const offVariant = state.offVariant ?? definition?.offVariant;
-  if (offVariant !== undefined && !(offVariant in variants) && state.offVariant !== undefined) {
+  if (
+    offVariant !== undefined &&
+    !Object.hasOwn(variants, offVariant) &&
+    state.offVariant !== undefined
+  ) {
     throw new FlagCompileError('PARSE_ERROR', `${key}.offVariant: unknown variant "${offVariant}"`);
   }
-  const env = environment ? state.environments[environment] : undefined;
+  const env = environment ? own(state.environments, environment) : undefined;
   const envWhere = `${key}.environments.${environment}`;
   const serve = (s: Serve, where: string) => compileServe(key, s, variants, isBoolean, where);
 
@@ -107,7 +118,7 @@ export function compileFlag(
   }
   const targets = new Map<string, string>();
   for (const [i, t] of state.targets.entries()) {
-    if (!(t.variant in variants)) {
+    if (!Object.hasOwn(variants, t.variant)) {
       throw new FlagCompileError(
         'PARSE_ERROR',
         `${key}.targets.${i}.variant: unknown variant "${t.variant}"`,
@@ -204,19 +215,28 @@ export function compileSnapshot(
   }
   const segment = (k: string) => segmentPreds.get(k);
   const flags = new Map<string, CompiledFlag>();
+  // One bad flag costs only that flag: its previous compiled form, else its code default.
+  const fallBack = (key: string, code: ErrorCode, message: string) => {
+    problems.push({ key, code, message });
+    const kept = previous?.flags.get(key);
+    const definition = definitions.get(key);
+    if (kept && !kept.error) flags.set(key, kept);
+    else if (definition) flags.set(key, { ...codeOnly(definition), error: { code, message } });
+  };
   for (const state of source.flags) {
-    const definition = definitions.get(state.key);
     try {
-      flags.set(state.key, compileFlag(state, definition, environment, segment));
+      flags.set(state.key, compileFlag(state, definitions.get(state.key), environment, segment));
     } catch (err) {
-      const code = err instanceof FlagCompileError ? err.code : 'GENERAL';
-      const message = (err as Error).message;
-      problems.push({ key: state.key, code, message });
-      const kept = previous?.flags.get(state.key);
-      if (kept && !kept.error) flags.set(state.key, kept);
-      else if (definition)
-        flags.set(state.key, { ...codeOnly(definition), error: { code, message } });
+      fallBack(
+        state.key,
+        err instanceof FlagCompileError ? err.code : 'GENERAL',
+        (err as Error).message,
+      );
     }
+  }
+  for (const bad of source.invalid ?? []) {
+    if (bad.key.startsWith('segment:')) problems.push({ ...bad, code: 'PARSE_ERROR' });
+    else fallBack(bad.key, 'PARSE_ERROR', bad.message);
   }
   for (const def of definitions.values())
     if (!flags.has(def.key)) flags.set(def.key, codeOnly(def));

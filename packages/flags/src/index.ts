@@ -31,6 +31,7 @@ export {
   type ResolvedDefinition,
   type ValueOf,
 } from './define.js';
+export { type FlagsLogger, stderrFlagsLogger } from './diagnostics.js';
 export { evaluateFlag, reader } from './evaluate.js';
 export { murmur3, percentBucket, variantBucket } from './hash.js';
 export {

@@ -75,6 +75,36 @@ export const ruleSchema = z.strictObject({
 });
 export type Rule = z.input<typeof ruleSchema>;
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A record keyed by user input (tenant ids, variant names, environments): any string is a
+ * key, `__proto__` and `constructor` included, so the parsed record has no prototype
+ * (z.record drops `__proto__`, and a plain object answers `toString` with a function).
+ */
+export function dictOf<T extends z.ZodType>(value: T) {
+  return z
+    .custom<Record<string, z.input<T>>>(isRecord, 'expected an object')
+    .transform((input, ctx) => {
+      const out = Object.create(null) as Record<string, z.output<T>>;
+      for (const k of Object.keys(input)) {
+        const r = value.safeParse(input[k]);
+        if (r.success) out[k] = r.data;
+        else for (const i of r.error.issues) ctx.addIssue({ ...i, path: [k, ...i.path] } as never);
+      }
+      return out;
+    });
+}
+
+/** `record[key]` for own keys only: never an inherited `constructor` or `toString`. */
+export function own<T>(
+  record: Readonly<Record<string, T>> | undefined,
+  key: string,
+): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 const layer = {
   enabled: z.boolean().optional(),
   serve: serveSchema.optional(),
@@ -88,7 +118,7 @@ export type TenantOverride = z.output<typeof tenantOverrideSchema>;
 
 export const environmentLayerSchema = z.strictObject({
   ...layer,
-  tenants: z.record(z.string(), tenantOverrideSchema).optional(),
+  tenants: dictOf(tenantOverrideSchema).optional(),
 });
 export type EnvironmentLayer = z.output<typeof environmentLayerSchema>;
 
@@ -102,7 +132,7 @@ export const flagStateSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Optimistic-concurrency version, bumped by the store on every write. */
   version: z.number().int().min(0).default(0),
-  variants: z.record(z.string(), z.unknown()).optional(),
+  variants: dictOf(z.unknown()).optional(),
   offVariant: id.optional(),
   /** Fallthrough: served when no target, override or rule applies. */
   serve: serveSchema.optional(),
@@ -112,9 +142,9 @@ export const flagStateSchema = z.strictObject({
     .array(z.strictObject({ variant: id, users: z.array(z.string()).max(10_000) }))
     .default([]),
   /** Tenant overrides, keyed by tenant id. */
-  tenants: z.record(z.string(), tenantOverrideSchema).default({}),
+  tenants: dictOf(tenantOverrideSchema).default({}),
   prerequisites: z.array(z.strictObject({ flag: id, variants: z.array(id).min(1) })).default([]),
-  environments: z.record(z.string(), environmentLayerSchema).default({}),
+  environments: dictOf(environmentLayerSchema).default({}),
   description: z.string().max(2000).optional(),
   owner: z.string().max(200).optional(),
   tags: z.array(z.string().max(100)).max(50).optional(),
@@ -143,6 +173,18 @@ export type Segment = z.output<typeof segmentSchema>;
 export interface StoreSnapshot {
   flags: FlagState[];
   segments: Segment[];
+  /**
+   * Stored flags (or `segment:<key>` segments) that failed validation, each with a message
+   * naming the field: the client serves their fallback and keeps every other flag.
+   */
+  invalid?: { key: string; message: string }[];
+}
+
+/** The message of a failed parse, naming the key and the first bad field. */
+export function issueAt(key: string, error: z.ZodError): string {
+  const i = error.issues[0];
+  const path = i?.path.map(String).join('.');
+  return `${key}${path ? `.${path}` : ''}: ${i?.message ?? 'invalid'}`;
 }
 
 /** OpenFeature-compatible resolution reasons. */

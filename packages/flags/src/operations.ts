@@ -120,7 +120,7 @@ export function flagOperations<D extends DefinitionMap>(flags: Flags<D>): FlagOp
       modify(
         key,
         (f) => {
-          const tenants = { ...f.tenants };
+          const tenants = Object.assign(Object.create(null), f.tenants) as FlagState['tenants'];
           if (override === null) delete tenants[tenant];
           else tenants[tenant] = tenantOverrideSchema.parse(override);
           return { ...f, tenants };

@@ -36,7 +36,7 @@ export function compileServe(
   where: string,
 ): CompiledServe {
   const need = (v: string, field: string) => {
-    if (!(v in variants)) {
+    if (!Object.hasOwn(variants, v)) {
       throw new FlagCompileError('PARSE_ERROR', `${where}.${field}: unknown variant "${v}"`);
     }
     return v;

@@ -44,6 +44,8 @@ export interface EvaluationCount {
  * The client validates and compiles what `load` returns; stores only persist.
  */
 export interface FlagStore {
+  /** Names the store in diagnostics, e.g. `postgres public.platform_flags`. */
+  readonly name?: string;
   /** Every flag and segment, as stored. */
   load(): Promise<StoreSnapshot>;
   /** Creates or replaces a flag; bumps its version; rejects with VersionConflictError on a stale `expectedVersion`. */
@@ -88,7 +90,9 @@ export function diffFlags(before: unknown, after: unknown, path = ''): DiffEntry
     const out: DiffEntry[] = [];
     for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (path === '' && IGNORED.has(k)) continue;
-      out.push(...diffFlags(before[k], after[k], path ? `${path}.${k}` : k));
+      const b = Object.hasOwn(before, k) ? before[k] : undefined;
+      const a = Object.hasOwn(after, k) ? after[k] : undefined;
+      out.push(...diffFlags(b, a, path ? `${path}.${k}` : k));
     }
     return out;
   }

@@ -25,7 +25,35 @@ export interface DenyEvent {
   route?: string;
 }
 
-export type DenyLogger = (event: DenyEvent) => void;
+/**
+ * The lines a limiter writes about its store: one when checks start failing (the fail mode
+ * decides them), one when the store answers again, with what was decided meanwhile.
+ */
+export type StoreHealthEvent =
+  | {
+      level: 'warn';
+      msg: 'rate limit store degraded';
+      time: string;
+      limiter: string;
+      failMode: 'open' | 'closed';
+      reason: string;
+      error: string;
+    }
+  | {
+      level: 'info';
+      msg: 'rate limit store recovered';
+      time: string;
+      limiter: string;
+      failMode: 'open' | 'closed';
+      degradedMs: number;
+      failedOpen: number;
+      failedClosed: number;
+    };
+
+/** Every line a limiter logs: refusals (`msg: 'rate limit exceeded'`) and store health. */
+export type LimiterLogEvent = DenyEvent | StoreHealthEvent;
+
+export type DenyLogger = (event: LimiterLogEvent) => void;
 
 /** What the metrics hook learns about each decision. */
 export interface DecisionEvent {
@@ -36,7 +64,7 @@ export interface DecisionEvent {
 
 export type DecisionHook = (event: DecisionEvent) => void;
 
-export const stderrLogger: DenyLogger = (event) => {
+export const stderrLogger: DenyLogger = (event: LimiterLogEvent) => {
   process.stderr.write(`${JSON.stringify(event)}\n`);
 };
 

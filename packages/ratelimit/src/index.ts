@@ -1,6 +1,13 @@
 export { describeWait, describeWindow, parseDuration } from './duration.js';
 export { type EnvOptions, limiterOptionsFromEnv, policyFromEnv } from './env.js';
-export type { DecisionEvent, DecisionHook, DenyEvent, DenyLogger } from './events.js';
+export type {
+  DecisionEvent,
+  DecisionHook,
+  DenyEvent,
+  DenyLogger,
+  LimiterLogEvent,
+  StoreHealthEvent,
+} from './events.js';
 export {
   type HeaderSettings,
   limitHeader,

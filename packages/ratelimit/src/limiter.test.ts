@@ -14,7 +14,9 @@ function collect(options: Partial<RateLimiterOptions> & Pick<RateLimiterOptions,
   const denials: DenyEvent[] = [];
   const decisions: DecisionEvent[] = [];
   const limiter = rateLimiter({
-    log: (e) => denials.push(e),
+    log: (e) => {
+      if (e.msg === 'rate limit exceeded') denials.push(e);
+    },
     onDecision: (e) => decisions.push(e),
     ...options,
   });

@@ -6,7 +6,7 @@ import {
   type RequestContext,
 } from '@platform/core';
 import { type ProblemOptions, RateLimitError, toProblem } from '@platform/errors';
-import { denyEvent, outcomeOf, stderrLogger } from './events.js';
+import { denyEvent, outcomeOf, type StoreHealthEvent, stderrLogger } from './events.js';
 import { createKeyer, type LimitInput, type Subject } from './keys.js';
 import { limiterSchema, type RateLimiterOptions } from './options.js';
 import { type CompiledPolicy, compilePolicy } from './policy.js';
@@ -189,6 +189,14 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
     return policies.map((_, i) => planOne(i, subject, 'key', input, cost));
   };
 
+  const writeLog = (event: StoreHealthEvent) => {
+    try {
+      log?.(event);
+    } catch {
+      // a failing logger must not change the decision
+    }
+  };
+
   const report = (result: LimitResult, input: LimitInput): LimitResult => {
     if (result.limited && log) {
       try {
@@ -207,10 +215,43 @@ export function rateLimiter(options: RateLimiterOptions): RateLimiter {
     return result;
   };
 
-  const failed = (err: unknown, input: LimitInput) =>
-    report(degraded(name, opts.failMode === 'open', dryRun, err), input);
+  // One line when the store starts failing and one when it answers again, never one per check.
+  let outage: { since: number; open: number; closed: number } | undefined;
+  const failed = (err: unknown, input: LimitInput) => {
+    const failOpen = opts.failMode === 'open';
+    if (outage === undefined) {
+      outage = { since: Date.now(), open: 0, closed: 0 };
+      writeLog({
+        level: 'warn',
+        msg: 'rate limit store degraded',
+        time: new Date().toISOString(),
+        limiter: name,
+        failMode: opts.failMode,
+        reason: (err as { reason?: string } | null)?.reason ?? 'error',
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+    if (failOpen) outage.open++;
+    else outage.closed++;
+    return report(degraded(name, failOpen, dryRun, err), input);
+  };
+  const recovered = () => {
+    const o = outage as { since: number; open: number; closed: number };
+    outage = undefined;
+    writeLog({
+      level: 'info',
+      msg: 'rate limit store recovered',
+      time: new Date().toISOString(),
+      limiter: name,
+      failMode: opts.failMode,
+      degradedMs: Date.now() - o.since,
+      failedOpen: o.open,
+      failedClosed: o.closed,
+    });
+  };
 
   const finish = (checks: readonly PlannedCheck[], d: StoreDecision, input: LimitInput) => {
+    if (outage !== undefined) recovered();
     const result: Spent = decided(name, checks, d.outcomes, dryRun);
     if (!result.limited) result[SPENT] = checks;
     return report(result, input);

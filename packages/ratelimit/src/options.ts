@@ -96,7 +96,11 @@ export interface RateLimiterOptions {
   legacyHeaders?: boolean;
   /** Wording of problem bodies (type base, titles), as for @platform/errors. */
   problem?: ProblemOptions;
-  /** Deny log (one JSON line per refused request on stderr), a function, or `false`. */
+  /**
+   * Deny log (one JSON line per refused request on stderr) plus one line when the store
+   * degrades and one when it recovers, with the checks failed open/closed meanwhile; a
+   * function, or `false`.
+   */
   log?: false | DenyLogger;
   /** Called once per decision, for metrics. Errors it throws are swallowed. */
   onDecision?: DecisionHook;

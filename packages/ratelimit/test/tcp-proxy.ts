@@ -1,8 +1,12 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-/** A loopback TCP proxy in front of a port; `stop()` makes it a closed port until `start()`. */
+/**
+ * A loopback TCP proxy in front of a port; `stop()` makes it a closed port until `start()`.
+ * `delayMs` holds every chunk, both ways, that long (in order): a slow but healthy link.
+ */
 export class TcpProxy {
   port = 0;
+  delayMs = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
@@ -19,7 +23,8 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      this.forward(client, upstream);
+      this.forward(upstream, client);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -34,5 +39,20 @@ export class TcpProxy {
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** `url` (postgres://, redis://) pointed at this proxy instead of its own port. */
+  urlFor(url: string): string {
+    const u = new URL(url);
+    u.port = String(this.port);
+    return u.toString();
+  }
+
+  private forward(from: Socket, to: Socket): void {
+    from.on('data', (chunk) => {
+      if (this.delayMs <= 0) to.write(chunk);
+      else setTimeout(() => to.writable && to.write(chunk), this.delayMs);
+    });
+    from.on('end', () => to.end());
   }
 }

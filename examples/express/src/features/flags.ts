@@ -37,6 +37,8 @@ const seed = [
 async function store(): Promise<FlagStore> {
   const url = process.env.PLATFORM_FLAGS_DATABASE_URL;
   if (!url) return memoryStore({ flags: seed });
+  // postgresStore listens for the pool's errors: a cut connection is logged once, LISTEN
+  // comes back and the flags resync; the process keeps serving
   const pool = new pg.Pool({ connectionString: url, max: 3, connectionTimeoutMillis: 2_000 });
   const pgStore = postgresStore({
     client: pool,

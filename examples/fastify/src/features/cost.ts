@@ -35,6 +35,8 @@ async function buildControl(): Promise<CostControl> {
     const { Redis } = await import('ioredis');
     const { redisBudgetStore } = await import('@platform/cost/redis');
     const redis = new Redis(env.PLATFORM_COST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    // no "Unhandled error event" stack per reconnect: admissions log store failures themselves
+    redis.on('error', () => {});
     store = redisBudgetStore({ client: redis, prefix: env.PLATFORM_COST_REDIS_PREFIX ?? 'cost:' });
     onShutdown(() => redis.quit().then(() => undefined), { name: 'cost-redis' });
   }
@@ -42,6 +44,8 @@ async function buildControl(): Promise<CostControl> {
     const pg = await import('pg');
     const { postgresLedger } = await import('@platform/cost/postgres');
     const pool = new pg.default.Pool({ connectionString: env.PLATFORM_COST_DATABASE_URL, max: 4 });
+    // the ledger listens for the pool's errors (a cut connection never kills the process) and
+    // queues usage records while PostgreSQL is away: ledgerStats() counts any loss
     const postgres = postgresLedger({ client: pool, schema: env.PLATFORM_COST_SCHEMA });
     await postgres.migrate();
     ledger = postgres;

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { getContext, type SqlClient } from '@platform/core';
+import { getContext, type SqlClient, watchPoolErrors } from '@platform/core';
 import {
   createInspector,
   createLogger,
@@ -52,6 +52,13 @@ export async function tracingFeature(env: FeatureEnv): Promise<AppFeature> {
   };
 }
 
+/** A pool whose dropped connections are logged once per outage instead of crashing the process. */
+function ordersPool(url: string, log: ReturnType<typeof createLogger>): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  watchPoolErrors(pool, (err) => log.warn({ err: err.message }, 'orders database connection lost'));
+  return pool;
+}
+
 function orderService(log: ReturnType<typeof createLogger>) {
   let db: Promise<{ client: SqlClient; table: string }> | undefined;
   const connect = async () => {
@@ -59,9 +66,7 @@ function orderService(log: ReturnType<typeof createLogger>) {
     const schema = process.env.PLATFORM_TRACING_DB_SCHEMA ?? 'public';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
       throw new Error('PLATFORM_TRACING_DB_SCHEMA is not a plain identifier');
-    const raw: SqlClient = url
-      ? new pg.Pool({ connectionString: url, max: 2 })
-      : await PGlite.create();
+    const raw: SqlClient = url ? ordersPool(url, log) : await PGlite.create();
     const table = `${schema}.demo_orders`;
     await raw.query(
       `CREATE TABLE IF NOT EXISTS ${table} (id int PRIMARY KEY, total_cents int NOT NULL)`,

@@ -1,5 +1,6 @@
-import { parseOptions, type SqlClient } from '@platform/core';
+import { parseOptions, type SqlClient, watchPoolErrors } from '@platform/core';
 import { z } from 'zod';
+import { type CostLogger, consoleLogger } from '../alerts.js';
 import type { LedgerStore, RecordQuery, RollupQuery, RollupRow, UsageRecord } from '../store.js';
 
 export interface PostgresLedgerOptions {
@@ -9,6 +10,12 @@ export interface PostgresLedgerOptions {
   schema?: string;
   /** Create the schema and tables on first use. Default true. */
   migrate?: boolean;
+  /**
+   * Where a lost pool connection is reported, once per outage (default: a JSON line). The
+   * ledger listens for the pool's `error` events, so a connection PostgreSQL or the network
+   * drops never takes the process down; `false` listens without logging.
+   */
+  logger?: CostLogger | false;
 }
 
 const schema = z.object({
@@ -21,6 +28,9 @@ const schema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
     .default('public'),
   migrate: z.boolean().default(true),
+  logger: z
+    .union([z.literal(false), z.custom<CostLogger>((v) => typeof v === 'object')])
+    .optional(),
 });
 
 export interface PostgresLedger extends LedgerStore {
@@ -47,6 +57,13 @@ const COLUMNS = [
 export function postgresLedger(options: PostgresLedgerOptions): PostgresLedger {
   const opts = parseOptions(schema, options, 'postgresLedger');
   const db = opts.client;
+  const logger = opts.logger === false ? undefined : (opts.logger ?? consoleLogger);
+  const unwatch = watchPoolErrors(db, (err) =>
+    logger?.warn(
+      { schema: opts.schema, err: err.message },
+      'cost ledger PostgreSQL connection lost',
+    ),
+  );
   const s = `"${opts.schema}"`;
   const usage = `${s}.cost_usage`;
   const daily = `${s}.cost_daily`;
@@ -81,6 +98,9 @@ export function postgresLedger(options: PostgresLedgerOptions): PostgresLedger {
   const tokenCols = COLUMNS.map(([c]) => c);
   return {
     migrate,
+    async close() {
+      unwatch();
+    },
     async record(records) {
       if (records.length === 0) return;
       await init();

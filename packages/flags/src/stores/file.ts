@@ -3,9 +3,12 @@ import { basename, dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import {
+  dictOf,
   environmentLayerSchema,
   type FlagState,
   flagStateSchema,
+  issueAt,
+  own,
   type StoreSnapshot,
   segmentSchema,
 } from '../model.js';
@@ -32,13 +35,13 @@ export class FlagFileError extends Error {
   }
 }
 
+const fileFlagSchema = flagStateSchema.omit({ key: true }).partial({ enabled: true });
+
 const fileSchema = z.strictObject({
-  flags: z
-    .record(z.string(), flagStateSchema.omit({ key: true }).partial({ enabled: true }))
-    .default({}),
+  flags: z.record(z.string(), z.unknown()).default({}),
   segments: z.record(z.string(), segmentSchema.omit({ key: true })).default({}),
   /** Per-environment sections: `environments.production.<flag>: { enabled, serve, rules, tenants }`. */
-  environments: z.record(z.string(), z.record(z.string(), environmentLayerSchema)).default({}),
+  environments: dictOf(z.record(z.string(), environmentLayerSchema)).default({}),
 });
 
 /** Parses and validates file contents into a store snapshot; throws FlagFileError. */
@@ -61,33 +64,33 @@ export function parseFlagFile(text: string, path: string): StoreSnapshot {
       issues,
     );
   }
+  // One malformed flag is reported for its own key; the rest of the file still loads.
   const flags: FlagState[] = [];
+  const invalid: { key: string; message: string }[] = [];
   for (const [key, f] of Object.entries(r.data.flags)) {
-    const parsed = flagStateSchema.safeParse({ ...f, key });
-    if (!parsed.success) {
-      const i = parsed.error.issues[0]!;
-      throw new FlagFileError(
-        path,
-        `invalid flags file:\n  - flags.${key}.${i.path.join('.')}: ${i.message}`,
-      );
-    }
-    flags.push({ ...parsed.data, version: parsed.data.version || 1 });
+    const shape = fileFlagSchema.safeParse(f);
+    const parsed = shape.success ? flagStateSchema.safeParse({ ...shape.data, key }) : shape;
+    if (parsed.success) flags.push({ ...parsed.data, version: parsed.data.version || 1 });
+    else invalid.push({ key, message: issueAt(`flags.${key}`, parsed.error) });
   }
   const byKey = new Map(flags.map((f) => [f.key, f]));
   for (const [env, section] of Object.entries(r.data.environments)) {
     for (const [key, layer] of Object.entries(section)) {
       const flag = byKey.get(key);
+      if (!flag && invalid.some((i) => i.key === key)) continue;
       if (!flag) {
         throw new FlagFileError(
           path,
           `invalid flags file:\n  - environments.${env}.${key}: no flag "${key}" under flags`,
         );
       }
-      flag.environments = { ...flag.environments, [env]: { ...flag.environments[env], ...layer } };
+      flag.environments = Object.assign(Object.create(null), flag.environments, {
+        [env]: { ...own(flag.environments, env), ...layer },
+      });
     }
   }
   const segments = Object.entries(r.data.segments).map(([key, s]) => ({ ...s, key }));
-  return { flags, segments };
+  return invalid.length > 0 ? { flags, segments, invalid } : { flags, segments };
 }
 
 /**
@@ -143,6 +146,7 @@ export function fileStore(options: FileStoreOptions): FlagStore {
     clearTimeout(timer);
   };
   return {
+    name: `file ${path}`,
     async load() {
       let text: string;
       try {

@@ -64,6 +64,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): FlagStore {
     segments.set(parsed.key, parsed);
   }
   return {
+    name: 'memory',
     async load() {
       return {
         flags: [...flags.values()].map((f) => structuredClone(f)),

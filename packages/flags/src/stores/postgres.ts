@@ -1,5 +1,14 @@
-import type { SqlClient } from '@platform/core';
-import { type FlagState, flagStateSchema, type Segment, segmentSchema } from '../model.js';
+import { type SqlClient, watchPoolErrors } from '@platform/core';
+import type { z } from 'zod';
+import { type FlagsLogger, stderrFlagsLogger } from '../diagnostics.js';
+import {
+  type FlagState,
+  flagStateSchema,
+  issueAt,
+  type Segment,
+  type StoreSnapshot,
+  segmentSchema,
+} from '../model.js';
 import {
   type ChangeRecord,
   diffFlags,
@@ -23,6 +32,28 @@ export interface PostgresStoreOptions {
   notifications?: NotificationSource | false;
   /** Change-check polling interval: the fallback when notifications are unavailable (default 500 ms; 15 s while LISTEN works). */
   pollIntervalMs?: number;
+  /**
+   * Where a lost connection of the pool is reported, once per outage (default: a JSON line
+   * on stderr). The store listens for the pool's `error` events, so a dropped idle
+   * connection never takes the process down; `false` listens without logging.
+   */
+  logger?: FlagsLogger | false;
+}
+
+function safeJson<S extends z.ZodType>(
+  raw: unknown,
+  schema: S,
+): { success: true; data: z.output<S> } | { success: false; message: (key: string) => string } {
+  let value: unknown;
+  try {
+    value = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  } catch (err) {
+    return { success: false, message: (key) => `${key}: not JSON (${(err as Error).message})` };
+  }
+  const r = schema.safeParse(value);
+  return r.success
+    ? { success: true, data: r.data }
+    : { success: false, message: (key) => issueAt(key, r.error) };
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,40}$/;
@@ -59,6 +90,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
       throw new TypeError(`postgresStore: ${field} must match ${IDENT} (got ${JSON.stringify(v)})`);
   }
   const db = options.client;
+  const storeName = `postgres ${schema}.${prefix}`;
+  const logger = options.logger === false ? undefined : (options.logger ?? stderrFlagsLogger);
+  const unwatch = watchPoolErrors(db, (err) =>
+    logger?.warn({ store: storeName, error: err.message }, 'flags PostgreSQL connection lost'),
+  );
   const t = (name: string) => `${q(schema)}.${q(`${prefix}${name}`)}`;
   const flags = t('');
   const segments = t('_segments');
@@ -116,6 +152,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
   };
 
   return {
+    name: storeName,
     async migrate() {
       await db.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
       await db.query(
@@ -136,13 +173,24 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
     },
     async load() {
       const [f, s] = await Promise.all([
-        db.query<Row>(`SELECT state FROM ${flags} ORDER BY key`),
-        db.query<{ state: Segment }>(`SELECT state FROM ${segments} ORDER BY key`),
+        db.query<Row & { key: string }>(`SELECT key, state FROM ${flags} ORDER BY key`),
+        db.query<{ key: string; state: unknown }>(
+          `SELECT key, state FROM ${segments} ORDER BY key`,
+        ),
       ]);
-      return {
-        flags: f.rows.map((r) => parseState(r.state)),
-        segments: s.rows.map((r) => segmentSchema.parse(json(r.state))),
-      };
+      // A malformed row is reported for its own key; every other flag still loads.
+      const snapshot: StoreSnapshot = { flags: [], segments: [], invalid: [] };
+      for (const r of f.rows) {
+        const parsed = safeJson(r.state, flagStateSchema);
+        if (parsed.success) snapshot.flags.push(parsed.data);
+        else snapshot.invalid!.push({ key: r.key, message: parsed.message(r.key) });
+      }
+      for (const r of s.rows) {
+        const parsed = safeJson(r.state, segmentSchema);
+        if (parsed.success) snapshot.segments.push(parsed.data);
+        else snapshot.invalid!.push({ key: `segment:${r.key}`, message: parsed.message(r.key) });
+      }
+      return snapshot;
     },
     async put(input, o = {}) {
       const flag = flagStateSchema.parse(input);
@@ -286,6 +334,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
       listeners.clear();
       stopFeed?.();
       stopFeed = undefined;
+      unwatch();
     },
   };
 }

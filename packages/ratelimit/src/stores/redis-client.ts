@@ -52,3 +52,14 @@ export function isNoScript(err: unknown): boolean {
   const message = (err as { message?: unknown } | null)?.message;
   return typeof message === 'string' && message.startsWith('NOSCRIPT');
 }
+
+/**
+ * Whether the client knows its connection is down: ioredis's `status`, node-redis's
+ * `isReady`; `undefined` for a client that cannot tell (a cluster, a wrapper).
+ */
+export function connectionState(client: RedisClientLike): () => boolean | undefined {
+  const c = client as { status?: unknown; isReady?: unknown };
+  if (typeof c.isReady === 'boolean') return () => c.isReady as boolean;
+  if (typeof c.status === 'string') return () => c.status === 'ready';
+  return () => undefined;
+}

@@ -9,7 +9,7 @@ import type {
   StoreOutcome,
 } from '../store.js';
 import { type BreakerState, createGuard } from './guard.js';
-import { isNoScript, type RedisClientLike, scriptRunner } from './redis-client.js';
+import { connectionState, isNoScript, type RedisClientLike, scriptRunner } from './redis-client.js';
 import { SCRIPT, SCRIPT_SHA } from './redis-script.js';
 
 const schema = z.object({
@@ -23,15 +23,18 @@ const schema = z.object({
     .regex(/^[^{}]*$/, 'must not contain { or } (they would change the Cluster hash tag)')
     .default('rl:'),
   timeoutMs: z.number().int().min(1).max(60_000).default(50),
+  maxTimeoutMs: z.number().int().min(1).max(60_000).default(1000),
   breaker: z
     .union([
       z.literal(false),
       z.object({
-        failureThreshold: z.number().int().min(1).max(1000).default(5),
+        failureThreshold: z.number().min(1).max(1000).default(5),
+        failureRate: z.number().gt(0).max(1).default(0.5),
+        windowMs: z.number().int().min(10).max(600_000).default(1000),
         cooldownMs: z.number().int().min(1).max(600_000).default(1000),
       }),
     ])
-    .default({ failureThreshold: 5, cooldownMs: 1000 }),
+    .default({ failureThreshold: 5, failureRate: 0.5, windowMs: 1000, cooldownMs: 1000 }),
 });
 
 export interface RedisStoreOptions {
@@ -39,15 +42,27 @@ export interface RedisStoreOptions {
   client: RedisClientLike;
   /** Prefix of every key. Default `rl:`. */
   prefix?: string;
-  /** Longest a check may wait for Redis before the limiter's fail mode decides. Default 50. */
+  /** Longest a check waits for a fast Redis before the limiter's fail mode decides. Default 50. */
   timeoutMs?: number;
-  /** Circuit breaker (`false` to disable). Default 5 failures open it for 1000 ms. */
-  breaker?: false | { failureThreshold?: number; cooldownMs?: number };
+  /**
+   * While Redis answers, but slowly (a loaded machine, a far replica), the deadline grows to
+   * 3× its recent answer time, up to this. Default 1000; equal to `timeoutMs` for a fixed one.
+   */
+  maxTimeoutMs?: number;
+  /**
+   * Circuit breaker (`false` to disable). Default: it opens for `cooldownMs` 1000 once the
+   * weighted failures of the last `windowMs` (1000) reach `failureThreshold` (5) and
+   * `failureRate` (0.5) of the calls. Errors and timeouts while the connection is down weigh
+   * 1; a timeout while Redis still answers weighs ¼, so a slow Redis never opens it.
+   */
+  breaker?:
+    | false
+    | { failureThreshold?: number; failureRate?: number; windowMs?: number; cooldownMs?: number };
 }
 
 export interface RedisStore extends RateLimitStore {
   /** The circuit breaker's state, for health checks. */
-  health(): { breaker: BreakerState };
+  health(): { breaker: BreakerState; timeoutMs: number };
 }
 
 const LETTER: Record<Algorithm, string> = { fixed: 'f', sliding: 's', gcra: 'g' };
@@ -90,7 +105,8 @@ const nothing = () => undefined;
 /**
  * The shared store for several processes: one Lua script per request for all its policies
  * (EVALSHA, falling back to EVAL after SCRIPT FLUSH or a restart), on the Redis clock, with
- * a timeout and a circuit breaker so a slow or absent Redis never holds a request.
+ * an adaptive deadline and a circuit breaker, so an absent Redis never holds a request and a
+ * slow one never opens the circuit.
  *
  * @example
  * const store = redisStore({ client: new Redis(process.env.REDIS_URL), timeoutMs: 50 });
@@ -98,7 +114,14 @@ const nothing = () => undefined;
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const opts = parseOptions(schema, options, 'redisStore');
   const runner = scriptRunner(opts.client);
-  const guard = createGuard(opts.timeoutMs, opts.breaker);
+  const guard = createGuard(
+    {
+      timeoutMs: opts.timeoutMs,
+      maxTimeoutMs: opts.maxTimeoutMs,
+      connected: connectionState(opts.client),
+    },
+    opts.breaker,
+  );
   const keysOf = (checks: readonly StoreCheck[]) => {
     const keys: string[] = new Array(checks.length);
     for (let i = 0; i < checks.length; i++) keys[i] = opts.prefix + (checks[i] as StoreCheck).key;
@@ -119,7 +142,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     consume: (checks) => guard.run(consume, checks, decision),
     refund: (checks) => guard.run(refund, checks, nothing),
     reset: (keys) => (keys.length > 0 ? guard.run(del, keys, nothing) : Promise.resolve()),
-    health: () => ({ breaker: guard.state() }),
+    health: () => ({ breaker: guard.state(), timeoutMs: guard.timeoutMs() }),
   };
 }
 
