@@ -74,6 +74,11 @@ export interface AuditStore {
   /** Tenants that have a chain. */
   tenants(): Promise<string[]>;
   close?(): Promise<void>;
+  /**
+   * Gives the store the trail's `onError`, for what goes wrong outside any call (a pooled
+   * connection that dies while idle). The trail calls it once, when it is built.
+   */
+  reportTo?(onError: (error: unknown, where: string) => void): void;
 }
 
 const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;

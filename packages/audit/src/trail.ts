@@ -74,6 +74,7 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
   for (const [id, key] of Object.entries(o.signing?.previousKeys ?? {}))
     publicKeys[id] = toPublicKey(key);
   const store = o.store;
+  store.reportTo?.(onError);
   const sinceCheckpoint = new Map<string, { count: number; at: number }>();
   const pendingCheckpoints = new Set<Promise<unknown>>();
   const settle = () => Promise.all([...pendingCheckpoints]);

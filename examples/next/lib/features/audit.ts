@@ -28,7 +28,12 @@ export function exampleAudit(): ExampleAudit {
     ? lazyStore(async () => {
         const pg = await import('pg');
         const s = postgresStore({
-          client: new pg.default.Pool({ connectionString: url, max: 4 }),
+          // the store listens for the pool's 'error' events: a database restart never ends the app
+          client: new pg.default.Pool({
+            connectionString: url,
+            max: 4,
+            connectionTimeoutMillis: 5_000,
+          }),
           schema: process.env.PLATFORM_AUDIT_SCHEMA,
         });
         await s.migrate();

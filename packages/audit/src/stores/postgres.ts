@@ -13,7 +13,13 @@ import {
 } from '../store.js';
 import { COLS, type Row, searchSql, toCheckpoint, toEvent } from './pg-rows.js';
 import { schemaSql } from './pg-schema.js';
-import { ident, monthOf, transactor } from './sql.js';
+import { connectionWatch, ident, isErrorEmitter, monthOf, transactor } from './sql.js';
+
+const warnOnce = (error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'warn', msg: 'audit', where: 'store-connection', error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
+};
 
 export interface PostgresStoreOptions {
   /** A `pg` Pool or Client, or a PGlite instance. */
@@ -22,6 +28,11 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Clock for `recordedAt` and partition placement (tests, backfills). */
   now?: () => Date;
+  /**
+   * Where a lost connection is reported (once per outage). The trail that uses the store
+   * passes its own `onError`; until then, one warning line on stderr.
+   */
+  onError?: (error: unknown, where: string) => void;
 }
 
 export interface PostgresAuditStore extends AuditStore {
@@ -42,7 +53,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
   const { client } = options;
   const s = ident(options.schema ?? 'public', 'postgresStore schema');
   const now = options.now ?? (() => new Date());
-  const tx = transactor(client);
+  let report = options.onError ?? warnOnce;
+  const watch = connectionWatch((error, where) => report(error, where));
+  // A pooled connection that dies while idle (a restart, a failover, a proxy timeout) makes
+  // the Pool (or Client) emit 'error'; with no listener that ends the process. Listening is
+  // all it takes: the pool drops the dead connection and the next statement opens another.
+  if (isErrorEmitter(client)) client.on('error', (error) => watch.lost(error));
+  const tx = transactor(client, (error) => watch.lost(error));
   const partitions = new Set<string>();
 
   const ensurePartition = async (at: Date) => {
@@ -128,12 +145,17 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
       await ensurePartition(now());
       // one lock order for every writer, so two batches never deadlock on head rows
       const tenants = [...byTenant.keys()].sort();
-      return tx(async (db) => {
+      const stored = await tx(async (db) => {
         const out: StoredEvent[] = [];
         for (const t of tenants)
           out.push(...(await appendTenant(db, t, byTenant.get(t) as PendingEvent[])));
         return out;
       });
+      watch.ok();
+      return stored;
+    },
+    reportTo(onError) {
+      report = onError;
     },
 
     async query(q: AuditQuery): Promise<AuditPage> {
