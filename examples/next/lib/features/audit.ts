@@ -7,6 +7,7 @@ import {
 } from '@platform/audit';
 import { withAudit } from '@platform/audit/next';
 import { postgresStore } from '@platform/audit/postgres';
+import { mayReadTenant } from '../../../shared/demo-auth';
 import type { RouteFeature } from './types';
 
 interface ExampleAudit {
@@ -47,7 +48,8 @@ export function exampleAudit(): ExampleAudit {
   const handlers = auditHandlers({
     trail,
     production: process.env.NODE_ENV === 'production',
-    authorize: ({ context }) => context?.actor?.roles.includes('admin') ?? false,
+    // admins read their own tenant's trail; platform-admin reads any (a tenant's ?tenant=other: 403)
+    authorize: mayReadTenant,
   });
   g[KEY] = { trail, handlers };
   return g[KEY];
