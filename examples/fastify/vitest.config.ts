@@ -8,6 +8,6 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
-    hookTimeout: 60_000,
+    hookTimeout: 150_000,
   },
 });

@@ -26,3 +26,24 @@ export function exampleAuditStore(): AuditStore {
     return store;
   });
 }
+
+/**
+ * Resolves once `store` answers (PGlite started and migrated, PostgreSQL reached), so the
+ * server listens with its audit store open and the first reads do not race its start; or
+ * after `timeoutMs` when it does not answer: the app starts anyway and the trail retries.
+ */
+export async function auditStoreOpened(store: AuditStore, timeoutMs = 15_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([
+    store.tenants().then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
+  clearTimeout(timer);
+}

@@ -52,7 +52,8 @@ export function startApp(
       void stopApp(child);
       reject(new Error(`${command} ${args.join(' ')}: ${reason}\n${output}`));
     };
-    const timer = setTimeout(() => fail('not ready in time'), options.timeoutMs ?? 30_000);
+    // generous: the apps open their stores (PGlite) before listening, slow on a loaded machine
+    const timer = setTimeout(() => fail('not ready in time'), options.timeoutMs ?? 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = options.ready.exec(output);

@@ -28,6 +28,13 @@ export interface AuditHandlersOptions {
   signer?: Signer;
   /** Hide error internals. Default NODE_ENV === 'production'. */
   production?: boolean;
+  /**
+   * Before reading, wait up to this long for the events already recorded to be stored, so a
+   * search, export or verify sees the writes made just before it (read-your-writes). On a slow
+   * or unreachable store the read goes ahead after the wait with what is stored. Default 2000;
+   * 0 reads at once.
+   */
+  flushTimeoutMs?: number;
 }
 
 const date = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -71,6 +78,19 @@ export function auditHandlers(options: AuditHandlersOptions) {
   const { trail } = options;
   const signer = options.signer ?? createSigner();
   const production = options.production ?? process.env.NODE_ENV === 'production';
+  const flushTimeoutMs = options.flushTimeoutMs ?? 2000;
+  /** Waits, within the bound, for what was recorded before the read to be stored. */
+  const flushPending = async () => {
+    if (flushTimeoutMs <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, flushTimeoutMs);
+      timer.unref();
+    });
+    // a store that fails keeps the events queued (the trail retries); the read goes ahead
+    await Promise.race([trail.flush().catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  };
   const problem = (error: unknown): AuditHttpResult => {
     const p = toProblem(error, {}, { production });
     return { status: p.status, headers: p.headers, body: stringifyProblem(p.body) };
@@ -116,6 +136,7 @@ export function auditHandlers(options: AuditHandlersOptions) {
       const q = parse(searchSchema, query);
       const tenantId = q.tenant ?? getContext()?.tenantId;
       await guard('search', tenantId);
+      await flushPending();
       const page = await trail.search({
         tenantId,
         from: q.from,
@@ -135,6 +156,7 @@ export function auditHandlers(options: AuditHandlersOptions) {
     export: wrap(async (query) => {
       const q = parse(exportSchema, query);
       await guard('export', q.tenant);
+      await flushPending();
       const head = await trail.store.head(q.tenant);
       const toSeq = q.toSeq ?? head?.seq ?? 0;
       const { chunks, manifest } = exportEvents(
@@ -174,6 +196,7 @@ export function auditHandlers(options: AuditHandlersOptions) {
     verify: wrap(async (query) => {
       const q = parse(verifySchema, query);
       await guard('verify', q.tenant);
+      await flushPending();
       const result = await trail.verify({ tenantId: q.tenant, from: q.fromSeq, to: q.toSeq });
       trail.record({
         action: 'audit.log.verify',

@@ -1,6 +1,6 @@
 import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
 import { auditRequests, auditRoute } from '@platform/audit/express';
-import { exampleAuditStore } from '../../../shared/audit-store.js';
+import { auditStoreOpened, exampleAuditStore } from '../../../shared/audit-store.js';
 import { mayReadTenant } from '../../../shared/demo-auth.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
@@ -12,8 +12,10 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * /api/audit/events, /export and /verify; X-User-Role: platform-admin reads any tenant's.
  */
 export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trail: AuditTrail }> {
+  const store = exampleAuditStore();
+  await auditStoreOpened(store);
   const trail = auditTrail({
-    store: exampleAuditStore(),
+    store,
     log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
   });
   const handlers = auditHandlers({
