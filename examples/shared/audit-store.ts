@@ -12,7 +12,14 @@ export function exampleAuditStore(): AuditStore {
   return lazyStore(async () => {
     const url = process.env.PLATFORM_AUDIT_DATABASE_URL;
     const client = url
-      ? new (await import('pg')).default.Pool({ connectionString: url, max: 4 })
+      ? // postgresStore listens for the pool's 'error' events (a connection that dies while
+        // idle), so a database restart never ends the app; a connect timeout keeps the
+        // writer's retries from hanging on a black-holed address
+        new (await import('pg')).default.Pool({
+          connectionString: url,
+          max: 4,
+          connectionTimeoutMillis: 5_000,
+        })
       : new (await import('@electric-sql/pglite')).PGlite(process.env.PLATFORM_AUDIT_DATA_DIR);
     const store = postgresStore({ client, schema: process.env.PLATFORM_AUDIT_SCHEMA });
     await store.migrate();

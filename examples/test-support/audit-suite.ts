@@ -154,6 +154,47 @@ export function describeAuditApp(app: () => RunningApp, options: AuditSuiteOptio
     );
   });
 
+  it("confines an admin to its own tenant's trail (403 problem+json for another tenant or all tenants); platform-admin reads any", async () => {
+    const other = `t-${randomUUID().slice(0, 8)}`;
+    const read = (path: string, role: string, ownTenant?: string) =>
+      fetch(`${app().url}${path}`, {
+        headers: {
+          'x-user-id': `root-${randomUUID().slice(0, 8)}`,
+          'x-user-role': role,
+          ...(ownTenant && { 'x-tenant-id': ownTenant }),
+        },
+      });
+    for (const path of [
+      `/api/audit/events?tenant=${other}`,
+      `/api/audit/verify?tenant=${other}`,
+      `/api/audit/events?tenant=${tenant}`,
+    ]) {
+      const res = await read(path, 'admin', path.includes(other) ? tenant : other);
+      expect(res.status, path).toBe(403);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    // an admin with no tenant of its own may not search every tenant at once
+    expect((await read('/api/audit/events', 'admin')).status).toBe(403);
+    expect((await read(`/api/audit/events?tenant=${tenant}`, 'admin', tenant)).status).toBe(200);
+    const platform = await read(`/api/audit/events?tenant=${tenant}&limit=5`, 'platform-admin');
+    expect(platform.status).toBe(200);
+    expect(((await platform.json()) as { events: unknown[] }).events.length).toBeGreaterThan(0);
+    expect((await read(`/api/audit/verify?tenant=${tenant}`, 'platform-admin', other)).status).toBe(
+      200,
+    );
+  });
+
+  it('answers a malformed search cursor with 400 problem+json', async () => {
+    for (const cursor of [
+      'not a cursor!',
+      Buffer.from('2026-01-01T00:00:00.000Z|nope').toString('base64url'),
+    ]) {
+      const res = await search({ cursor });
+      expect(res.status, cursor).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it("verifies the tenant's hash chain", async () => {
     const res = await fetch(`${app().url}/api/audit/verify?tenant=${tenant}`, {
       headers: { 'x-user-id': 'root-verify', 'x-user-role': 'admin', 'x-tenant-id': tenant },

@@ -35,7 +35,7 @@ const event = (tenantId: string, i: number): PendingEvent => ({
  * locked, duplicates checked, chain hashed, multi-row INSERT, head updated, one
  * transaction. Events/s = ops/s × 500. Each case gets its own schema, dropped afterwards.
  */
-function appendCase(name: string, tenants: number, baseline = false) {
+function appendCase(name: string, tenants: number, baseline = false, spread = false) {
   let pool: Pool | undefined;
   let schema = '';
   return {
@@ -48,9 +48,15 @@ function appendCase(name: string, tenants: number, baseline = false) {
       const store: PostgresAuditStore = postgresStore({ client: pool, schema });
       await store.migrate();
       let n = 0;
+      // spread: every batch holds events of many tenants (event i of a batch goes to tenant
+      // (n + i) % tenants), as one writer sees them when a thousand tenants are active at once
       return () => {
-        const tenant = `t${n++ % tenants}`;
-        return store.append(Array.from({ length: BATCH }, (_, i) => event(tenant, i)));
+        const k = n++;
+        return store.append(
+          Array.from({ length: BATCH }, (_, i) =>
+            event(`t${spread ? (k * BATCH + i) % tenants : k % tenants}`, i),
+          ),
+        );
       };
     },
     async verify(op: () => unknown) {
@@ -71,5 +77,7 @@ export default defineMicroSuite({
   cases: [
     appendCase('1 tenant (one chain, serialized by its head lock)', 1, true),
     appendCase('8 tenants (parallel chains)', 8),
+    appendCase('each batch over 50 tenants', 50, false, true),
+    appendCase('each batch over 1,000 tenants (500 of them per batch)', 1000, false, true),
   ],
 });

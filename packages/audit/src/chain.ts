@@ -4,6 +4,7 @@ import {
   generateKeyPairSync,
   hash,
   type KeyObject,
+  randomBytes,
   sign,
   verify,
 } from 'node:crypto';
@@ -49,13 +50,25 @@ export interface Signer {
   keyId: string;
   privateKey: KeyObject;
   publicKey: KeyObject;
+  /** A key made for this process only: what it signs no other process can check. */
+  ephemeral?: boolean;
 }
 
-/** Builds a signer from a PEM/KeyObject private key, or a fresh (ephemeral) key pair. */
+/** Key ids of per-process keys (`ephemeral-<hex>`, and the plain `ephemeral` of earlier versions). */
+export const isEphemeralKeyId = (keyId: string) => /^ephemeral(-[0-9a-f]{8,})?$/.test(keyId);
+
+/**
+ * Builds a signer from a PEM/KeyObject private key, or a fresh key pair for this process
+ * only (`ephemeral: true`, key id `ephemeral-<hex>` unless `keyId` is given).
+ */
 export function createSigner(key?: string | KeyObject, keyId?: string): Signer {
   if (key === undefined) {
     const pair = generateKeyPairSync('ed25519');
-    return { keyId: keyId ?? 'ephemeral', ...pair };
+    return {
+      keyId: keyId ?? `ephemeral-${randomBytes(4).toString('hex')}`,
+      ...pair,
+      ephemeral: true,
+    };
   }
   const privateKey = typeof key === 'string' ? createPrivateKey(key) : key;
   if (privateKey.asymmetricKeyType !== 'ed25519') {

@@ -12,6 +12,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { SqlClient } from '@platform/core';
+import { fileAnchor } from './anchor.js';
 import { createSigner, signCheckpoint } from './chain.js';
 import { type ExportManifest, exportEvents, exportVerifier } from './export.js';
 import { postgresStore } from './stores/postgres.js';
@@ -19,7 +20,9 @@ import { verifyChain } from './verify.js';
 
 const USAGE = `usage: platform-audit <command> [options]   (reads DATABASE_URL)
 
-  verify  [--tenant <id>]...            check every (or the given) tenant's hash chain
+  verify  [--tenant <id>]... [--anchor <file>]...
+                                        check every (or the given) tenant's hash chain, and
+                                        against checkpoints kept outside the database
   export  --tenant <id> [--format ndjson|csv] --out <file>
                                         stream a tenant's chain; writes <file>.manifest.json
   verify-export --manifest <file> <export-file>
@@ -31,6 +34,7 @@ const USAGE = `usage: platform-audit <command> [options]   (reads DATABASE_URL)
   --key <pem>           Ed25519 private key (file or PEM) for signing; default $AUDIT_SIGNING_KEY
   --key-id <id>         its key id (default $AUDIT_KEY_ID or "default")
   --public-key <id=pem> extra public keys that checkpoints may be signed with (repeatable)
+  --anchor <file>       checkpoints kept outside the database (fileAnchor's NDJSON), verify only
 `;
 
 const readPem = (v: string) => (existsSync(v) ? readFileSync(v, 'utf8') : v);
@@ -45,6 +49,7 @@ export async function main(
     allowPositionals: true,
     options: {
       tenant: { type: 'string', multiple: true },
+      anchor: { type: 'string', multiple: true },
       format: { type: 'string', default: 'ndjson' },
       out: { type: 'string' },
       manifest: { type: 'string' },
@@ -108,8 +113,13 @@ export async function main(
     switch (command) {
       case 'verify': {
         let failed = 0;
+        const anchors = (values.anchor ?? []).map((file) => {
+          if (!existsSync(file)) throw new UsageError(`--anchor ${file}: no such file`);
+          return fileAnchor(file);
+        });
         for (const tenantId of values.tenant ?? (await store.tenants())) {
-          const r = await verifyChain(store, { tenantId, publicKeys });
+          const anchored = (await Promise.all(anchors.map((a) => a.load?.(tenantId) ?? []))).flat();
+          const r = await verifyChain(store, { tenantId, publicKeys, anchored });
           if (!r.ok) failed++;
           out(JSON.stringify(r));
         }

@@ -1,3 +1,9 @@
+export {
+  type CheckpointAnchor,
+  fileAnchor,
+  type WebhookAnchorOptions,
+  webhookAnchor,
+} from './anchor.js';
 export { canonicalJson } from './canonical.js';
 export {
   type Checkpoint,
@@ -5,6 +11,7 @@ export {
   createSigner,
   GENESIS_HASH,
   hashEvent,
+  isEphemeralKeyId,
   linkEvents,
   linkEventsInSlices,
   type Signer,

@@ -10,11 +10,18 @@ import type { AuditStore } from './store.js';
  */
 export function lazyStore(create: () => Promise<AuditStore>): AuditStore {
   let pending: Promise<AuditStore> | undefined;
+  let onError: ((error: unknown, where: string) => void) | undefined;
   const ready = () => {
-    pending ??= create().catch((error) => {
-      pending = undefined;
-      throw error;
-    });
+    pending ??= create().then(
+      (store) => {
+        if (onError) store.reportTo?.(onError);
+        return store;
+      },
+      (error) => {
+        pending = undefined;
+        throw error;
+      },
+    );
     return pending;
   };
   void ready().catch(() => undefined);
@@ -30,5 +37,12 @@ export function lazyStore(create: () => Promise<AuditStore>): AuditStore {
     checkpoints: async (t) => (await ready()).checkpoints(t),
     tenants: async () => (await ready()).tenants(),
     close: async () => (await ready()).close?.(),
+    reportTo(handler) {
+      onError = handler;
+      void pending?.then(
+        (store) => store.reportTo?.(handler),
+        () => undefined,
+      );
+    },
   };
 }

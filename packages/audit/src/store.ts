@@ -1,3 +1,4 @@
+import { ValidationError } from '@platform/errors';
 import type { Checkpoint } from './chain.js';
 import type { AuditEvent, PendingEvent, StoredEvent } from './schema.js';
 
@@ -73,19 +74,43 @@ export interface AuditStore {
   /** Tenants that have a chain. */
   tenants(): Promise<string[]>;
   close?(): Promise<void>;
+  /**
+   * Gives the store the trail's `onError`, for what goes wrong outside any call (a pooled
+   * connection that dies while idle). The trail calls it once, when it is built.
+   */
+  reportTo?(onError: (error: unknown, where: string) => void): void;
 }
 
 const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeCursor(e: { recordedAt: string; id: string }): string {
   return Buffer.from(`${e.recordedAt}|${e.id}`).toString('base64url');
 }
 
+/**
+ * Reads a `nextCursor` back. Anything that is not one (a client's typo, a forged value) is
+ * a `ValidationError` (400), never a store error: a store receives only a valid instant and
+ * UUID.
+ */
 export function decodeCursor(cursor: string): { recordedAt: string; id: string } {
-  if (!CURSOR.test(cursor)) throw new TypeError('cursor: malformed');
-  const [recordedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!recordedAt || !id || Number.isNaN(Date.parse(recordedAt)))
-    throw new TypeError('cursor: malformed');
+  const malformed = () =>
+    new ValidationError('Malformed cursor', {
+      errors: [{ path: 'cursor', message: 'not a cursor returned by this API' }],
+    });
+  if (!CURSOR.test(cursor)) throw malformed();
+  const parts = Buffer.from(cursor, 'base64url').toString().split('|');
+  const [recordedAt, id] = parts;
+  if (
+    parts.length !== 2 ||
+    !recordedAt ||
+    !id ||
+    !CURSOR_TIME.test(recordedAt) ||
+    Number.isNaN(Date.parse(recordedAt)) ||
+    !CURSOR_ID.test(id)
+  )
+    throw malformed();
   return { recordedAt, id };
 }
 

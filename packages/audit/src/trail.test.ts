@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +229,7 @@ describe('auditTrail', () => {
       store,
       ...quiet,
       queue: { batchSize: 5 },
+      signing: { privateKey: generateKeyPairSync('ed25519').privateKey, keyId: 'k' },
       checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
     });
     for (let i = 0; i < 25; i++) audit.record({ action: 'x.update', tenantId: 'cp' });
@@ -241,6 +243,35 @@ describe('auditTrail', () => {
       checked: 25,
       checkpoints: 2,
     });
+  });
+
+  it('makes no periodic checkpoints with a per-process key (no other process could check them)', async () => {
+    const store = memoryStore();
+    const seen: number[] = [];
+    const audit = auditTrail({
+      store,
+      ...quiet,
+      queue: { batchSize: 5 },
+      checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
+    });
+    expect(audit.keyId).toMatch(/^ephemeral-[0-9a-f]{8}$/);
+    for (let i = 0; i < 25; i++) audit.record({ action: 'x.update', tenantId: 'eph' });
+    await audit.flush();
+    expect(seen).toEqual([]);
+    expect(await store.checkpoints('eph')).toEqual([]);
+    const cp = await audit.checkpoint('eph');
+    expect(cp?.seq).toBe(25);
+    expect(await store.checkpoints('eph')).toEqual([]);
+    expect(await audit.verify({ tenantId: 'eph', checkpoint: cp })).toMatchObject({
+      ok: true,
+      checkpoints: 1,
+    });
+  });
+
+  it('refuses an anchor without a signing key, naming the field', () => {
+    expect(() =>
+      auditTrail({ store: memoryStore(), ...quiet, checkpoint: { anchor: { save() {} } } }),
+    ).toThrow(/checkpoint\.anchor/);
   });
 
   it('audits reads of the log as audit.log.view', async () => {

@@ -30,7 +30,7 @@ export interface AuditTrail {
   ): Promise<VerifyResult>;
   /** Drops what is older than the retention (or `before`), except tenants on legal hold; records `audit.purge`. */
   purge(options?: { before?: Date; holds?: readonly string[] }): Promise<PurgeResult>;
-  /** Signs a checkpoint at a tenant's current head now. */
+  /** Signs a checkpoint at a tenant's current head now and saves it (not with a per-process key: then it is only returned). */
   checkpoint(tenantId: string): Promise<Checkpoint | undefined>;
   readonly store: AuditStore;
   readonly keyId: string;
@@ -74,15 +74,20 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
   for (const [id, key] of Object.entries(o.signing?.previousKeys ?? {}))
     publicKeys[id] = toPublicKey(key);
   const store = o.store;
+  store.reportTo?.(onError);
   const sinceCheckpoint = new Map<string, { count: number; at: number }>();
   const pendingCheckpoints = new Set<Promise<unknown>>();
   const settle = () => Promise.all([...pendingCheckpoints]);
 
+  const anchor = o.checkpoint.anchor;
   const saveCheckpoint = async (cp: Checkpoint) => {
     await store.saveCheckpoint(cp);
+    await anchor?.save(cp);
     await o.checkpoint.onCheckpoint?.(cp);
   };
   const onStored = (events: StoredEvent[]) => {
+    // a per-process key's checkpoints would be false alarms for every other process
+    if (signer.ephemeral) return;
     const last = new Map<string, StoredEvent>();
     for (const e of events) last.set(e.tenantId, e);
     const now = Date.now();
@@ -181,7 +186,12 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
       });
       return page;
     },
-    verify: (v) => verifyChain(store, { ...v, publicKeys: v.publicKeys ?? publicKeys }),
+    verify: async (v) =>
+      verifyChain(store, {
+        ...v,
+        publicKeys: v.publicKeys ?? publicKeys,
+        anchored: [...(v.anchored ?? []), ...((await anchor?.load?.(v.tenantId)) ?? [])],
+      }),
     async purge(p = {}) {
       const before = p.before ?? new Date(Date.now() - o.retentionDays * 86_400_000);
       const holds = p.holds ?? [];
@@ -191,9 +201,12 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
         sign: (b) => signCheckpoint(signer, { ...b, kind: 'purge' }),
       });
       for (const cp of result.checkpoints) {
-        Promise.resolve(o.checkpoint.onCheckpoint?.(cp)).catch((error) =>
-          onError(error, 'checkpoint'),
-        );
+        Promise.resolve()
+          .then(async () => {
+            await anchor?.save(cp);
+            await o.checkpoint.onCheckpoint?.(cp);
+          })
+          .catch((error) => onError(error, 'checkpoint'));
       }
       record({
         action: 'audit.purge',
@@ -213,7 +226,8 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
       const head = await store.head(tenantId);
       if (!head) return undefined;
       const cp = signCheckpoint(signer, { tenantId, ...head, kind: 'periodic' });
-      await saveCheckpoint(cp);
+      // with a per-process key it is only handed back (for verify({checkpoint}) in this process)
+      if (!signer.ephemeral) await saveCheckpoint(cp);
       return cp;
     },
     store,

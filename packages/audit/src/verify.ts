@@ -1,9 +1,15 @@
 import type { KeyObject } from 'node:crypto';
-import { type Checkpoint, checkpointValid, GENESIS_HASH, hashEvent } from './chain.js';
+import {
+  type Checkpoint,
+  checkpointValid,
+  GENESIS_HASH,
+  hashEvent,
+  isEphemeralKeyId,
+} from './chain.js';
 import type { StoredEvent } from './schema.js';
 import type { AuditStore } from './store.js';
 
-export type TamperKind = 'edited' | 'deleted' | 'reordered' | 'bad-signature';
+export type TamperKind = 'edited' | 'deleted' | 'reordered' | 'truncated' | 'bad-signature';
 
 export interface VerifyResult {
   ok: boolean;
@@ -18,6 +24,8 @@ export interface VerifyResult {
   brokenAt?: number;
   kind?: TamperKind;
   detail?: string;
+  /** What was not checked and why (checkpoints signed by another process's per-process key). */
+  notes?: string[];
 }
 
 export interface VerifyOptions {
@@ -28,6 +36,8 @@ export interface VerifyOptions {
   to?: number;
   /** A checkpoint kept outside the database to anchor against (its signature is checked too). */
   checkpoint?: Checkpoint;
+  /** Checkpoints kept outside the database (an anchor's copies), checked like `checkpoint`. */
+  anchored?: readonly Checkpoint[];
   /** Public keys by key id that checkpoints must verify with. */
   publicKeys: Record<string, KeyObject>;
 }
@@ -42,7 +52,7 @@ export async function verifyEvents(
   options: {
     tenantId: string;
     anchor?: { seq: number; hash: string };
-    checkpoints: ReadonlyMap<number, Checkpoint>;
+    checkpoints: ReadonlyMap<number, readonly Checkpoint[]>;
     expectTo?: number;
   },
 ): Promise<VerifyResult> {
@@ -82,8 +92,7 @@ export async function verifyEvents(
         }
         return fail(row.seq, 'edited', `seq ${row.seq} does not match its hash`);
       }
-      const cp = options.checkpoints.get(row.seq);
-      if (cp) {
+      for (const cp of options.checkpoints.get(row.seq) ?? []) {
         result.checkpoints++;
         if (cp.hash !== row.hash)
           return fail(row.seq, 'edited', `checkpoint at seq ${row.seq} holds another hash`);
@@ -109,8 +118,12 @@ export async function verifyEvents(
 
 /**
  * Verifies a tenant's chain in a store: every checkpoint's signature, every link from
- * the first stored event (or `from`) to the head (or `to`), and the head itself, so a
- * removed tail is found too.
+ * the first stored event (or `from`) to the head (or `to`), the head itself, and every
+ * checkpoint outside that range against the row it vouches for, so a removed tail is found
+ * even when the head row was moved back with it.
+ *
+ * Checkpoints signed by a per-process key (`ephemeral-…`) whose public key is not given
+ * cannot be checked by anyone else: they are skipped with a note, never reported as tampering.
  *
  * @example
  * const result = await verifyChain(store, { tenantId: 'acme', publicKeys: { main: publicKey } });
@@ -123,9 +136,15 @@ export async function verifyChain(
   const { tenantId } = options;
   const all = await store.checkpoints(tenantId);
   if (options.checkpoint) all.push(options.checkpoint);
-  const bySeq = new Map<number, Checkpoint>();
+  if (options.anchored) all.push(...options.anchored);
+  const bySeq = new Map<number, Checkpoint[]>();
+  let unchecked = 0;
   for (const cp of all) {
     const key = options.publicKeys[cp.keyId];
+    if (cp.tenantId === tenantId && !key && isEphemeralKeyId(cp.keyId)) {
+      unchecked++;
+      continue;
+    }
     if (cp.tenantId !== tenantId || !key || !checkpointValid(cp, key)) {
       return {
         ok: false,
@@ -134,11 +153,19 @@ export async function verifyChain(
         checkpoints: 0,
         brokenAt: cp.seq,
         kind: 'bad-signature',
-        detail: `checkpoint at seq ${cp.seq} (key ${cp.keyId}) does not verify`,
+        detail: key
+          ? `checkpoint at seq ${cp.seq} (key ${cp.keyId}) does not verify`
+          : `checkpoint at seq ${cp.seq} is signed by key ${cp.keyId}, whose public key was not given`,
       };
     }
-    bySeq.set(cp.seq, cp);
+    bySeq.set(cp.seq, [...(bySeq.get(cp.seq) ?? []), cp]);
   }
+  const notes =
+    unchecked > 0
+      ? [
+          `${unchecked} checkpoint(s) signed by a per-process key were not checked: configure signing.privateKey so checkpoints are evidence`,
+        ]
+      : undefined;
   const head = await store.head(tenantId);
   const to = options.to ?? head?.seq;
   let start = options.from;
@@ -152,7 +179,7 @@ export async function verifyChain(
   start ??= head ? head.seq + 1 : 1;
   let anchor: { seq: number; hash: string } | undefined;
   if (start > 1) {
-    const cp = bySeq.get(start - 1);
+    const cp = bySeq.get(start - 1)?.[0] ?? startAnchor(all, tenantId, start - 1);
     if (cp) anchor = { seq: cp.seq, hash: cp.hash };
     else if (options.from !== undefined) {
       for await (const e of store.export({ tenantId, fromSeq: start - 1, toSeq: start - 1 })) {
@@ -166,8 +193,9 @@ export async function verifyChain(
     checkpoints: bySeq,
     expectTo: to,
   });
+  if (notes) result.notes = notes;
+  if (!result.ok) return result;
   if (
-    result.ok &&
     options.to === undefined &&
     head &&
     result.lastHash !== head.hash &&
@@ -180,6 +208,55 @@ export async function verifyChain(
       kind: 'edited',
       detail: 'the head does not match the last event',
     };
+  }
+  return outsideRange(store, result, bySeq, start, head?.seq ?? 0);
+}
+
+/** A per-process checkpoint at a purge boundary: unsigned evidence, but where the kept chain starts. */
+const startAnchor = (all: readonly Checkpoint[], tenantId: string, seq: number) =>
+  all.find((cp) => cp.tenantId === tenantId && cp.seq === seq && isEphemeralKeyId(cp.keyId));
+
+/**
+ * Compares the checkpoints the walk did not reach with the rows they vouch for: one past
+ * the last stored event means the tail was cut off (and the head moved back with it), one
+ * whose row holds another hash means an edit. Checkpoints before the first stored event
+ * mark purged prefixes and have no row to compare.
+ */
+async function outsideRange(
+  store: AuditStore,
+  result: VerifyResult,
+  bySeq: ReadonlyMap<number, readonly Checkpoint[]>,
+  start: number,
+  headSeq: number,
+): Promise<VerifyResult> {
+  const walkedTo = result.lastSeq ?? start - 1;
+  const fail = (seq: number, kind: TamperKind, detail: string): VerifyResult => ({
+    ...result,
+    ok: false,
+    brokenAt: seq,
+    kind,
+    detail,
+  });
+  const past = [...bySeq.keys()].filter((seq) => seq > walkedTo).sort((a, b) => a - b);
+  const furthest = past[past.length - 1];
+  if (furthest !== undefined && furthest > Math.max(headSeq, walkedTo)) {
+    const last = Math.max(headSeq, walkedTo);
+    return fail(
+      last + 1,
+      'truncated',
+      `a signed checkpoint vouches for seq ${furthest}, but the chain ends at seq ${last}: its tail was removed`,
+    );
+  }
+  for (const seq of [...bySeq.keys()].filter((n) => n < start - 1 || n > walkedTo)) {
+    let row: { hash: string } | undefined;
+    for await (const e of store.export({ tenantId: result.tenantId, fromSeq: seq, toSeq: seq }))
+      row = e;
+    if (!row) continue;
+    for (const cp of bySeq.get(seq) ?? []) {
+      result.checkpoints++;
+      if (cp.hash !== row.hash)
+        return fail(seq, 'edited', `checkpoint at seq ${seq} holds another hash`);
+    }
   }
   return result;
 }

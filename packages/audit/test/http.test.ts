@@ -116,6 +116,23 @@ describe('HTTP handlers over PostgreSQL', () => {
     expect((await get('/audit/export?tenant=acme', { 'x-user': 'ben' })).status).toBe(403);
   });
 
+  it('answers a malformed cursor with 400 problem+json, never a 500', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64url');
+    for (const cursor of [
+      'not a cursor!',
+      'AAAA',
+      b64('yesterday|x'),
+      b64(`${new Date().toISOString()}|not-a-uuid`),
+      b64(`${new Date().toISOString()}|00000000-0000-7000-8000-000000000000|extra`),
+      b64('2026-13-45T99:99:99.000Z|00000000-0000-7000-8000-000000000000'),
+    ]) {
+      const res = await get(`/audit/events?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status, cursor).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await res.json()).toMatchObject({ status: 400, errors: [{ path: 'cursor' }] });
+    }
+  });
+
   it('streams an export whose manifest arrives as a trailer and verifies offline', async () => {
     const { body, trailers } = await new Promise<{ body: string; trailers: NodeJS.Dict<string> }>(
       (resolve, reject) => {

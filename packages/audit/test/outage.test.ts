@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TcpProxy } from '../../ratelimit/test/tcp-proxy.js';
+import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { postgresStore } from '../src/stores/postgres.js';
 import { auditTrail } from '../src/trail.js';
 import { DATABASE_URL, isolatedSchema } from './pg-support.js';

@@ -50,6 +50,20 @@ export interface BatchWriterStats {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /**
+ * How long to wait before retry `attempt` (0-based): doubling from `initialMs`, capped at
+ * `maxMs`, less up to a quarter at random so writers that failed together do not retry
+ * together. At the defaults (100 ms, 5 s) a store down for 30 s sees at most 14 attempts.
+ */
+export function retryDelay(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30)) * (0.75 + random() / 4);
+}
+
+/**
  * A bounded queue drained in batches by one loop, retrying with capped exponential backoff
  * while the store is down, spilling to an NDJSON file when the queue is full and replaying
  * that file once the store answers. A batch the store refuses as bad data is split so one
@@ -133,10 +147,10 @@ export class BatchWriter<T, S = T> {
     });
   }
 
+  /** Starts the loop if it is not running. A loop sleeping before a retry sleeps on: only close() wakes it. */
   #kick(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#wake();
     if (this.#running || this.#closed) return;
     this.#running = this.#loop().finally(() => {
       this.#running = undefined;
@@ -149,7 +163,7 @@ export class BatchWriter<T, S = T> {
   }
 
   async #loop(): Promise<void> {
-    let delay = this.o.retryInitialMs;
+    let attempt = 0;
     for (;;) {
       const spilled =
         this.#spillPending > 0 || (this.o.spillPath !== undefined && existsSync(this.o.spillPath));
@@ -162,22 +176,23 @@ export class BatchWriter<T, S = T> {
           this.#queue.splice(0, batch.length);
           this.stats.queued = this.#queue.length;
         } else await this.#replay();
-        delay = this.o.retryInitialMs;
+        attempt = 0;
         this.stats.lastError = undefined;
       } catch (error) {
         this.stats.storeFailures++;
         this.stats.retries++;
         this.stats.lastError = error instanceof Error ? error.message : String(error);
         this.o.onError(error, 'store');
+        // new events queue (and spill) meanwhile; they do not cut the wait short
+        const ms = retryDelay(attempt++, this.o.retryInitialMs, this.o.retryMaxMs);
         await new Promise<void>((r) => {
-          const t = setTimeout(r, delay * (0.5 + Math.random() / 2));
+          const t = setTimeout(r, ms);
           t.unref();
           this.#waiters.push(() => {
             clearTimeout(t);
             r();
           });
         });
-        delay = Math.min(delay * 2, this.o.retryMaxMs);
       }
     }
   }

@@ -1,13 +1,15 @@
 import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
 import { auditRequests, auditRoute } from '@platform/audit/express';
 import { auditStoreOpened, exampleAuditStore } from '../../../shared/audit-store.js';
+import { mayReadTenant } from '../../../shared/demo-auth.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
  * @platform/audit in the example: every mutation is recorded (actor and tenant from demo
  * auth), into PGlite in memory by default (PLATFORM_AUDIT_DATA_DIR for a durable
  * directory, PLATFORM_AUDIT_DATABASE_URL for PostgreSQL, PLATFORM_AUDIT_STORE=memory).
- * Admins (X-User-Role: admin) read the trail at /api/audit/events, /export and /verify.
+ * Admins (X-User-Role: admin) read their own tenant's trail (X-Tenant-Id) at
+ * /api/audit/events, /export and /verify; X-User-Role: platform-admin reads any tenant's.
  */
 export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trail: AuditTrail }> {
   const store = exampleAuditStore();
@@ -19,7 +21,8 @@ export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trai
   const handlers = auditHandlers({
     trail,
     production: env.production,
-    authorize: ({ context }) => context?.actor?.roles.includes('admin') ?? false,
+    // admins read their own tenant's trail; platform-admin reads any (a tenant's ?tenant=other: 403)
+    authorize: mayReadTenant,
   });
   return {
     name: 'audit',

@@ -7,6 +7,7 @@ import {
 } from '@platform/audit';
 import { withAudit } from '@platform/audit/next';
 import { postgresStore } from '@platform/audit/postgres';
+import { mayReadTenant } from '../../../shared/demo-auth';
 import type { RouteFeature } from './types';
 
 interface ExampleAudit {
@@ -28,7 +29,12 @@ export function exampleAudit(): ExampleAudit {
     ? lazyStore(async () => {
         const pg = await import('pg');
         const s = postgresStore({
-          client: new pg.default.Pool({ connectionString: url, max: 4 }),
+          // the store listens for the pool's 'error' events: a database restart never ends the app
+          client: new pg.default.Pool({
+            connectionString: url,
+            max: 4,
+            connectionTimeoutMillis: 5_000,
+          }),
           schema: process.env.PLATFORM_AUDIT_SCHEMA,
         });
         await s.migrate();
@@ -42,7 +48,8 @@ export function exampleAudit(): ExampleAudit {
   const handlers = auditHandlers({
     trail,
     production: process.env.NODE_ENV === 'production',
-    authorize: ({ context }) => context?.actor?.roles.includes('admin') ?? false,
+    // admins read their own tenant's trail; platform-admin reads any (a tenant's ?tenant=other: 403)
+    authorize: mayReadTenant,
   });
   g[KEY] = { trail, handlers };
   return g[KEY];

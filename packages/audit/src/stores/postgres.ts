@@ -13,7 +13,13 @@ import {
 } from '../store.js';
 import { COLS, type Row, searchSql, toCheckpoint, toEvent } from './pg-rows.js';
 import { schemaSql } from './pg-schema.js';
-import { ident, monthOf, transactor } from './sql.js';
+import { connectionWatch, ident, isErrorEmitter, monthOf, transactor } from './sql.js';
+
+const warnOnce = (error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'warn', msg: 'audit', where: 'store-connection', error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
+};
 
 export interface PostgresStoreOptions {
   /** A `pg` Pool or Client, or a PGlite instance. */
@@ -22,6 +28,11 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Clock for `recordedAt` and partition placement (tests, backfills). */
   now?: () => Date;
+  /**
+   * Where a lost connection is reported (once per outage). The trail that uses the store
+   * passes its own `onError`; until then, one warning line on stderr.
+   */
+  onError?: (error: unknown, where: string) => void;
 }
 
 export interface PostgresAuditStore extends AuditStore {
@@ -42,7 +53,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
   const { client } = options;
   const s = ident(options.schema ?? 'public', 'postgresStore schema');
   const now = options.now ?? (() => new Date());
-  const tx = transactor(client);
+  let report = options.onError ?? warnOnce;
+  const watch = connectionWatch((error, where) => report(error, where));
+  // A pooled connection that dies while idle (a restart, a failover, a proxy timeout) makes
+  // the Pool (or Client) emit 'error'; with no listener that ends the process. Listening is
+  // all it takes: the pool drops the dead connection and the next statement opens another.
+  if (isErrorEmitter(client)) client.on('error', (error) => watch.lost(error));
+  const tx = transactor(client, (error) => watch.lost(error));
   const partitions = new Set<string>();
 
   const ensurePartition = async (at: Date) => {
@@ -59,51 +76,83 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
     partitions.add(m.suffix);
   };
 
-  const appendTenant = async (db: SqlClient, tenantId: string, events: PendingEvent[]) => {
-    // creates the head on first use and locks it in one round trip
-    const { rows } = await db.query(
-      `INSERT INTO ${s}.audit_chain_heads AS h (tenant_id, seq, hash, recorded_at) VALUES ($1, 0, $2, 'epoch')
-       ON CONFLICT (tenant_id) DO UPDATE SET tenant_id = h.tenant_id RETURNING seq, hash, recorded_at`,
-      [tenantId, GENESIS_HASH],
+  /**
+   * Places a batch in its tenants' chains inside transaction `db` with the same five
+   * statements whatever the number of tenants: every head upserted and locked in one
+   * statement (in `tenants` order, so two writers never deadlock), stored ids looked up in
+   * one, all rows in one `INSERT … SELECT`, all heads moved in one `UPDATE`. A statement per
+   * tenant made a batch over 1,000 tenants cost 4,000 round trips.
+   */
+  const appendBatch = async (
+    db: SqlClient,
+    tenants: string[],
+    byTenant: Map<string, PendingEvent[]>,
+  ): Promise<StoredEvent[]> => {
+    const heads = await db.query(
+      `INSERT INTO ${s}.audit_chain_heads AS h (tenant_id, seq, hash, recorded_at)
+       SELECT t, 0, $2, 'epoch' FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n
+       ON CONFLICT (tenant_id) DO UPDATE SET tenant_id = h.tenant_id
+       RETURNING tenant_id, seq, hash, recorded_at`,
+      [tenants, GENESIS_HASH],
     );
-    const head = rows[0] as Row;
+    const headOf = new Map(heads.rows.map((r) => [String(r.tenant_id), r as Row]));
+    const all = tenants.flatMap((t) => byTenant.get(t) as PendingEvent[]);
     const seen = await db.query(
-      `SELECT id::text AS id FROM ${s}.audit_events WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-      [tenantId, events.map((e) => e.id)],
+      `SELECT e.id::text AS id FROM unnest($1::text[], $2::uuid[]) AS u(t, id)
+       JOIN ${s}.audit_events e ON e.tenant_id = u.t AND e.id = u.id`,
+      [all.map((e) => e.tenantId), all.map((e) => e.id)],
     );
     const dup = new Set(seen.rows.map((r) => String(r.id)));
-    const fresh = events.filter((e) => !dup.has(e.id));
-    if (fresh.length === 0) return [];
-    let at = now();
-    const last = new Date(head.recorded_at as string);
-    if (last > at) at = last;
     const json: string[] = [];
-    const linked = await linkEventsInSlices(
-      Number(head.seq) > 0 ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
-      fresh,
-      at.toISOString(),
-      json,
-    );
-    // Two parameters: the canonical JSON documents as one JSON array (joined, not escaped
-    // element by element as a jsonb[] literal would be) and the hash links, n + 1 of them
-    // (each event's prevHash is the link before its own hash). The columns are read back
-    // out of the documents, so they match what was hashed by construction.
-    const links = [(linked[0] as StoredEvent).prevHash];
-    for (const e of linked) links.push(e.hash);
+    // each event's prevHash and hash, in the order of `json`
+    const prevs: string[] = [];
+    const hashes: string[] = [];
+    const moved: { tenant: string; end: StoredEvent }[] = [];
+    const out: StoredEvent[] = [];
+    const clock = now();
+    for (const tenant of tenants) {
+      const fresh = (byTenant.get(tenant) as PendingEvent[]).filter((e) => !dup.has(e.id));
+      if (fresh.length === 0) continue;
+      const head = headOf.get(tenant) as Row;
+      const last = new Date(head.recorded_at as string);
+      const at = last > clock ? last : clock;
+      const linked = await linkEventsInSlices(
+        Number(head.seq) > 0 ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
+        fresh,
+        at.toISOString(),
+        json,
+      );
+      for (const e of linked) {
+        prevs.push(e.prevHash);
+        hashes.push(e.hash);
+        out.push(e);
+      }
+      moved.push({ tenant, end: linked[linked.length - 1] as StoredEvent });
+    }
+    if (out.length === 0) return out;
+    // The canonical JSON documents go as one JSON array (joined, not escaped element by
+    // element as a jsonb[] literal would be); the columns are read back out of them, so
+    // they match what was hashed by construction.
     await db.query(
       `INSERT INTO ${s}.audit_events (${COLS})
        SELECT d->>'tenantId', (d->>'seq')::bigint, (d->>'id')::uuid, (d->>'occurredAt')::timestamptz,
               (d->>'recordedAt')::timestamptz, d->>'action', d->>'outcome', d#>>'{actor,id}',
-              d#>>'{request,requestId}', ($2::text[])[i], ($2::text[])[i + 1], d
+              d#>>'{request,requestId}', ($2::text[])[i], ($3::text[])[i], d
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(d, i)`,
-      [`[${json.join(',')}]`, links],
+      [`[${json.join(',')}]`, prevs, hashes],
     );
-    const end = linked[linked.length - 1] as StoredEvent;
     await db.query(
-      `UPDATE ${s}.audit_chain_heads SET seq = $2, hash = $3, recorded_at = $4 WHERE tenant_id = $1`,
-      [tenantId, end.seq, end.hash, end.recordedAt],
+      `UPDATE ${s}.audit_chain_heads AS h SET seq = u.seq, hash = u.hash, recorded_at = u.at
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u(t, seq, hash, at)
+       WHERE h.tenant_id = u.t`,
+      [
+        moved.map((m) => m.tenant),
+        moved.map((m) => m.end.seq),
+        moved.map((m) => m.end.hash),
+        moved.map((m) => m.end.recordedAt),
+      ],
     );
-    return linked;
+    return out;
   };
 
   const store: PostgresAuditStore = {
@@ -128,12 +177,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
       await ensurePartition(now());
       // one lock order for every writer, so two batches never deadlock on head rows
       const tenants = [...byTenant.keys()].sort();
-      return tx(async (db) => {
-        const out: StoredEvent[] = [];
-        for (const t of tenants)
-          out.push(...(await appendTenant(db, t, byTenant.get(t) as PendingEvent[])));
-        return out;
-      });
+      const stored = await tx((db) => appendBatch(db, tenants, byTenant));
+      watch.ok();
+      return stored;
+    },
+    reportTo(onError) {
+      report = onError;
     },
 
     async query(q: AuditQuery): Promise<AuditPage> {
