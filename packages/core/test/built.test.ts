@@ -84,4 +84,10 @@ describe('the built package in a plain Node process', () => {
     expect(await seen('esm', 'cjs', 'built-esm-cjs')).toBe('built-esm-cjs');
     expect(await seen('esm', 'esm', 'built-esm-esm')).toBe('built-esm-esm');
   });
+
+  it('resolves through a manifest that names built files only', () => {
+    const text = JSON.stringify(publishedManifest());
+    expect(text).not.toContain('development');
+    expect(text).not.toContain('src/');
+  });
 });
