@@ -36,7 +36,7 @@ describe('processSingleton', () => {
     expect(emit).toHaveBeenCalledTimes(1);
     const [message, options] = emit.mock.calls[0] as [string, { code: string }];
     expect(options.code).toBe(SINGLETON_WARNING_CODE);
-    expect(message).toContain(`"${k}" has layout 1 in the first, 2 in this one`);
+    expect(message).toContain(`"${k}" has layout 1 in the first and 2 in this one`);
     expect(message).toContain(`npm ls ${k.split('.')[0]}`);
   });
 });

@@ -46,10 +46,10 @@ function warnOnce(key: string, theirs: number, ours: number): void {
   if (warned.has(pkg)) return;
   warned.add(pkg);
   const message =
-    `${pkg}: two incompatible copies are loaded in this process (state "${key}" has ` +
-    `layout ${theirs} in the first, ${ours} in this one). This copy keeps its own ` +
-    'process-wide state, so request context, shutdown hooks and registries are not shared ' +
-    `between them. Install one version of ${pkg} (npm ls ${pkg}).`;
+    `${pkg}: two incompatible copies are loaded in this process: "${key}" has layout ` +
+    `${theirs} in the first and ${ours} in this one, so this copy keeps its own (and so for ` +
+    'any other state whose layout differs): the two do not share it, be it the request ' +
+    `context, shutdown hooks or a registry. Install one version of ${pkg} (npm ls ${pkg}).`;
   if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') {
     process.emitWarning(message, { code: SINGLETON_WARNING_CODE });
   } else {
