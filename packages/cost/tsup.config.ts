@@ -12,9 +12,14 @@ export default defineConfig({
     testkit: 'src/testkit.ts',
   },
   format: ['esm', 'cjs'],
+  // Entries share chunks in the CommonJS build too, as they do in ESM: one copy of each
+  // module per format instead of one per entry (see @platform/core's processSingleton for
+  // state shared across formats and copies).
+  splitting: true,
   dts: true,
   clean: true,
-  sourcemap: true,
+  // No sourcemaps: they would point at src/, which the tarball does not ship.
+  sourcemap: false,
   target: 'node20',
   treeshake: true,
   external: [

@@ -199,8 +199,9 @@ export async function main(
 
 class UsageError extends Error {}
 
+// Run as dist/cli.js, or through bin/platform-audit.js (npm links it as platform-audit).
 const entry = basename(process.argv[1] ?? '');
-if (/^(cli\.(c?js|ts)|platform-audit)$/.test(entry)) {
+if (/^(cli\.(c?js|ts)|platform-audit(\.js)?)$/.test(entry)) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { processSingleton } from './singleton.js';
 
 /** Who is acting: set by the host after authentication. */
 export type ActorType = 'user' | 'service' | 'apiKey' | 'system';
@@ -46,7 +47,19 @@ class Frame {
 }
 
 const NO_SLOTS: unknown[] = [];
-const storage = new AsyncLocalStorage<Frame>();
+
+// One storage per process, however many copies of this module are loaded (ESM and
+// CommonJS builds, two installed versions): see processSingleton. The Frame class is
+// shared too, so every copy creates frames of one shape. Bump the version when the
+// shape of Frame or of this object changes.
+const shared = processSingleton('@platform/core.context', 1, () => ({
+  storage: new AsyncLocalStorage<Frame>(),
+  Frame,
+  /** Slots handed out so far, by every copy: each slot's index into `Frame.slots`. */
+  slotCount: 0,
+}));
+const storage = shared.storage;
+const SharedFrame = shared.Frame;
 
 /** The context of the request being served, or `undefined` outside a request. */
 export function getContext(): RequestContext | undefined {
@@ -89,7 +102,7 @@ function open<T, A extends unknown[]>(
   args: A,
 ): T {
   const slots = storage.getStore()?.slots ?? NO_SLOTS;
-  return storage.run(new Frame(ctx, slots, own), fn, ...args);
+  return storage.run(new SharedFrame(ctx, slots, own), fn, ...args);
 }
 
 /** A value carried by the current async scope next to the request context (see `contextSlot`). */
@@ -107,8 +120,6 @@ export interface ContextSlot<T> {
   set(value: T): boolean;
 }
 
-let slotCount = 0;
-
 /**
  * A slot for a per-scope value (such as the OpenTelemetry context) kept in core's
  * AsyncLocalStorage beside the request context: one store to propagate through every
@@ -121,14 +132,14 @@ let slotCount = 0;
 export function contextSlot<T>(name: string): ContextSlot<T> {
   if (typeof name !== 'string' || name === '')
     throw new TypeError('contextSlot: name must be a non-empty string');
-  const index = slotCount++;
+  const index = shared.slotCount++;
   return {
     get: () => storage.getStore()?.slots[index] as T | undefined,
     run(value, fn, ...args) {
       const frame = storage.getStore();
       const slots = (frame?.slots ?? NO_SLOTS).slice();
       slots[index] = value;
-      return storage.run(new Frame(frame?.request, slots, false), fn, ...args);
+      return storage.run(new SharedFrame(frame?.request, slots, false), fn, ...args);
     },
     set(value) {
       const frame = storage.getStore();

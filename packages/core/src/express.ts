@@ -48,7 +48,8 @@ class ExpressExchange implements HttpExchange {
   }
 }
 
-const CONTEXT = Symbol.for('platform.context');
+// Symbol.for: the CommonJS and ESM builds of this binding read the same property.
+const CONTEXT = Symbol.for('@platform/core.express.context');
 
 const REQUEST = Symbol('platform.request');
 const EXPLICIT_ROUTE = Symbol('platform.route');

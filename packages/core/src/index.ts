@@ -48,3 +48,4 @@ export {
   type SignalOptions,
   shutdown,
 } from './shutdown.js';
+export { processSingleton, SINGLETON_WARNING_CODE } from './singleton.js';

@@ -1,3 +1,5 @@
+import { processSingleton } from './singleton.js';
+
 /** A flush or close step run at shutdown. */
 export type ShutdownHook = () => unknown | Promise<unknown>;
 
@@ -21,8 +23,14 @@ export interface ShutdownHookOptions {
   timeoutMs?: number;
 }
 
-const hooks: Entry[] = [];
-let running: Promise<ShutdownReport> | undefined;
+// One registry per process, however many copies of this module are loaded: a buffer
+// registered through the CommonJS build is flushed by the ESM build's shutdown().
+const state = processSingleton('@platform/core.shutdown', 1, () => ({
+  hooks: [] as Entry[],
+  running: undefined as Promise<ShutdownReport> | undefined,
+  uninstallSignals: undefined as (() => void) | undefined,
+}));
+const hooks = state.hooks;
 
 /**
  * Registers a step to run at shutdown (flush a buffer, close a pool). Steps run
@@ -52,10 +60,10 @@ export function onShutdown(fn: ShutdownHook, options: ShutdownHookOptions = {}):
  * Calling it again while it runs returns the same promise.
  */
 export function shutdown(options: { timeoutMs?: number } = {}): Promise<ShutdownReport> {
-  running ??= runHooks(options.timeoutMs ?? 10_000).finally(() => {
-    running = undefined;
+  state.running ??= runHooks(options.timeoutMs ?? 10_000).finally(() => {
+    state.running = undefined;
   });
-  return running;
+  return state.running;
 }
 
 async function runHooks(timeoutMs: number): Promise<ShutdownReport> {
@@ -105,7 +113,7 @@ export interface SignalOptions {
  * installSignalHandlers({ timeoutMs: 8000 });
  */
 export function installSignalHandlers(options: SignalOptions = {}): () => void {
-  uninstallSignals?.();
+  state.uninstallSignals?.();
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const handler = (signal: NodeJS.Signals) => {
     void shutdown({ timeoutMs: options.timeoutMs }).then((report) => {
@@ -116,11 +124,10 @@ export function installSignalHandlers(options: SignalOptions = {}): () => void {
     });
   };
   for (const s of signals) process.on(s, handler);
-  uninstallSignals = () => {
+  const uninstall = () => {
     for (const s of signals) process.off(s, handler);
-    uninstallSignals = undefined;
+    if (state.uninstallSignals === uninstall) state.uninstallSignals = undefined;
   };
-  return uninstallSignals;
+  state.uninstallSignals = uninstall;
+  return uninstall;
 }
-
-let uninstallSignals: (() => void) | undefined;

@@ -1,3 +1,4 @@
+import { processSingleton } from '@platform/core';
 import { type NextRequestContextOptions, withRequestContext } from '@platform/core/next';
 import { readWebBody } from './body.js';
 import type { SecurityHeadersOptions } from './headers.js';
@@ -14,11 +15,9 @@ export interface NextHeaderRule {
   headers: { key: string; value: string }[];
 }
 
-const REGISTRY = Symbol.for('@platform/headers.next');
 type Registry = { staticCsp?: boolean; nonceCsp?: boolean; warned?: boolean };
-const shared = globalThis as Record<symbol, Registry | undefined>;
-const registry: Registry = shared[REGISTRY] ?? {};
-shared[REGISTRY] = registry;
+// One per process: next.config and proxy.ts load separate copies of this module.
+const registry = processSingleton('@platform/headers.next', 1, (): Registry => ({}));
 
 const CONFLICT =
   '@platform/headers: a static Content-Security-Policy (next.config headers()) and a nonce ' +

@@ -148,8 +148,9 @@ function parse(argv: string[]) {
   });
 }
 
+// Run as dist/cli.js, or through bin/platform-logs.js (npm links it as platform-logs).
 const invoked = process.argv[1] ?? '';
-if (/(?:platform-logs|[\\/]cli\.(?:c?js|ts))$/.test(invoked)) {
+if (/(?:platform-logs(?:\.js)?|[\\/]cli\.(?:c?js|ts))$/.test(invoked)) {
   void runCli(process.argv.slice(2), process).then((code) => {
     process.exitCode = code;
   });

@@ -1,10 +1,18 @@
 import { type Context, context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { contextSlot } from '@platform/core';
+import { type ContextSlot, contextSlot, processSingleton } from '@platform/core';
 
-/** The OpenTelemetry context, kept in core's AsyncLocalStorage beside the request context. */
-const slot = contextSlot<Context>('opentelemetry');
-let installed: PlatformContextManager | undefined;
+/**
+ * The OpenTelemetry context, kept in core's AsyncLocalStorage beside the request context,
+ * and the context manager `initTracing` registered: one of each per process, so the
+ * CommonJS and ESM builds of the bindings enter the context the one registered manager
+ * reads.
+ */
+const shared = processSingleton('@platform/tracing.contextManager', 1, () => ({
+  slot: contextSlot<Context>('opentelemetry') as ContextSlot<Context>,
+  installed: undefined as PlatformContextManager | undefined,
+}));
+const slot = shared.slot;
 
 /**
  * The OpenTelemetry context manager `initTracing` registers: AsyncLocalStorage semantics
@@ -33,13 +41,13 @@ export class PlatformContextManager extends AsyncLocalStorageContextManager {
 
   override enable(): this {
     this.#enabled = true;
-    installed = this;
+    shared.installed = this;
     return this;
   }
 
   override disable(): this {
     this.#enabled = false;
-    if (installed === this) installed = undefined;
+    if (shared.installed === this) shared.installed = undefined;
     return this;
   }
 
@@ -57,6 +65,6 @@ export class PlatformContextManager extends AsyncLocalStorageContextManager {
  * `context.with()` (any context manager).
  */
 export function enterContext(context: Context, next: () => void): void {
-  if (installed && slot.set(context)) next();
+  if (shared.installed && slot.set(context)) next();
   else otelContext.with(context, next);
 }

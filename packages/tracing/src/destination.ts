@@ -1,5 +1,5 @@
 import { close, openSync, writeSync } from 'node:fs';
-import { onShutdown } from '@platform/core';
+import { onShutdown, processSingleton } from '@platform/core';
 import type { DestinationStream } from 'pino';
 
 export interface LogDestinationOptions {
@@ -181,16 +181,20 @@ export function logDestination(options?: LogDestinationOptions): LogDestination 
   return new LogDestination(options);
 }
 
-let stdout: LogDestination | undefined;
+// One stdout destination per process, whichever copy of this module asks first: two
+// would interleave partial lines.
+const stdout = processSingleton('@platform/tracing.stdout', 1, () => ({
+  dest: undefined as LogDestination | undefined,
+}));
 
 /**
  * The process's one stdout destination, shared by every logger that names none, and
  * flushed by core's shutdown.
  */
 export function stdoutDestination(): LogDestination {
-  if (stdout) return stdout;
+  if (stdout.dest) return stdout.dest;
   const dest = new LogDestination({ dest: 1 });
-  stdout = dest;
+  stdout.dest = dest;
   onShutdown(() => new Promise<void>((resolve) => dest.flush(() => resolve())), {
     name: 'logs:stdout',
     timeoutMs: 1000,

@@ -1,3 +1,4 @@
+import { processSingleton } from '@platform/core';
 import type { Logger } from 'pino';
 
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -172,5 +173,13 @@ function prune(entry: Entry): void {
   for (const ref of entry.loggers) if (!ref.deref()) entry.loggers.delete(ref);
 }
 
-/** The process-wide registry `createLogger` uses unless given another. */
-export const logLevels = new LogLevels();
+/**
+ * The process-wide registry `createLogger` uses unless given another: one per process,
+ * shared by the ESM and CommonJS builds and by other installed copies (a level set
+ * through one reaches the loggers of all).
+ */
+export const logLevels: LogLevels = processSingleton(
+  '@platform/tracing.logLevels',
+  1,
+  () => new LogLevels(),
+);

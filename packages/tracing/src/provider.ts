@@ -13,7 +13,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
-import { type HttpExchange, onShutdown, parseOptions } from '@platform/core';
+import { type HttpExchange, onShutdown, parseOptions, processSingleton } from '@platform/core';
 import { PlatformContextManager } from './context-manager.js';
 import { KeepErrorsProcessor } from './keep-errors.js';
 import {
@@ -50,15 +50,17 @@ export interface TracingHandle {
   shutdown(): Promise<void>;
 }
 
-// On globalThis so that bundles holding their own copy of this module (Next's route
-// bundles next to instrumentation.ts) share one provider.
-const STATE = Symbol.for('platform.tracing.state');
-type Global = typeof globalThis & { [STATE]?: TracingHandle };
-const SERVER_SPANS = Symbol.for('platform.tracing.serverSpans');
+// One per process (core's processSingleton), so that bundles holding their own copy of
+// this module (Next's route bundles next to instrumentation.ts), the CommonJS and ESM
+// builds and other installed copies share one provider.
+const state = processSingleton('@platform/tracing.provider', 1, () => ({
+  handle: undefined as TracingHandle | undefined,
+}));
+const SERVER_SPANS = Symbol.for('@platform/tracing.serverSpans');
 
 /** The active tracing handle, or undefined before `initTracing`. */
 export function getTracing(): TracingHandle | undefined {
-  return (globalThis as Global)[STATE];
+  return state.handle;
 }
 
 /** How `createHttpTelemetry` starts SERVER spans on this handle's provider. */
@@ -137,7 +139,7 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
       if (getTracing() !== handle) return;
-      (globalThis as Global)[STATE] = undefined;
+      state.handle = undefined;
       unregister?.();
       try {
         await provider.shutdown();
@@ -152,7 +154,7 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
   // unsampled request's span wait until its end to be built.
   const spans = new ServerSpans(tracer, sampler, ids, opts.spanProcessors.length === 0, keepErrors);
   Object.defineProperty(handle, SERVER_SPANS, { value: spans });
-  (globalThis as Global)[STATE] = handle;
+  state.handle = handle;
   if (opts.registerShutdown) {
     unregister = onShutdown(() => handle.shutdown(), {
       name: 'tracing',
