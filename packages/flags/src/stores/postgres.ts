@@ -5,7 +5,6 @@ import {
   type FlagState,
   flagStateSchema,
   issueAt,
-  type Segment,
   type StoreSnapshot,
   segmentSchema,
 } from '../model.js';
