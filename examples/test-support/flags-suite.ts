@@ -82,7 +82,7 @@ export function describeFlagsExample(
     for (let i = 0; i < 50 && found.length === 0; i++) {
       const res = await fetch(
         `${app.url}/api/audit/events?${new URLSearchParams({ action: 'flag.update', limit: '100' })}`,
-        { headers: { 'x-user-id': 'auditor-1', 'x-user-role': 'admin' } },
+        { headers: { 'x-user-id': 'auditor-1', 'x-user-role': 'platform-admin' } },
       );
       expect(res.status).toBe(200);
       found = ((await res.json()) as Found).events.filter((e) => e.request.requestId === requestId);
