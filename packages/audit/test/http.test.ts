@@ -1,6 +1,5 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setActor, setTenant } from '@platform/core';
 import { requestContext } from '@platform/core/express';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { type ExportManifest, exportVerifier } from '../src/export.js';
 import { auditRequests, auditRoute } from '../src/express.js';
 import { auditHandlers } from '../src/handlers.js';
 import { auditTrail } from '../src/trail.js';
+import { headerAuth } from './http-support.js';
 import { isolatedSchema } from './pg-support.js';
 
 let db: Awaited<ReturnType<typeof isolatedSchema>>;
@@ -25,12 +25,7 @@ beforeAll(async () => {
   });
   const app = express();
   app.use(requestContext());
-  app.use((req, _res, next) => {
-    const user = req.get('x-user');
-    if (user) setActor({ type: 'user', id: user, roles: (req.get('x-roles') ?? '').split(',') });
-    setTenant(req.get('x-tenant') ?? undefined);
-    next();
-  });
+  app.use(headerAuth());
   app.use(auditRequests(trail, { exclude: ['/audit'] }));
   app.use(express.json());
   app.post('/api/invoices/:id/pay', (_req, res) => {

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setActor, setTenant } from '@platform/core';
 import { requestContext } from '@platform/core/express';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { auditHandlers } from '../src/handlers.js';
 import { memoryStore } from '../src/memory.js';
 import type { AuditStore } from '../src/store.js';
 import { type AuditTrail, auditTrail } from '../src/trail.js';
+import { headerAuth } from './http-support.js';
 import { isolatedSchema } from './pg-support.js';
 
 /** An Express app recording every mutation into `trail`, with the three admin reads. */
@@ -20,12 +20,7 @@ async function serve(trail: AuditTrail, flushTimeoutMs?: number) {
   });
   const app = express();
   app.use(requestContext());
-  app.use((req, _res, next) => {
-    const user = req.get('x-user');
-    if (user) setActor({ type: 'user', id: user, roles: (req.get('x-roles') ?? '').split(',') });
-    setTenant(req.get('x-tenant') ?? undefined);
-    next();
-  });
+  app.use(headerAuth());
   app.use(auditRequests(trail, { exclude: ['/audit'] }));
   app.post('/api/items', (_req, res) => {
     res.status(201).json({ id: '1' });
