@@ -18,8 +18,19 @@ export {
   setTenant,
   setTrace,
 } from './context.js';
+export {
+  type Diagnostics,
+  type DiagnosticsOptions,
+  defaultLogger,
+  diagnostics,
+  type ErrorInfo,
+  type ErrorListener,
+  type PlatformLogger,
+  setDefaultLogger,
+} from './diagnostics.js';
 export { EnvError, parseEnv } from './env.js';
 export type { HttpExchange, SqlClient } from './exchange.js';
+export * from './http/index.js';
 export {
   type CidrSet,
   compileCidrs,
@@ -29,6 +40,7 @@ export {
   type ParsedIp,
   parseIp,
 } from './ip.js';
+export { type Lifecycle, type LifecycleOptions, manage } from './lifecycle.js';
 export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
 export { watchPoolErrors } from './pg-errors.js';
@@ -49,3 +61,4 @@ export {
   shutdown,
 } from './shutdown.js';
 export { processSingleton, SINGLETON_WARNING_CODE } from './singleton.js';
+export { type RequestSlot, requestSlot } from './state.js';
