@@ -32,6 +32,7 @@ export {
 export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
 export { watchPoolErrors } from './pg-errors.js';
+export { isPromise } from './promise.js';
 export {
   createRequestContext,
   type RequestContextEngine,

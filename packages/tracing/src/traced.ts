@@ -7,6 +7,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { isPromise } from '@platform/core';
 import { getTracing, TRACER_NAME } from './provider.js';
 
 export type Layer = 'service' | 'repository' | 'db' | 'ai' | 'integration' | (string & {});
@@ -58,7 +59,7 @@ export function traced<T>(name: string, fn: (span: Span) => T, options: TracedOp
     span.end();
     throw error;
   }
-  if (isPromiseLike(result)) {
+  if (isPromise(result)) {
     return Promise.resolve(result).then(
       (value) => {
         span.end();
@@ -73,8 +74,4 @@ export function traced<T>(name: string, fn: (span: Span) => T, options: TracedOp
   }
   span.end();
   return result;
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 }
