@@ -1,6 +1,8 @@
 /**
- * Token counts split so that each count is billed at exactly one rate. `inputTokens` are
- * uncached input; `outputTokens` exclude reasoning tokens (billed at the reasoning rate).
+ * The token usage of one AI call, split so that each token is counted once and billed at
+ * exactly one rate: `inputTokens` are the uncached input (neither read from nor written to a
+ * prompt cache); `outputTokens` exclude the reasoning tokens. The providers' own totals are
+ * sums of these parts (see `inputTotal` and `outputTotal`).
  */
 export interface Usage {
   inputTokens: number;
@@ -18,11 +20,19 @@ export const ZERO_USAGE: Usage = Object.freeze({
   reasoningTokens: 0,
 });
 
+/** Every input token, cached or not: OpenAI's `prompt_tokens`, `gen_ai.usage.input_tokens`. */
+export function inputTotal(u: Usage): number {
+  return u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+}
+
+/** Every output token, reasoning included: OpenAI's `completion_tokens`, `gen_ai.usage.output_tokens`. */
+export function outputTotal(u: Usage): number {
+  return u.outputTokens + u.reasoningTokens;
+}
+
 /** Every token of the call, whatever its rate. */
 export function totalTokens(u: Usage): number {
-  return (
-    u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens + u.reasoningTokens
-  );
+  return inputTotal(u) + outputTotal(u);
 }
 
 type Obj = Record<string, unknown>;
@@ -33,14 +43,22 @@ function count(v: unknown): number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0;
 }
 
-/** OpenAI Chat Completions: `prompt_tokens` includes `cached_tokens`; `completion_tokens` includes reasoning. */
+function details(v: unknown): Obj {
+  return isObj(v) ? v : {};
+}
+
+/**
+ * OpenAI Chat Completions: `prompt_tokens` includes `prompt_tokens_details.cached_tokens`;
+ * `completion_tokens` includes `completion_tokens_details.reasoning_tokens`.
+ */
 export function fromOpenAIChat(usage: Obj): Usage {
   const prompt = count(usage.prompt_tokens);
   const completion = count(usage.completion_tokens);
-  const pd = isObj(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
-  const cd = isObj(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
-  const cached = Math.min(count(pd.cached_tokens), prompt);
-  const reasoning = Math.min(count(cd.reasoning_tokens), completion);
+  const cached = Math.min(count(details(usage.prompt_tokens_details).cached_tokens), prompt);
+  const reasoning = Math.min(
+    count(details(usage.completion_tokens_details).reasoning_tokens),
+    completion,
+  );
   return {
     inputTokens: prompt - cached,
     cacheReadTokens: cached,
@@ -50,14 +68,15 @@ export function fromOpenAIChat(usage: Obj): Usage {
   };
 }
 
-/** OpenAI Responses API: `input_tokens` includes cached tokens; `output_tokens` includes reasoning. */
+/**
+ * OpenAI Responses API: `input_tokens` includes `input_tokens_details.cached_tokens`;
+ * `output_tokens` includes `output_tokens_details.reasoning_tokens`.
+ */
 export function fromOpenAIResponses(usage: Obj): Usage {
   const input = count(usage.input_tokens);
   const output = count(usage.output_tokens);
-  const id = isObj(usage.input_tokens_details) ? usage.input_tokens_details : {};
-  const od = isObj(usage.output_tokens_details) ? usage.output_tokens_details : {};
-  const cached = Math.min(count(id.cached_tokens), input);
-  const reasoning = Math.min(count(od.reasoning_tokens), output);
+  const cached = Math.min(count(details(usage.input_tokens_details).cached_tokens), input);
+  const reasoning = Math.min(count(details(usage.output_tokens_details).reasoning_tokens), output);
   return {
     inputTokens: input - cached,
     cacheReadTokens: cached,
@@ -67,7 +86,11 @@ export function fromOpenAIResponses(usage: Obj): Usage {
   };
 }
 
-/** Anthropic Messages: `input_tokens` excludes cache reads and cache writes, which come separately. */
+/**
+ * Anthropic Messages: `input_tokens` excludes `cache_read_input_tokens` and
+ * `cache_creation_input_tokens`, which come beside it; extended thinking is billed inside
+ * `output_tokens` and not reported apart.
+ */
 export function fromAnthropic(usage: Obj): Usage {
   return {
     inputTokens: count(usage.input_tokens),
@@ -94,15 +117,8 @@ export function detectShape(usage: unknown): UsageShape | undefined {
   return undefined;
 }
 
-/**
- * Normalizes the `usage` of an OpenAI (Chat or Responses) or Anthropic response, or
- * returns undefined when the response carries no usage.
- *
- * @example
- * const usage = normalizeUsage(await openai.chat.completions.create(req));
- */
-export function normalizeUsage(response: unknown): Usage | undefined {
-  const usage = isObj(response) && 'usage' in response ? response.usage : undefined;
+/** Normalizes a provider's `usage` object itself (not the response around it). */
+export function usageOf(usage: unknown): Usage | undefined {
   if (!isObj(usage)) return undefined;
   switch (detectShape(usage)) {
     case 'openai-chat':
@@ -114,4 +130,15 @@ export function normalizeUsage(response: unknown): Usage | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Normalizes the `usage` of an OpenAI (Chat or Responses) or Anthropic response, or
+ * returns undefined when the response carries no usage.
+ *
+ * @example
+ * const usage = normalizeUsage(await openai.chat.completions.create(req));
+ */
+export function normalizeUsage(response: unknown): Usage | undefined {
+  return isObj(response) && 'usage' in response ? usageOf(response.usage) : undefined;
 }
