@@ -37,12 +37,12 @@ function textOf(chunk: Obj): string {
 }
 
 /**
- * Anthropic's `message_delta` usage is cumulative, and its fields are null when they did not
- * change since `message_start`: only the numbers replace what `message_start` said.
+ * Anthropic's `message_delta` usage is cumulative, and a field is null (or absent) when the
+ * delta does not say: only what it says replaces what `message_start` said.
  */
 function mergeAnthropicUsage(into: Obj | undefined, delta: Obj): Obj {
   const merged: Obj = { ...into };
-  for (const [k, v] of Object.entries(delta)) if (typeof v === 'number') merged[k] = v;
+  for (const [k, v] of Object.entries(delta)) if (v !== null && v !== undefined) merged[k] = v;
   return merged;
 }
 

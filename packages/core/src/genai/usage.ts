@@ -88,39 +88,49 @@ export function fromOpenAIResponses(usage: Obj): Usage {
 
 /**
  * Anthropic Messages: `input_tokens` excludes `cache_read_input_tokens` and
- * `cache_creation_input_tokens`, which come beside it; extended thinking is billed inside
- * `output_tokens` and not reported apart.
+ * `cache_creation_input_tokens`, which come beside it; `output_tokens` includes the
+ * extended-thinking tokens that `output_tokens_details.thinking_tokens` breaks out.
  */
 export function fromAnthropic(usage: Obj): Usage {
+  const output = count(usage.output_tokens);
+  const thinking = Math.min(count(details(usage.output_tokens_details).thinking_tokens), output);
   return {
     inputTokens: count(usage.input_tokens),
     cacheReadTokens: count(usage.cache_read_input_tokens),
     cacheWriteTokens: count(usage.cache_creation_input_tokens),
-    outputTokens: count(usage.output_tokens),
-    reasoningTokens: 0,
+    outputTokens: output - thinking,
+    reasoningTokens: thinking,
   };
 }
 
 export type UsageShape = 'openai-chat' | 'openai-responses' | 'anthropic';
 
-/** Which provider shape a `usage` object has, or undefined when it has none we know. */
+/**
+ * Which provider shape a `usage` object has, or undefined when it has none we know. Both
+ * OpenAI Responses and Anthropic say `input_tokens` and `output_tokens` (and
+ * `output_tokens_details`); only OpenAI's has `total_tokens` and `input_tokens_details`.
+ */
 export function detectShape(usage: unknown): UsageShape | undefined {
   if (!isObj(usage)) return undefined;
   if ('prompt_tokens' in usage || 'completion_tokens' in usage) return 'openai-chat';
-  if (
-    'input_tokens_details' in usage ||
-    'output_tokens_details' in usage ||
-    'total_tokens' in usage
-  )
-    return 'openai-responses';
+  if ('input_tokens_details' in usage || 'total_tokens' in usage) return 'openai-responses';
   if ('input_tokens' in usage || 'output_tokens' in usage) return 'anthropic';
   return undefined;
 }
 
+/** The shape a whole response body declares: Anthropic's `type: "message"`, OpenAI's `object`. */
+function declaredShape(response: Obj): UsageShape | undefined {
+  if (response.type === 'message') return 'anthropic';
+  if (response.object === 'response') return 'openai-responses';
+  if (response.object === 'chat.completion' || response.object === 'chat.completion.chunk')
+    return 'openai-chat';
+  return undefined;
+}
+
 /** Normalizes a provider's `usage` object itself (not the response around it). */
-export function usageOf(usage: unknown): Usage | undefined {
+export function usageOf(usage: unknown, shape = detectShape(usage)): Usage | undefined {
   if (!isObj(usage)) return undefined;
-  switch (detectShape(usage)) {
+  switch (shape) {
     case 'openai-chat':
       return fromOpenAIChat(usage);
     case 'openai-responses':
@@ -140,5 +150,6 @@ export function usageOf(usage: unknown): Usage | undefined {
  * const usage = normalizeUsage(await openai.chat.completions.create(req));
  */
 export function normalizeUsage(response: unknown): Usage | undefined {
-  return isObj(response) && 'usage' in response ? usageOf(response.usage) : undefined;
+  if (!isObj(response) || !isObj(response.usage)) return undefined;
+  return usageOf(response.usage, declaredShape(response) ?? detectShape(response.usage));
 }
