@@ -352,12 +352,12 @@ const anthropicMessages: ProviderFixture = {
   name: 'anthropic-messages',
   provider: 'anthropic',
   api: 'messages',
-  model: 'claude-sonnet-4-5',
+  model: 'claude-opus-4-5',
   body: {
     id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
     type: 'message',
     role: 'assistant',
-    model: 'claude-sonnet-4-5-20250929',
+    model: 'claude-opus-4-5-20251101',
     content: [{ type: 'text', text: 'The contract renews automatically on March 1.' }],
     stop_reason: 'end_turn',
     stop_sequence: null,
@@ -384,9 +384,9 @@ const anthropicMessages: ProviderFixture = {
       outputTokens: 230,
       reasoningTokens: 0,
     },
-    // claude-sonnet-4-5: $3 input, $0.30 cache read, $3.75 5-minute cache write, $15 output
-    costNanoUsd: 14n * 3000n + 2048n * 300n + 1302n * 3750n + 230n * 15_000n,
-    responseModel: 'claude-sonnet-4-5-20250929',
+    // claude-opus-4-5: $5 input, $0.50 cache read, $6.25 5-minute cache write, $25 output
+    costNanoUsd: 14n * 5000n + 2048n * 500n + 1302n * 6250n + 230n * 25_000n,
+    responseModel: 'claude-opus-4-5-20251101',
     finishReasons: ['end_turn'],
   },
 };

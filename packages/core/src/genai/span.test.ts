@@ -57,13 +57,13 @@ describe('genAiCall', () => {
     );
     expect(body).toBe(f.body);
     const [span] = exporter.getFinishedSpans();
-    expect(span?.name).toBe('chat claude-sonnet-4-5');
+    expect(span?.name).toBe(`chat ${f.model}`);
     expect(span?.kind).toBe(SpanKind.CLIENT);
     expect(active).toBe(span?.spanContext().spanId);
     expect(span?.attributes).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'anthropic',
-      'gen_ai.request.model': 'claude-sonnet-4-5',
+      'gen_ai.request.model': f.model,
       'gen_ai.request.max_tokens': 1024,
       'app.feature': 'x',
       ...f.expected.attributes,
