@@ -44,6 +44,7 @@ export { type Lifecycle, type LifecycleOptions, manage } from './lifecycle.js';
 export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
 export { watchPoolErrors } from './pg-errors.js';
+export { isPromise } from './promise.js';
 export {
   createRequestContext,
   type RequestContextEngine,

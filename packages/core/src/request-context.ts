@@ -4,6 +4,7 @@ import type { RequestContext } from './context.js';
 import type { HttpExchange } from './exchange.js';
 import { compileCidrs } from './ip.js';
 import { parseOptions } from './options.js';
+import { isPromise } from './promise.js';
 import { parseRequestId, uuidv7 } from './request-id.js';
 
 const optionsSchema = z.object({
@@ -133,7 +134,7 @@ export function createRequestContext(options: RequestContextOptions = {}): Reque
         reportError(err);
         return ctx;
       }
-      if (isThenable(tenant)) {
+      if (isPromise(tenant)) {
         return settleWithin(tenant, opts.resolveTimeoutMs).then(
           (t) => withTenant(ctx, t),
           (err) => {
@@ -145,10 +146,6 @@ export function createRequestContext(options: RequestContextOptions = {}): Reque
       return withTenant(ctx, tenant);
     },
   };
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function settleWithin<T>(value: PromiseLike<T>, ms: number): Promise<T> {

@@ -1,11 +1,11 @@
 import { getContext } from '@platform/core';
+import { totalTokens, type Usage } from '@platform/core/genai';
 import type { CostLogger } from './alerts.js';
 import type { Applied, Subject } from './counters.js';
 import { steps } from './counters.js';
 import { localDay } from './periods.js';
 import type { Price, PricingTable } from './pricing.js';
 import type { BudgetStore, Outcome, UsageRecord } from './store.js';
-import { totalTokens, type Usage } from './usage.js';
 
 export interface CallEstimate extends Subject {
   model: string;

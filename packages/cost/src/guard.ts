@@ -1,8 +1,15 @@
+import { type Attributes, trace } from '@opentelemetry/api';
 import { getContext } from '@platform/core';
-import type { Admission, CostControl } from './control.js';
-import { endGenAiSpan, startGenAiSpan } from './span.js';
-import { streamUsage } from './stream.js';
-import { normalizeUsage, type Usage, ZERO_USAGE } from './usage.js';
+import {
+  type GenAiOutcome,
+  type GenAiReading,
+  genAiCall,
+  responseOf,
+  type Usage,
+  ZERO_USAGE,
+} from '@platform/core/genai';
+import type { Admission, CostControl, SettleInput } from './control.js';
+import type { UsageRecord } from './store.js';
 
 export interface GuardOptions<T> {
   /** Defaults to the request's tenant (core context), else `"default"`. */
@@ -44,15 +51,42 @@ function subjectOf(o: { tenant?: string; user?: string; apiKey?: string }) {
   };
 }
 
-function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
-  return typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
+/** What the settlement of a call records, from how the call ended. */
+function settlement(
+  outcome: GenAiOutcome,
+  inputTokens: number,
+  maxOutputTokens: number | undefined,
+): SettleInput {
+  if (outcome.streamed) {
+    const usage = outcome.usage ?? ZERO_USAGE;
+    return { usage, estimated: outcome.estimated, outcome: outcome.estimated ? 'cut' : 'ok' };
+  }
+  if (outcome.failed) return { usage: ZERO_USAGE, outcome: 'error' };
+  if (outcome.usage) return { usage: outcome.usage };
+  return {
+    usage: { ...ZERO_USAGE, inputTokens, outputTokens: maxOutputTokens ?? 0 },
+    estimated: true,
+  };
+}
+
+function costAttributes(record: UsageRecord): Attributes {
+  return {
+    'platform.cost.nano_usd': record.costNanoUsd.toString(),
+    'platform.cost.price_version': record.priceVersion,
+    'platform.cost.estimated': record.estimated,
+  };
+}
+
+function readerOf<T>(usage: GuardOptions<T>['usage']): ((r: T) => GenAiReading) | undefined {
+  return usage && ((result) => ({ usage: usage(result), response: responseOf(result) }));
 }
 
 /**
  * Runs one AI call under budget control: admission (or a 429 QuotaExceededError) → `fn` with
- * the model to use (downgrades apply) → settlement with the actual usage, a GenAI span and
- * the usage record. A streamed result (async iterable) settles when the stream ends; a stream
- * cut before usage arrives settles an estimate flagged `estimated`.
+ * the model to use (downgrades apply) → settlement with the actual usage, a GenAI span (core's
+ * `genAiCall`, the same span and usage reading as @platform/tracing) and the usage record. A
+ * streamed result (async iterable) settles when the stream ends; a stream cut before usage
+ * arrives settles an estimate flagged `estimated`.
  *
  * @example
  * const reply = await guard(control, { model: 'gpt-4o-mini', input: messages, maxOutputTokens: 300 },
@@ -71,68 +105,24 @@ export async function guard<T>(
     inputTokens,
     maxOutputTokens: options.maxOutputTokens,
   });
-  const span = startGenAiSpan({
-    operation: options.operation ?? 'chat',
-    provider: admission.price.provider,
-    model: admission.model,
-    maxTokens: options.maxOutputTokens,
-    tenant: subject.tenant,
-  });
-  let result: T;
-  try {
-    result = await fn(admission.model, admission);
-  } catch (err) {
-    const record = await admission.settle({ usage: ZERO_USAGE, outcome: 'error' });
-    endGenAiSpan(span, record, err);
-    throw err;
-  }
-  if (isAsyncIterable(result) && normalizeUsage(result) === undefined) {
-    return trackStream(result, admission, span, inputTokens) as T;
-  }
-  const usage = (options.usage ?? (normalizeUsage as (r: T) => Usage | undefined))(result);
-  const record = await admission.settle(
-    usage
-      ? { usage }
-      : {
-          usage: { ...ZERO_USAGE, inputTokens, outputTokens: options.maxOutputTokens ?? 0 },
-          estimated: true,
-        },
-  );
-  endGenAiSpan(span, record);
-  return result;
-}
-
-function trackStream<S extends AsyncIterable<unknown>>(
-  stream: S,
-  admission: Admission,
-  span: ReturnType<typeof startGenAiSpan>,
-  inputTokens: number,
-): S {
-  const tracker = streamUsage({ estimatedInputTokens: inputTokens });
-  const iterate = async function* () {
-    let failure: unknown;
-    try {
-      for await (const chunk of stream) {
-        tracker.push(chunk);
-        yield chunk;
-      }
-    } catch (err) {
-      failure = err;
-      throw err;
-    } finally {
-      const { usage, estimated } = tracker.result();
-      const record = await admission.settle({
-        usage,
-        estimated,
-        outcome: estimated ? 'cut' : 'ok',
-      });
-      endGenAiSpan(span, record, failure);
-    }
-  };
-  return new Proxy(stream, {
-    get(target, prop, receiver) {
-      if (prop === Symbol.asyncIterator) return () => iterate();
-      return Reflect.get(target, prop, receiver);
+  const settle = async (outcome: GenAiOutcome) =>
+    costAttributes(
+      await admission.settle(settlement(outcome, inputTokens, options.maxOutputTokens)),
+    );
+  return genAiCall(
+    {
+      provider: admission.price.provider,
+      model: admission.model,
+      operation: options.operation,
+      maxTokens: options.maxOutputTokens,
+      attributes: { 'platform.tenant': subject.tenant },
     },
-  });
+    () => fn(admission.model, admission),
+    {
+      tracer: trace.getTracer('@platform/cost'),
+      read: readerOf(options.usage),
+      estimatedInputTokens: inputTokens,
+      onSettled: settle,
+    },
+  );
 }

@@ -1,3 +1,17 @@
+export {
+  detectShape,
+  fromAnthropic,
+  fromOpenAIChat,
+  fromOpenAIResponses,
+  normalizeUsage,
+  type StreamUsage,
+  type StreamUsageTracker,
+  streamUsage,
+  totalTokens,
+  type Usage,
+  type UsageShape,
+  ZERO_USAGE,
+} from '@platform/core/genai';
 export { type CostAlert, type CostLogger, signWebhook } from './alerts.js';
 export {
   type Admission,
@@ -65,16 +79,4 @@ export type {
   UsageRecord,
 } from './store.js';
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory.js';
-export { type StreamUsage, type StreamUsageTracker, streamUsage } from './stream.js';
-export {
-  detectShape,
-  fromAnthropic,
-  fromOpenAIChat,
-  fromOpenAIResponses,
-  normalizeUsage,
-  totalTokens,
-  type Usage,
-  type UsageShape,
-  ZERO_USAGE,
-} from './usage.js';
 export { type WrapOptions, withCostControl } from './wrap.js';

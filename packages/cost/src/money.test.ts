@@ -1,9 +1,9 @@
+import { type Usage, ZERO_USAGE } from '@platform/core/genai';
 import { describe, expect, it } from 'vitest';
 import { formatUsd, usd } from './money.js';
 import { pricingTable } from './pricing.js';
 import type { UsageRecord } from './store.js';
 import { memoryStore } from './stores/memory.js';
-import { type Usage, ZERO_USAGE } from './usage.js';
 
 describe('money', () => {
   it('parses USD decimals to nano-USD exactly and formats them back', () => {

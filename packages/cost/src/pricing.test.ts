@@ -1,8 +1,8 @@
 import { ConfigError } from '@platform/core';
+import { fromAnthropic, fromOpenAIChat, ZERO_USAGE } from '@platform/core/genai';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICING } from './default-pricing.js';
 import { loadPricing, pricingTable, UnknownModelError } from './pricing.js';
-import { fromAnthropic, fromOpenAIChat, ZERO_USAGE } from './usage.js';
 
 const day = (s: string) => Date.parse(`${s}T12:00:00Z`);
 

@@ -1,10 +1,10 @@
 import { parseOptions } from '@platform/core';
+import type { Usage } from '@platform/core/genai';
 import { ValidationError } from '@platform/errors';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_PRICING } from './default-pricing.js';
 import { type PricingFile, type PricingFileInput, pricingFileSchema } from './pricing-schema.js';
-import type { Usage } from './usage.js';
 
 /** The rates (nano-USD per million tokens) in force for one model at one instant. */
 export interface Price {

@@ -1,4 +1,4 @@
-import type { Usage } from './usage.js';
+import type { Usage } from '@platform/core/genai';
 
 /**
  * One counter touched by an admission: calls, tokens or nano-USD of one scope and period.

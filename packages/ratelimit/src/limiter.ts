@@ -1,6 +1,7 @@
 import {
   compileCidrs,
   getContext,
+  isPromise,
   parseIp,
   parseOptions,
   type RequestContext,
@@ -62,9 +63,8 @@ function validCost(cost: number | undefined): number | undefined {
 /** A value now, or later: what synchronous stores (memory) answer without a promise. */
 export type Pending<T> = T | Promise<T>;
 
-export function isPromise<T>(value: Pending<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === 'function';
-}
+// The bindings import it from here.
+export { isPromise };
 
 // The HTTP bindings' entry: checkRequest without a promise when nothing on the way is async.
 const DECIDE = Symbol('decide');

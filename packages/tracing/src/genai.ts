@@ -1,5 +1,15 @@
-import { type Attributes, SpanKind } from '@opentelemetry/api';
-import { traced } from './traced.js';
+import type { Attributes } from '@opentelemetry/api';
+import {
+  genAiCall as coreGenAiCall,
+  type GenAiReading,
+  type GenAiResponse,
+  inputTotal,
+  normalizeUsage,
+  outputTotal,
+  responseOf,
+  type Usage,
+} from '@platform/core/genai';
+import { tracer } from './traced.js';
 
 export interface GenAIRequest {
   /** `gen_ai.provider.name`: openai, anthropic, aws.bedrock, ... */
@@ -8,54 +18,83 @@ export interface GenAIRequest {
   operation?: string;
   /** `gen_ai.request.model`. */
   model: string;
+  /** `gen_ai.request.max_tokens`. */
+  maxTokens?: number;
   attributes?: Attributes;
 }
 
-/** What a provider call reported; every field optional. */
+/**
+ * What a provider call reported, in the terms of the GenAI semantic conventions; every field
+ * optional. `inputTokens` counts every input token, cache reads and writes included, and
+ * `outputTokens` every output token, reasoning included, whatever the provider's own split.
+ */
 export interface GenAIUsage {
   inputTokens?: number;
   outputTokens?: number;
   cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
+  reasoningOutputTokens?: number;
   responseModel?: string;
   responseId?: string;
   finishReasons?: string[];
 }
 
-type Loose = Record<string, unknown> | undefined;
+const positive = (n: number): number | undefined => (n > 0 ? n : undefined);
 
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+function toGenAIUsage(usage: Usage | undefined, response: GenAiResponse): GenAIUsage {
+  const out: GenAIUsage = usage
+    ? {
+        inputTokens: inputTotal(usage),
+        outputTokens: outputTotal(usage),
+        cacheReadInputTokens: positive(usage.cacheReadTokens),
+        cacheCreationInputTokens: positive(usage.cacheWriteTokens),
+        reasoningOutputTokens: positive(usage.reasoningTokens),
+      }
+    : {};
+  const all: GenAIUsage = {
+    ...out,
+    responseModel: response.model,
+    responseId: response.id,
+    finishReasons: response.finishReasons,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
+}
 
-/**
- * Reads usage from an OpenAI (chat completions / responses) or Anthropic (messages)
- * response body.
- */
-export function usageFromResponse(body: unknown): GenAIUsage {
-  const b = body as Loose;
-  if (!b || typeof b !== 'object') return {};
-  const usage = b.usage as Loose;
-  const details = (usage?.prompt_tokens_details ?? usage?.input_tokens_details) as Loose;
-  const choices = Array.isArray(b.choices) ? (b.choices as Loose[]) : undefined;
-  const finish = choices
-    ? choices.map((c) => str(c?.finish_reason)).filter((r): r is string => !!r)
-    : str(b.stop_reason)
-      ? [b.stop_reason as string]
-      : undefined;
+const count = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);
+
+/** Back from the semantic-convention totals to core's split usage. */
+function fromGenAIUsage(u: GenAIUsage): GenAiReading {
+  const cacheRead = count(u.cacheReadInputTokens);
+  const cacheWrite = count(u.cacheCreationInputTokens);
+  const reasoning = count(u.reasoningOutputTokens);
+  const known = u.inputTokens !== undefined || u.outputTokens !== undefined;
   return {
-    inputTokens: num(usage?.prompt_tokens) ?? num(usage?.input_tokens),
-    outputTokens: num(usage?.completion_tokens) ?? num(usage?.output_tokens),
-    cacheReadInputTokens: num(details?.cached_tokens) ?? num(usage?.cache_read_input_tokens),
-    responseModel: str(b.model),
-    responseId: str(b.id),
-    finishReasons: finish && finish.length > 0 ? finish : undefined,
+    usage: known
+      ? {
+          inputTokens: Math.max(0, count(u.inputTokens) - cacheRead - cacheWrite),
+          cacheReadTokens: cacheRead,
+          cacheWriteTokens: cacheWrite,
+          outputTokens: Math.max(0, count(u.outputTokens) - reasoning),
+          reasoningTokens: reasoning,
+        }
+      : undefined,
+    response: { model: u.responseModel, id: u.responseId, finishReasons: u.finishReasons },
   };
 }
 
 /**
- * Runs an AI provider call in a CLIENT span named `{operation} {model}` with the
- * GenAI semantic-convention attributes; usage is read from the result (OpenAI and
- * Anthropic shapes) unless `usage` extracts it.
+ * Reads usage from an OpenAI (chat completions / responses) or Anthropic (messages)
+ * response body, with @platform/core/genai's parser (the one @platform/cost bills with).
+ */
+export function usageFromResponse(body: unknown): GenAIUsage {
+  return toGenAIUsage(normalizeUsage(body), responseOf(body));
+}
+
+/**
+ * Runs an AI provider call in a CLIENT span named `{operation} {model}` with the GenAI
+ * semantic-convention attributes (core's `genAiCall` with this package's tracer); usage is
+ * read from the result (OpenAI and Anthropic shapes, streams included) unless `usage`
+ * extracts it.
  *
  * @example
  * const reply = await genAiCall({ provider: 'openai', model: 'gpt-4o-mini' }, () => client.chat.completions.create(req));
@@ -63,39 +102,14 @@ export function usageFromResponse(body: unknown): GenAIUsage {
 export function genAiCall<T>(
   request: GenAIRequest,
   fn: () => Promise<T>,
-  usage: (result: T) => GenAIUsage = usageFromResponse,
+  usage?: (result: T) => GenAIUsage,
 ): Promise<T> {
-  const operation = request.operation ?? 'chat';
-  return traced(
-    `${operation} ${request.model}`,
-    async (span) => {
-      if (span.isRecording()) {
-        span.setAttribute('gen_ai.operation.name', operation);
-        span.setAttribute('gen_ai.provider.name', request.provider);
-        span.setAttribute('gen_ai.request.model', request.model);
-        if (request.attributes) span.setAttributes(request.attributes);
-      }
-      const result = await fn();
-      if (span.isRecording()) {
-        let u: GenAIUsage = {};
-        try {
-          u = usage(result);
-        } catch {
-          // a failing extractor must not fail the call
-        }
-        if (u.inputTokens !== undefined)
-          span.setAttribute('gen_ai.usage.input_tokens', u.inputTokens);
-        if (u.outputTokens !== undefined)
-          span.setAttribute('gen_ai.usage.output_tokens', u.outputTokens);
-        if (u.cacheReadInputTokens !== undefined) {
-          span.setAttribute('gen_ai.usage.cache_read.input_tokens', u.cacheReadInputTokens);
-        }
-        if (u.responseModel) span.setAttribute('gen_ai.response.model', u.responseModel);
-        if (u.responseId) span.setAttribute('gen_ai.response.id', u.responseId);
-        if (u.finishReasons) span.setAttribute('gen_ai.response.finish_reasons', u.finishReasons);
-      }
-      return result;
+  return coreGenAiCall(
+    { ...request, attributes: { 'code.layer': 'ai', ...request.attributes } },
+    fn,
+    {
+      tracer: tracer(),
+      read: usage && ((result: T) => fromGenAIUsage(usage(result))),
     },
-    { kind: SpanKind.CLIENT, layer: 'ai' },
   );
 }

@@ -25,7 +25,7 @@ describe('sqlOperation', () => {
 });
 
 describe('usageFromResponse', () => {
-  it('reads Anthropic messages usage', () => {
+  it('reads Anthropic messages usage, cache reads counted as input (semconv)', () => {
     expect(
       usageFromResponse({
         id: 'msg_1',
@@ -34,7 +34,9 @@ describe('usageFromResponse', () => {
         usage: { input_tokens: 30, output_tokens: 9, cache_read_input_tokens: 20 },
       }),
     ).toEqual({
-      inputTokens: 30,
+      // Anthropic's input_tokens (30) excludes the 20 cache reads; gen_ai.usage.input_tokens
+      // counts every input token.
+      inputTokens: 50,
       outputTokens: 9,
       cacheReadInputTokens: 20,
       responseModel: 'claude-sonnet-4-5',

@@ -3,10 +3,11 @@ import {
   context as otelContext,
   type Span,
   type SpanKind,
-  SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { isPromise } from '@platform/core';
+import { recordSpanError } from '@platform/core/genai';
 import { getTracing, TRACER_NAME } from './provider.js';
 
 export type Layer = 'service' | 'repository' | 'db' | 'ai' | 'integration' | (string & {});
@@ -23,21 +24,7 @@ export function tracer(): Tracer {
 }
 
 /** Records an error on a span: exception event, `error.type`, status ERROR. */
-export function recordError(span: Span, error: unknown): void {
-  if (!span.isRecording()) return;
-  if (error instanceof Error) {
-    span.recordException(error);
-    span.setAttribute(
-      'error.type',
-      error.name && error.name !== 'Error' ? error.name : error.constructor.name,
-    );
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message.slice(0, 256) });
-  } else {
-    span.recordException(String(error));
-    span.setAttribute('error.type', typeof error);
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
-}
+export const recordError: (span: Span, error: unknown) => void = recordSpanError;
 
 /**
  * Runs `fn` in a child span of the current one (sync or async), recording errors and
@@ -58,7 +45,7 @@ export function traced<T>(name: string, fn: (span: Span) => T, options: TracedOp
     span.end();
     throw error;
   }
-  if (isPromiseLike(result)) {
+  if (isPromise(result)) {
     return Promise.resolve(result).then(
       (value) => {
         span.end();
@@ -73,8 +60,4 @@ export function traced<T>(name: string, fn: (span: Span) => T, options: TracedOp
   }
   span.end();
   return result;
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 }
