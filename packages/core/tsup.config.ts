@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/express.ts', 'src/fastify.ts', 'src/next.ts', 'src/batch-writer.ts'],
+  entry: [
+    'src/index.ts',
+    'src/express.ts',
+    'src/fastify.ts',
+    'src/next.ts',
+    'src/batch-writer.ts',
+    'src/testkit.ts',
+  ],
   format: ['esm', 'cjs'],
   // Entries share chunks in the CommonJS build too, as they do in ESM: one copy of each
   // module per format instead of one per entry (see @platform/core's processSingleton for
