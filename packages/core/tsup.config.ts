@@ -8,6 +8,7 @@ export default defineConfig({
     next: 'src/next.ts',
     hono: 'src/hono.ts',
     'batch-writer': 'src/batch-writer.ts',
+    testkit: 'src/testkit.ts',
     // The only entry that imports @opentelemetry/api (an optional peer dependency).
     genai: 'src/genai/index.ts',
   },

@@ -1,4 +1,0 @@
-import { memoryStore } from './memory.js';
-import { describeAuditStore } from './testkit.js';
-
-describeAuditStore({ name: 'memory', create: () => memoryStore() });
