@@ -35,7 +35,7 @@ export {
 } from './handlers.js';
 export { type AuditHttpOptions, createHttpAuditor, type HttpAuditInfo } from './http.js';
 export { lazyStore } from './lazy.js';
-export type { AuditLogger, AuditTrailOptions } from './options.js';
+export type { AuditTrailOptions } from './options.js';
 export {
   createRedactor,
   DEFAULT_SENSITIVE_KEYS,
@@ -43,6 +43,12 @@ export {
   REDACTED,
   type RedactOptions,
 } from './redact.js';
+export type {
+  AuditErrorInfo,
+  AuditErrorListener,
+  AuditErrorWhere,
+  AuditLogger,
+} from './report.js';
 export {
   type AuditActor,
   type AuditEvent,
