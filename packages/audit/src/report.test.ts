@@ -1,6 +1,6 @@
 import { type PlatformLogger, setDefaultLogger, shutdown } from '@platform/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryStore } from './memory.js';
+import { memoryStore } from './stores/memory.js';
 import { type AuditErrorInfo, errorCode } from './report.js';
 import type { AuditStore } from './store.js';
 import { auditTrail } from './trail.js';

@@ -11,7 +11,7 @@ import { type ExportManifest, exportVerifier } from '../src/export.js';
 import { auditRoute as expressRoute } from '../src/express.js';
 import { auditRoute as fastifyRoute } from '../src/fastify.js';
 import { type AuditHandlers, auditHandlers } from '../src/handlers.js';
-import { memoryStore } from '../src/memory.js';
+import { memoryStore } from '../src/stores/memory.js';
 import { auditRoute as nextRoute } from '../src/next.js';
 import { auditTrail } from '../src/trail.js';
 import { headerAuth } from './http-support.js';
