@@ -1,6 +1,8 @@
 export { type CostAlert, type CostLogger, signWebhook } from './alerts.js';
+export { COST_ENDPOINTS, costApiHandler } from './api.js';
 export {
   type Admission,
+  type BudgetStatus,
   type BudgetStatusEntry,
   type CallEstimate,
   type CostControl,
