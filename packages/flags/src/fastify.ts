@@ -1,6 +1,6 @@
 import { getContext } from '@platform/core';
-import type {} from '@platform/core/fastify';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyRoute } from '@platform/core/fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type FlagAdminOptions, flagAdmin } from './admin.js';
 import type { FlagReader, Flags } from './client.js';
@@ -21,14 +21,10 @@ export interface FastifyFlagsOptions {
   context?: (req: FastifyRequest) => EvaluationContext | undefined;
 }
 
-const plugin: FastifyPluginAsync<FastifyFlagsOptions> = async (app, options) => {
+const plugin: FastifyPluginAsync<FastifyFlagsOptions> = async (app, { flags, context }) => {
   app.decorateRequest('flags', null as unknown as FlagReader<DefinitionMap>);
   app.addHook('preHandler', async (req) => {
-    req.flags = flagsForRequest(
-      options.flags,
-      req.platformContext ?? getContext(),
-      options.context?.(req),
-    );
+    req.flags = flagsForRequest(flags, req.platformContext ?? getContext(), context?.(req));
   });
 };
 
@@ -43,10 +39,7 @@ const plugin: FastifyPluginAsync<FastifyFlagsOptions> = async (app, options) => 
 export const fastifyFlags = fp(plugin, { fastify: '5.x', name: '@platform/flags' });
 
 /** Typed access to `request.flags`. */
-export function flagsOf<D extends DefinitionMap>(
-  req: FastifyRequest,
-  _flags?: Flags<D>,
-): FlagReader<D> {
+export function flagsOf<D extends DefinitionMap>(req: FastifyRequest, _flags?: Flags<D>) {
   return req.flags as unknown as FlagReader<D>;
 }
 
@@ -62,21 +55,10 @@ export function fastifyFlagAdmin<D extends DefinitionMap>(
 ): FastifyPluginAsync {
   const admin = flagAdmin(flags, options);
   return async (app) => {
-    const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-      const url = req.url.slice(app.prefix.length);
-      const q = url.indexOf('?');
-      const r = await admin({
-        method: req.method,
-        path: q === -1 ? url : url.slice(0, q),
-        query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
-        body: req.body,
-      });
-      reply.code(r.status).headers(r.headers);
-      return reply.send(r.body === '' ? undefined : Buffer.from(r.body));
-    };
-    const method = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+    const handler = fastifyRoute(admin, { base: app.prefix });
+    const method = ['GET', 'POST', 'PUT', 'DELETE'];
     // '/' under the prefix answers both `/admin/flags` and `/admin/flags/`; '/*' the rest
-    app.route({ method: [...method], url: '/', handler });
-    app.route({ method: [...method], url: '/*', handler });
+    app.route({ method, url: '/', handler });
+    app.route({ method, url: '/*', handler });
   };
 }
