@@ -10,7 +10,7 @@ import type { EvaluationContext } from './model.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Flags bound to this request's user, tenant and roles (cast to your `FlagReader<typeof defs>`). */
+    /** Flags bound to this request's user, tenant and roles (`flagsOf` types them). */
     flags: FlagReader<DefinitionMap>;
   }
 }
@@ -29,23 +29,19 @@ const plugin: FastifyPluginAsync<FastifyFlagsOptions> = async (app, { flags, con
 };
 
 /**
- * Fastify plugin putting `request.flags` on every request, bound to its user, tenant and
- * roles. Register after core's `requestContext` (and your auth).
- *
+ * Puts `request.flags` (bound to the user, tenant and roles) on every request. Register
+ * after core's `requestContext` and your auth.
  * @example
  * await app.register(fastifyFlags, { flags });
- * app.get('/reports', (req) => ({ beta: req.flags.isEnabled('betaReports') }));
  */
 export const fastifyFlags = fp(plugin, { fastify: '5.x', name: '@platform/flags' });
 
 /** Typed access to `request.flags`. */
-export function flagsOf<D extends DefinitionMap>(req: FastifyRequest, _flags?: Flags<D>) {
-  return req.flags as unknown as FlagReader<D>;
-}
+export const flagsOf = <D extends DefinitionMap>(req: FastifyRequest, _flags?: Flags<D>) =>
+  req.flags as unknown as FlagReader<D>;
 
 /**
- * The admin API (see `flagAdmin`) as a Fastify plugin; register it with a `prefix`.
- *
+ * The admin API (see `flagAdmin`) as a Fastify plugin: `/` and `/*` under its `prefix`.
  * @example
  * await app.register(fastifyFlagAdmin(flags, { authorize }), { prefix: '/admin/flags' });
  */
@@ -57,7 +53,6 @@ export function fastifyFlagAdmin<D extends DefinitionMap>(
   return async (app) => {
     const handler = fastifyRoute(admin, { base: app.prefix });
     const method = ['GET', 'POST', 'PUT', 'DELETE'];
-    // '/' under the prefix answers both `/admin/flags` and `/admin/flags/`; '/*' the rest
     app.route({ method, url: '/', handler });
     app.route({ method, url: '/*', handler });
   };
