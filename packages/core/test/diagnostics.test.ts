@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { memoryLogger } from '../../../test/support/memory-logger.js';
 import {
   completeLogger,
   diagnostics,
@@ -7,19 +8,6 @@ import {
   setDefaultLogger,
   shutdown,
 } from '../src/index.js';
-
-function memoryLogger() {
-  const lines: { level: string; fields: Record<string, unknown>; message?: string }[] = [];
-  const at = (level: string) => (fields: object, message?: string) =>
-    lines.push({ level, fields: fields as Record<string, unknown>, message });
-  const logger: PlatformLogger = {
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-  };
-  return { logger, lines };
-}
 
 afterEach(() => {
   setDefaultLogger(undefined);

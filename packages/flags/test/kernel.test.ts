@@ -3,16 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ErrorInfo,
-  nodeRequest,
-  type PlatformLogger,
-  shutdown,
-  writeAnswer,
-} from '@platform/core';
+import { type ErrorInfo, nodeRequest, shutdown, writeAnswer } from '@platform/core';
 import { requestContext } from '@platform/core/express';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../../test/support/memory-logger.js';
 import { flagAdmin } from '../src/admin.js';
 import { createFlags } from '../src/client.js';
 import { defineFlags } from '../src/define.js';
@@ -23,19 +18,6 @@ const definitions = defineFlags({
   beta: { type: 'boolean', default: false },
   theme: { type: 'string', default: 'light', variants: { light: 'light', dark: 'dark' } },
 });
-
-function memoryLogger() {
-  const lines: { level: string; fields: Record<string, unknown>; message?: string }[] = [];
-  const at = (level: string) => (fields: object, message?: string) =>
-    void lines.push({ level, fields: fields as Record<string, unknown>, message });
-  const logger: PlatformLogger = {
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-  };
-  return { logger, lines };
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
