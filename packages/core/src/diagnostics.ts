@@ -75,6 +75,31 @@ export function defaultLogger(): PlatformLogger {
   return shared.logger ?? shared.fallback;
 }
 
+/** A logger with only some of the levels: the `{ info, warn }` loggers packages took before. */
+export type PartialLogger = Pick<PlatformLogger, 'info' | 'warn'> & Partial<PlatformLogger>;
+
+const skip = () => {};
+
+/**
+ * Completes a logger that has only `info` and `warn` (the older cost and flags logger
+ * options): errors go to `warn`, debug lines are dropped. A full logger is returned as is.
+ *
+ * @example
+ * const diag = diagnostics('@platform/cost', { logger: completeLogger(options.logger) });
+ */
+export function completeLogger(logger: PartialLogger): PlatformLogger;
+export function completeLogger(logger: PartialLogger | undefined): PlatformLogger | undefined;
+export function completeLogger(logger: PartialLogger | undefined): PlatformLogger | undefined {
+  if (!logger || (typeof logger.error === 'function' && typeof logger.debug === 'function'))
+    return logger as PlatformLogger | undefined;
+  return {
+    error: (fields, message) => (logger.error ?? logger.warn).call(logger, fields, message),
+    warn: (fields, message) => logger.warn(fields, message),
+    info: (fields, message) => logger.info(fields, message),
+    debug: (fields, message) => (logger.debug ?? skip).call(logger, fields, message),
+  };
+}
+
 /** What a package logs through: its component name and code on every line. */
 export interface Diagnostics {
   debug(code: string, message: string, fields?: object): void;

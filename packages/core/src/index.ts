@@ -19,12 +19,14 @@ export {
   setTrace,
 } from './context.js';
 export {
+  completeLogger,
   type Diagnostics,
   type DiagnosticsOptions,
   defaultLogger,
   diagnostics,
   type ErrorInfo,
   type ErrorListener,
+  type PartialLogger,
   type PlatformLogger,
   setDefaultLogger,
 } from './diagnostics.js';

@@ -1,24 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { memoryLogger } from '../../../test/support/memory-logger.js';
 import {
+  completeLogger,
   diagnostics,
   manage,
   type PlatformLogger,
   setDefaultLogger,
   shutdown,
 } from '../src/index.js';
-
-function memoryLogger() {
-  const lines: { level: string; fields: Record<string, unknown>; message?: string }[] = [];
-  const at = (level: string) => (fields: object, message?: string) =>
-    lines.push({ level, fields: fields as Record<string, unknown>, message });
-  const logger: PlatformLogger = {
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-  };
-  return { logger, lines };
-}
 
 afterEach(() => {
   setDefaultLogger(undefined);
@@ -86,6 +75,31 @@ describe('diagnostics', () => {
       boom,
       { component: '@platform/test', code: 'STORE_DOWN', store: 'redis' },
     ]);
+  });
+});
+
+describe('completeLogger', () => {
+  it('sends errors of an { info, warn } logger to warn and drops debug lines', () => {
+    const lines: [string, unknown, string | undefined][] = [];
+    const logger = completeLogger({
+      info: (fields, message) => void lines.push(['info', fields, message]),
+      warn: (fields, message) => void lines.push(['warn', fields, message]),
+    });
+    const diag = diagnostics('@platform/test', { logger });
+    diag.error('DOWN', new Error('down'), 'store down');
+    diag.debug('NOISE', 'dropped');
+    diag.info('UP', 'store up');
+    expect(lines.map(([level, , message]) => [level, message])).toEqual([
+      ['warn', 'store down'],
+      ['info', 'store up'],
+    ]);
+    expect(lines[0]?.[1]).toMatchObject({ component: '@platform/test', code: 'DOWN' });
+  });
+
+  it('returns a full logger unchanged', () => {
+    const full: PlatformLogger = { error() {}, warn() {}, info() {}, debug() {} };
+    expect(completeLogger(full)).toBe(full);
+    expect(completeLogger(undefined)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,5 @@
-import { getContext } from '@platform/core';
+import { type Diagnostics, getContext } from '@platform/core';
 import { totalTokens, type Usage } from '@platform/core/genai';
-import type { CostLogger } from './alerts.js';
 import type { Applied, Subject } from './counters.js';
 import { steps } from './counters.js';
 import { localDay } from './periods.js';
@@ -43,7 +42,7 @@ export interface AdmissionDeps {
   recordUsage(record: UsageRecord): Promise<void>;
   pricing: PricingTable;
   clock: () => number;
-  logger: CostLogger;
+  diag: Diagnostics;
   audit?: { record(event: Record<string, unknown>): unknown };
   thresholds(group: string, tenant: string, applied: Applied[], values: number[]): Promise<void>;
 }
@@ -66,7 +65,7 @@ export function createAdmission(
     timeZone: string;
   },
 ): Admission {
-  const { store, pricing, clock, logger } = deps;
+  const { store, pricing, clock, diag } = deps;
   const ctx = getContext();
   const started = clock();
   let done: Promise<UsageRecord> | undefined;
@@ -79,7 +78,7 @@ export function createAdmission(
     release: () =>
       store
         .release(a.group, a.id, clock())
-        .catch((err) => logger.warn({ err: String(err) }, 'cost release failed')),
+        .catch((err) => diag.error('COST_RELEASE_FAILED', err, 'cost release failed')),
     settle(input) {
       done ??= (async () => {
         const now = clock();
@@ -92,10 +91,9 @@ export function createAdmission(
           const res = await store.settle({ id: a.id, group: a.group, counters, now });
           await deps.thresholds(a.group, a.subject.tenant, a.applied, res.values);
         } catch (err) {
-          logger.warn(
-            { err: String(err), reservation: a.id },
-            'cost settlement failed; the reservation expires',
-          );
+          diag.error('COST_SETTLE_FAILED', err, 'cost settlement failed; the reservation expires', {
+            reservation: a.id,
+          });
         }
         const record: UsageRecord = {
           id: a.id,
@@ -132,7 +130,7 @@ export function createAdmission(
             },
           });
         } catch (err) {
-          logger.warn({ err: String(err) }, 'cost audit record failed');
+          diag.error('COST_AUDIT_FAILED', err, 'cost audit record failed');
         }
         return record;
       })();

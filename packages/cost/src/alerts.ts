@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { type Diagnostics, defaultLogger, type PlatformLogger } from '@platform/core';
 import type { Metric, Scope } from './limits.js';
 import type { Period } from './periods.js';
 
@@ -19,15 +20,20 @@ export interface CostAlert {
   at: string;
 }
 
-export interface CostLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+/**
+ * The logger option's older shape: `info` and `warn` only (errors are logged to `warn`).
+ * @deprecated Pass a `PlatformLogger` (pino fits) from @platform/core.
+ */
+export type CostLogger = Pick<PlatformLogger, 'info' | 'warn'>;
 
-/** Default: one JSON line per alert, warning and refusal (pass a pino logger to route them). */
+/**
+ * Core's process-wide logger in the older `CostLogger` shape (JSON lines on stderr until
+ * @platform/tracing's logger is created).
+ * @deprecated Leave `logger` unset: the default is core's process-wide logger.
+ */
 export const consoleLogger: CostLogger = {
-  info: (obj, msg) => console.info(JSON.stringify({ level: 'info', msg, ...obj })),
-  warn: (obj, msg) => console.warn(JSON.stringify({ level: 'warn', msg, ...obj })),
+  info: (obj, msg) => defaultLogger().info(obj, msg),
+  warn: (obj, msg) => defaultLogger().warn(obj, msg),
 };
 
 export interface WebhookOptions {
@@ -46,25 +52,30 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
   return `t=${unixSeconds},v1=${mac}`;
 }
 
-/** Delivers an alert to every sink; never throws, logs every failure. */
+/** The sinks an alert goes to besides the log. */
+export interface AlertSinks {
+  callbacks: ((a: CostAlert) => void | Promise<void>)[];
+  webhook?: WebhookOptions;
+}
+
+/** Delivers an alert to every sink; never throws, hands every failure to `diag`. */
 export async function deliverAlert(
   alert: CostAlert,
-  sinks: {
-    callbacks: ((a: CostAlert) => void | Promise<void>)[];
-    webhook?: WebhookOptions;
-    logger: CostLogger;
-  },
+  sinks: AlertSinks,
+  diag: Diagnostics,
 ): Promise<void> {
-  sinks.logger.info({ alert }, 'cost alert');
+  diag.info('COST_ALERT', 'cost alert', { alert });
   for (const cb of sinks.callbacks) {
     try {
       await cb(alert);
     } catch (err) {
-      sinks.logger.warn({ err: String(err), alert }, 'cost alert callback failed');
+      diag.error('COST_ALERT_CALLBACK_FAILED', err, 'cost alert callback failed', { alert });
     }
   }
-  const hook = sinks.webhook;
-  if (!hook) return;
+  if (sinks.webhook) await postWebhook(alert, sinks.webhook, diag);
+}
+
+async function postWebhook(alert: CostAlert, hook: WebhookOptions, diag: Diagnostics) {
   const body = JSON.stringify({ type: 'cost.alert', data: alert });
   try {
     const res = await fetch(hook.url, {
@@ -76,8 +87,14 @@ export async function deliverAlert(
       body,
       signal: AbortSignal.timeout(hook.timeoutMs),
     });
-    if (!res.ok) sinks.logger.warn({ status: res.status, alert }, 'cost alert webhook refused');
+    if (!res.ok) {
+      const refused = new Error(`cost alert webhook answered ${res.status}`);
+      diag.error('COST_ALERT_WEBHOOK_FAILED', refused, 'cost alert webhook refused', {
+        status: res.status,
+        alert,
+      });
+    }
   } catch (err) {
-    sinks.logger.warn({ err: String(err), alert }, 'cost alert webhook failed');
+    diag.error('COST_ALERT_WEBHOOK_FAILED', err, 'cost alert webhook failed', { alert });
   }
 }

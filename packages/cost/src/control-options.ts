@@ -1,13 +1,24 @@
-import { parseOptions } from '@platform/core';
+import {
+  type DiagnosticsOptions,
+  type LifecycleOptions,
+  type PartialLogger,
+  type PlatformLogger,
+  parseOptions,
+} from '@platform/core';
 import { z } from 'zod';
-import type { CostAlert, CostLogger } from './alerts.js';
+import type { CostAlert } from './alerts.js';
 import { type Budget, type BudgetInput, budgetSchema } from './limits.js';
 import type { PricingTable } from './pricing.js';
 import type { BudgetStore, LedgerStore } from './store.js';
 
 type BudgetSource = (tenant: string) => BudgetInput | undefined | Promise<BudgetInput | undefined>;
 
-export interface CostControlOptions {
+/**
+ * Besides the options below: `onError` (core's listener, called with every failure the
+ * control handled without throwing) and `shutdown` (default true: closed by core's
+ * `shutdown()`; false when the host closes it).
+ */
+export interface CostControlOptions extends Pick<DiagnosticsOptions, 'onError'>, LifecycleOptions {
   /** Per-tenant budgets: a function, or `{ default, tenants: { id: budget } }`. */
   budgets?: BudgetSource | { default?: BudgetInput; tenants?: Record<string, BudgetInput> };
   pricing?: PricingTable;
@@ -47,7 +58,11 @@ export interface CostControlOptions {
   };
   /** Receives `ai.usage` events (@platform/audit's trail fits). */
   audit?: { record(event: Record<string, unknown>): unknown };
-  logger?: CostLogger;
+  /**
+   * Where alerts, refusals and handled failures are logged. Default: core's process-wide
+   * logger. A logger with only `info` and `warn` (the older `CostLogger`) still works.
+   */
+  logger?: PlatformLogger | PartialLogger;
   /** Epoch ms; inject for tests. */
   clock?: () => number;
 }
@@ -68,6 +83,8 @@ export const optionsSchema = z.object({
     })
     .default({ max: 10_000, batchSize: 200, flushIntervalMs: 50, writeTimeoutMs: 2_000 }),
   defaultMaxOutputTokens: z.number().int().min(1).max(10_000_000).default(4096),
+  onError: z.function().optional(),
+  shutdown: z.boolean().default(true),
   alerts: z
     .strictObject({
       thresholds: z.array(z.number().int().min(1).max(1000)).max(10).default([50, 80, 100]),

@@ -1,5 +1,7 @@
+import { fastifyRoute } from '@platform/core/fastify';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { COST_ENDPOINTS } from './api.js';
 import type { CostHandlers } from './handlers.js';
 
 export { type CostHandlers, type CostHandlersOptions, costHandlers } from './handlers.js';
@@ -12,15 +14,8 @@ export interface CostApiOptions {
 
 async function plugin(app: FastifyInstance, options: CostApiOptions) {
   const prefix = options.prefix ?? '/api/cost';
-  for (const name of ['usage', 'timeseries', 'report', 'budget', 'billing'] as const) {
-    app.get(`${prefix}/${name}`, async (req, reply) => {
-      const query = new URLSearchParams(req.url.split('?')[1] ?? '');
-      const out = await options.handlers[name]({ query });
-      return reply
-        .code(out.status)
-        .headers(out.headers)
-        .send(typeof out.body === 'string' ? out.body : Buffer.from(out.body));
-    });
+  for (const name of COST_ENDPOINTS) {
+    app.get(`${prefix}/${name}`, fastifyRoute(options.handlers[name]));
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, getContext } from '@platform/core';
+import { type Answer, ConfigError, getContext, type NeutralRequest } from '@platform/core';
 import {
   AuthenticationError,
   AuthorizationError,
@@ -11,16 +11,17 @@ import type { CostControl } from './control.js';
 import { formatUsd } from './money.js';
 import { buildReport, reportToCsv, type UsageReport } from './reports.js';
 
-/** A request as every binding hands it over: the query string only (all endpoints are GETs). */
-export interface CostRequest {
-  query: URLSearchParams;
-}
+/**
+ * The request the cost handlers take.
+ * @deprecated Use `NeutralRequest` from @platform/core (the handlers read only its `query`).
+ */
+export type CostRequest = NeutralRequest;
 
-export interface CostResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string | Uint8Array;
-}
+/**
+ * What the cost handlers answer.
+ * @deprecated Use `Answer` from @platform/core.
+ */
+export type CostResponse = Answer;
 
 export interface CostHandlersOptions {
   control: CostControl;
@@ -39,7 +40,11 @@ export interface CostHandlersOptions {
 /** Renders a usage report as PDF bytes, e.g. `reportToPdf` from `@platform/cost/pdf`. */
 export type PdfRenderer = (report: UsageReport, title?: string) => Promise<Uint8Array>;
 
-export type CostHandler = (req: CostRequest) => Promise<CostResponse>;
+/**
+ * One GET endpoint: a core neutral handler (`expressRoute`, `fastifyRoute`, `nextRoute` mount
+ * it) that reads only the query, so `{ query }` alone is enough to call it directly.
+ */
+export type CostHandler = (req: Pick<NeutralRequest, 'query'>) => Promise<Answer>;
 
 export interface CostHandlers {
   usage: CostHandler;
@@ -85,7 +90,7 @@ function stableJson(value: unknown): string {
   );
 }
 
-function json(value: unknown): CostResponse {
+function json(value: unknown): Answer {
   const body = stableJson(value);
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   return {

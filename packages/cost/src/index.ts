@@ -13,8 +13,10 @@ export {
   ZERO_USAGE,
 } from '@platform/core/genai';
 export { type CostAlert, type CostLogger, signWebhook } from './alerts.js';
+export { COST_ENDPOINTS, costApiHandler } from './api.js';
 export {
   type Admission,
+  type BudgetStatus,
   type BudgetStatusEntry,
   type CallEstimate,
   type CostControl,

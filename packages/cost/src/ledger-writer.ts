@@ -1,5 +1,5 @@
+import type { Diagnostics, Lifecycle } from '@platform/core';
 import { BatchWriter, type BatchWriterStats } from '@platform/core/batch-writer';
-import type { CostLogger } from './alerts.js';
 import type { LedgerStore, UsageRecord } from './store.js';
 
 export interface LedgerQueueOptions {
@@ -19,13 +19,15 @@ export interface LedgerStats extends Omit<BatchWriterStats, 'recorded' | 'stored
   written: number;
 }
 
-export interface UsageWriter {
+/** The ledger's write path: `flush()` writes out the queue, `close()` gives it a last chance. */
+export interface UsageWriter extends Lifecycle {
   /** Writes at once while the ledger answers; queues (retried, spilled) while it does not. Never throws. */
   record(record: UsageRecord): Promise<void>;
-  flush(): Promise<void>;
-  close(timeoutMs: number): Promise<void>;
   stats(): LedgerStats;
 }
+
+/** How long `close()` keeps writing the queue before spilling or counting the rest as dropped. */
+const CLOSE_TIMEOUT_MS = 4_000;
 
 const toJSON = (r: UsageRecord) => ({ ...r, costNanoUsd: r.costNanoUsd.toString() });
 const fromJSON = (v: unknown) => {
@@ -44,7 +46,7 @@ const fromJSON = (v: unknown) => {
 export function usageWriter(
   ledger: LedgerStore,
   o: LedgerQueueOptions,
-  logger: CostLogger,
+  diag: Diagnostics,
 ): UsageWriter {
   let direct = 0;
   let outage = false;
@@ -55,7 +57,9 @@ export function usageWriter(
       await ledger.record(batch);
       if (outage) {
         outage = false;
-        logger.info({ ...stats() }, 'cost ledger recovered; queued usage records written');
+        diag.info('COST_LEDGER_RECOVERED', 'cost ledger recovered; queued usage records written', {
+          ...stats(),
+        });
       }
       return batch;
     },
@@ -73,8 +77,10 @@ export function usageWriter(
       const now = Date.now();
       if (now - (lastLine.get(where) ?? 0) < 1_000) return;
       lastLine.set(where, now);
-      const message = err instanceof Error ? err.message : String(err);
-      logger.warn({ where, err: message, ...stats() }, `cost usage records: ${where} failed`);
+      diag.error('COST_USAGE_RECORDS_FAILED', err, `cost usage records: ${where} failed`, {
+        where,
+        ...stats(),
+      });
     },
   });
   const stats = (): LedgerStats => {
@@ -84,9 +90,11 @@ export function usageWriter(
   const enqueue = (record: UsageRecord, err: unknown) => {
     if (!outage) {
       outage = true;
-      logger.warn(
-        { err: String(err), ...stats() },
+      diag.error(
+        'COST_LEDGER_UNAVAILABLE',
+        err,
         'cost ledger unavailable; usage records queued until it answers',
+        stats(),
       );
     }
     writer.push(record);
@@ -113,7 +121,7 @@ export function usageWriter(
       }
     },
     flush: () => writer.flush(),
-    close: (timeoutMs) => writer.close(timeoutMs),
+    close: () => writer.close(CLOSE_TIMEOUT_MS),
     stats,
   };
 }

@@ -1,3 +1,4 @@
+import { nextRoute } from '@platform/core/next';
 import type { CostHandlers } from './handlers.js';
 
 export { type CostHandlers, type CostHandlersOptions, costHandlers } from './handlers.js';
@@ -9,10 +10,9 @@ export { type CostHandlers, type CostHandlersOptions, costHandlers } from './han
  * @example
  * export const GET = route('/api/cost/budget', costRoute(handlers, 'budget'));
  */
-export function costRoute(handlers: CostHandlers, name: keyof CostHandlers) {
-  return async (request: Request): Promise<Response> => {
-    const out = await handlers[name]({ query: new URL(request.url).searchParams });
-    const body = typeof out.body === 'string' ? out.body : Buffer.from(out.body);
-    return new Response(body, { status: out.status, headers: out.headers });
-  };
+export function costRoute(
+  handlers: CostHandlers,
+  name: keyof CostHandlers,
+): (request: Request) => Promise<Response> {
+  return nextRoute(handlers[name]);
 }

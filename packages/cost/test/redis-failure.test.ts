@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
+import type { ErrorInfo } from '@platform/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../../test/support/memory-logger.js';
 import { costControl, guard, memoryStore } from '../src/index.js';
 import { redisBudgetStore } from '../src/stores/redis.js';
 
@@ -62,6 +64,42 @@ describe('Redis unavailable', () => {
     await call(control);
     expect(await ledger.records({ tenant: 'down' })).toHaveLength(1);
     expect(warnings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Redis unavailable: diagnostics', () => {
+  it('a failing budget store goes to the logger at error level and to onError, coded', async () => {
+    const { logger, lines } = memoryLogger();
+    const errors: [unknown, ErrorInfo][] = [];
+    const control = costControl({
+      budgets,
+      store: redisBudgetStore({ client, timeoutMs: 100 }),
+      ledger: memoryStore(),
+      logger,
+      onError: (error, info) => void errors.push([error, info]),
+      shutdown: false,
+    });
+    const refused = await guard(
+      control,
+      { tenant: 'down', model: 'gpt-4o-mini', inputTokens: 1, maxOutputTokens: 1 },
+      async () => ({}),
+    ).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, code: 'budget_unavailable' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.[0]).toBeInstanceOf(Error);
+    expect(errors[0]?.[1]).toEqual({
+      component: '@platform/cost',
+      code: 'COST_STORE_FAILED',
+      tenant: 'down',
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: 'cost budget store failed',
+        fields: expect.objectContaining({ component: '@platform/cost', code: 'COST_STORE_FAILED' }),
+      }),
+    ]);
+    await control.close();
   });
 });
 

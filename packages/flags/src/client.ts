@@ -1,9 +1,14 @@
-import { getContext, onShutdown, parseOptions } from '@platform/core';
+import { getContext, type LifecycleOptions, manage, parseOptions } from '@platform/core';
 import { z } from 'zod';
 import { EvaluationCounter } from './analytics.js';
-import { type CompiledSnapshot, type CompileProblem, compileSnapshot } from './compile.js';
+import { type CompiledSnapshot, compileSnapshot } from './compile.js';
 import type { DefinitionMap, FlagDefinitions, ValueOf } from './define.js';
-import { type FlagsLogger, flagDiagnostics, stderrFlagsLogger } from './diagnostics.js';
+import {
+  type FlagsErrorListener,
+  type FlagsLogger,
+  type FlagsLoggerOption,
+  flagDiagnostics,
+} from './diagnostics.js';
 import { evaluateFlag, reader } from './evaluate.js';
 import type { Evaluation, EvaluationContext, FlagState } from './model.js';
 import { seedFromDefinitions } from './seed.js';
@@ -48,7 +53,9 @@ export interface Flags<D extends DefinitionMap> extends FlagReader<D> {
   /** Counts an OpenFeature `track()` or custom event toward analytics. */
   track(key: string, variant: string | undefined, tenant?: string): void;
   flushAnalytics(): Promise<void>;
-  /** Flushes analytics, stops timers and closes the store. */
+  /** Writes out what is buffered: the evaluation counts (`flushAnalytics`). */
+  flush(): Promise<void>;
+  /** Flushes analytics, stops timers and closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -66,19 +73,23 @@ const optionsSchema = z.object({
       }),
     ])
     .default({ flushIntervalMs: 60_000, maxKeys: 10_000 }),
-  flushOnShutdown: z.boolean().default(true),
+  shutdown: z.boolean().optional(),
+  flushOnShutdown: z.boolean().optional(),
   logger: z
     .union([
       z.literal(false),
       z.custom<FlagsLogger>(
-        (v) => typeof (v as FlagsLogger | null)?.warn === 'function',
-        'must have warn(obj, msg) and info(obj, msg)',
+        (v) =>
+          typeof (v as FlagsLogger | null)?.warn === 'function' &&
+          typeof (v as FlagsLogger).info === 'function',
+        'must be a logger with at least warn(obj, msg) and info(obj, msg) (pino fits)',
       ),
     ])
     .optional(),
+  onError: z.function().optional(),
 });
 
-export interface FlagsOptions<D extends DefinitionMap> {
+export interface FlagsOptions<D extends DefinitionMap> extends LifecycleOptions {
   definitions: FlagDefinitions<D>;
   /** Default: a memory store seeded from the definitions (each flag serving its default). */
   store?: FlagStore;
@@ -92,17 +103,26 @@ export interface FlagsOptions<D extends DefinitionMap> {
   retryIntervalMs?: number;
   /** Evaluation counters (default: flushed to the store every 60 s); `false` turns them off. */
   analytics?: false | { flushIntervalMs?: number; maxKeys?: number };
-  /** Flush analytics and close the store on core's `shutdown()` (default true). */
+  /**
+   * Flush analytics and close the store on core's `shutdown()` (default true).
+   * @deprecated Use `shutdown`, the option name every @platform package shares.
+   */
   flushOnShutdown?: boolean;
   /** Audit hook: every write made through this client's admin operations, with its diff. */
   onChange?: (change: ChangeRecord) => void | Promise<void>;
   /**
-   * Store outages and invalid stored flags, once per episode, with a message naming the
-   * store and the flag (the flag's previous version or its code default is served).
+   * Core's error listener: store outages and invalid stored flags once per episode, with a
+   * message naming the store and the flag (the flag's previous version or its code default
+   * is served), and failing hooks, listeners and analytics writes. `info.code` says which
+   * (`FLAGS_STORE_UNAVAILABLE`, `FLAG_INVALID`, ...); `info.problems` holds a bad flag's problem.
    */
-  onError?: (error: Error, problems?: CompileProblem[]) => void;
-  /** Degradation and recovery lines (default: JSON on stderr); `false` turns them off. */
-  logger?: FlagsLogger | false;
+  onError?: FlagsErrorListener;
+  /**
+   * Degradation and recovery lines (default: core's process-wide logger, JSON on stderr
+   * until @platform/tracing's logger exists); `false` turns them off. A logger with only
+   * `warn` and `info` still works.
+   */
+  logger?: FlagsLoggerOption;
 }
 
 /**
@@ -124,12 +144,10 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
   const definitions = options.definitions;
   const environment = opts.environment ?? process.env.NODE_ENV ?? 'development';
   const store = options.store ?? memoryStore({ flags: seedFromDefinitions(definitions) });
-  const diagnostics = flagDiagnostics(
-    store.name ?? 'custom',
-    opts.logger === false ? undefined : (opts.logger ?? stderrFlagsLogger),
-    options.onError,
-  );
-  const report = (err: Error) => diagnostics.error(err);
+  const diagnostics = flagDiagnostics(store.name ?? 'custom', {
+    logger: options.logger,
+    onError: options.onError,
+  });
   // A store that never answers would hold every later reload: each load has a deadline.
   const loadTimeoutMs = Math.max(opts.startupTimeoutMs, 1_000);
   const load = () =>
@@ -182,7 +200,7 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
             try {
               l(snapshot);
             } catch (err) {
-              report(err as Error);
+              diagnostics.error('FLAGS_LISTENER_FAILED', err, 'flags update listener failed');
             }
           }
         } catch (err) {
@@ -225,7 +243,11 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
       await store.recordEvaluations(rows);
     } catch (err) {
       counter.restore(rows);
-      report(err as Error);
+      diagnostics.error(
+        'FLAGS_ANALYTICS_FAILED',
+        err,
+        'flag evaluation counts not written; kept for the next flush',
+      );
     }
   };
   if (opts.analytics) {
@@ -267,17 +289,24 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
   };
   const root = readerFor(undefined);
 
-  let unregister: (() => void) | undefined;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    unregister?.();
-    for (const t of timers) clearInterval(t);
-    unsubscribe?.();
-    await flush();
-    await store.close?.();
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      closed = true;
+      unregister();
+      for (const t of timers) clearInterval(t);
+      unsubscribe?.();
+      await flush();
+      await store.close?.();
+    })();
+    return closing;
   };
-  if (opts.flushOnShutdown) unregister = onShutdown(close, { name: 'flags', timeoutMs: 5_000 });
+  const unregister = manage(
+    'flags',
+    { close },
+    { shutdown: opts.shutdown ?? opts.flushOnShutdown ?? true },
+    5_000,
+  );
 
   return {
     ...root,
@@ -301,13 +330,14 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
       try {
         await options.onChange?.(record);
       } catch (err) {
-        report(err as Error);
+        diagnostics.error('FLAGS_ON_CHANGE_FAILED', err, 'flags onChange hook failed');
       }
     },
     track(key, variant, tenant) {
       counter?.add(key, variant, tenant);
     },
     flushAnalytics: flush,
+    flush,
     close,
   };
 }

@@ -1,10 +1,10 @@
 import { getContext } from '@platform/core';
-import { contextOf } from '@platform/core/express';
+import { contextOf, expressRoute } from '@platform/core/express';
 import type { Request, RequestHandler } from 'express';
 import { type FlagAdminOptions, flagAdmin } from './admin.js';
 import type { FlagReader, Flags } from './client.js';
 import type { DefinitionMap } from './define.js';
-import { flagsForRequest } from './http.js';
+import { requestFlagsBinder } from './http.js';
 import type { EvaluationContext } from './model.js';
 
 export interface ExpressFlags<D extends DefinitionMap> {
@@ -27,23 +27,20 @@ export function expressFlags<D extends DefinitionMap>(
   flags: Flags<D>,
   options: { context?: (req: Request) => EvaluationContext | undefined } = {},
 ): ExpressFlags<D> {
-  const bound = new WeakMap<Request, FlagReader<D>>();
-  const bind = (req: Request) => {
-    const reader = flagsForRequest(flags, contextOf(req) ?? getContext(), options.context?.(req));
-    bound.set(req, reader);
-    return reader;
-  };
+  const binder = requestFlagsBinder(flags, options.context);
+  const ctx = (req: Request) => contextOf(req) ?? getContext();
   return {
     middleware: (req, _res, next) => {
-      bind(req);
+      binder.bind(req, ctx(req));
       next();
     },
-    of: (req) => bound.get(req) ?? bind(req),
+    of: (req) => binder.of(req, ctx(req)),
   };
 }
 
 /**
- * Mounts the framework-neutral admin API (see `flagAdmin`); needs `express.json()` first.
+ * Mounts the admin API (see `flagAdmin`) where it is used; reads JSON bodies itself when
+ * no `express.json()` ran first.
  *
  * @example
  * app.use('/admin/flags', express.json(), flagAdminRouter(flags, { authorize: requireAdmin }));
@@ -52,19 +49,5 @@ export function flagAdminRouter<D extends DefinitionMap>(
   flags: Flags<D>,
   options: FlagAdminOptions = {},
 ): RequestHandler {
-  const admin = flagAdmin(flags, options);
-  return (req, res, next) => {
-    const q = req.url.indexOf('?');
-    admin({
-      method: req.method,
-      path: q === -1 ? req.url : req.url.slice(0, q),
-      query: new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1)),
-      body: req.body,
-    }).then((r) => {
-      res
-        .status(r.status)
-        .set(r.headers)
-        .end(r.body || undefined);
-    }, next);
-  };
+  return expressRoute(flagAdmin(flags, options));
 }

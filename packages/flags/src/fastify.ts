@@ -1,6 +1,6 @@
 import { getContext } from '@platform/core';
-import type {} from '@platform/core/fastify';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyRoute } from '@platform/core/fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type FlagAdminOptions, flagAdmin } from './admin.js';
 import type { FlagReader, Flags } from './client.js';
@@ -10,7 +10,7 @@ import type { EvaluationContext } from './model.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Flags bound to this request's user, tenant and roles (cast to your `FlagReader<typeof defs>`). */
+    /** Flags bound to this request's user, tenant and roles (`flagsOf` types them). */
     flags: FlagReader<DefinitionMap>;
   }
 }
@@ -21,38 +21,27 @@ export interface FastifyFlagsOptions {
   context?: (req: FastifyRequest) => EvaluationContext | undefined;
 }
 
-const plugin: FastifyPluginAsync<FastifyFlagsOptions> = async (app, options) => {
+const plugin: FastifyPluginAsync<FastifyFlagsOptions> = async (app, { flags, context }) => {
   app.decorateRequest('flags', null as unknown as FlagReader<DefinitionMap>);
   app.addHook('preHandler', async (req) => {
-    req.flags = flagsForRequest(
-      options.flags,
-      req.platformContext ?? getContext(),
-      options.context?.(req),
-    );
+    req.flags = flagsForRequest(flags, req.platformContext ?? getContext(), context?.(req));
   });
 };
 
 /**
- * Fastify plugin putting `request.flags` on every request, bound to its user, tenant and
- * roles. Register after core's `requestContext` (and your auth).
- *
+ * Puts `request.flags` (bound to the user, tenant and roles) on every request. Register
+ * after core's `requestContext` and your auth.
  * @example
  * await app.register(fastifyFlags, { flags });
- * app.get('/reports', (req) => ({ beta: req.flags.isEnabled('betaReports') }));
  */
 export const fastifyFlags = fp(plugin, { fastify: '5.x', name: '@platform/flags' });
 
 /** Typed access to `request.flags`. */
-export function flagsOf<D extends DefinitionMap>(
-  req: FastifyRequest,
-  _flags?: Flags<D>,
-): FlagReader<D> {
-  return req.flags as unknown as FlagReader<D>;
-}
+export const flagsOf = <D extends DefinitionMap>(req: FastifyRequest, _flags?: Flags<D>) =>
+  req.flags as unknown as FlagReader<D>;
 
 /**
- * The admin API (see `flagAdmin`) as a Fastify plugin; register it with a `prefix`.
- *
+ * The admin API (see `flagAdmin`) as a Fastify plugin: `/` and `/*` under its `prefix`.
  * @example
  * await app.register(fastifyFlagAdmin(flags, { authorize }), { prefix: '/admin/flags' });
  */
@@ -62,21 +51,9 @@ export function fastifyFlagAdmin<D extends DefinitionMap>(
 ): FastifyPluginAsync {
   const admin = flagAdmin(flags, options);
   return async (app) => {
-    const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-      const url = req.url.slice(app.prefix.length);
-      const q = url.indexOf('?');
-      const r = await admin({
-        method: req.method,
-        path: q === -1 ? url : url.slice(0, q),
-        query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
-        body: req.body,
-      });
-      reply.code(r.status).headers(r.headers);
-      return reply.send(r.body === '' ? undefined : Buffer.from(r.body));
-    };
-    const method = ['GET', 'POST', 'PUT', 'DELETE'] as const;
-    // '/' under the prefix answers both `/admin/flags` and `/admin/flags/`; '/*' the rest
-    app.route({ method: [...method], url: '/', handler });
-    app.route({ method: [...method], url: '/*', handler });
+    const handler = fastifyRoute(admin, { base: app.prefix });
+    const method = ['GET', 'POST', 'PUT', 'DELETE'];
+    app.route({ method, url: '/', handler });
+    app.route({ method, url: '/*', handler });
   };
 }

@@ -1,4 +1,4 @@
-import { getContext, type RequestContext } from '@platform/core';
+import { getContext, type RequestContext, requestSlot } from '@platform/core';
 import type { FlagReader, Flags } from './client.js';
 import type { DefinitionMap } from './define.js';
 import type { EvaluationContext } from './model.js';
@@ -27,4 +27,29 @@ export function flagsForRequest<D extends DefinitionMap>(
   extra?: EvaluationContext,
 ): FlagReader<D> {
   return flags.with(contextOfRequest(request, extra));
+}
+
+/** The flags of each request, bound once and kept on its core request context. */
+export interface RequestFlagsBinder<D extends DefinitionMap, R> {
+  /** Binds the request's flags (its user, tenant, roles and `extra(req)`) and keeps them. */
+  bind(req: R, context: RequestContext | undefined): FlagReader<D>;
+  /** The flags bound to this request, bound now if they were not. */
+  of(req: R, context: RequestContext | undefined): FlagReader<D>;
+}
+
+/**
+ * Per-request flag readers kept in a core request slot (never on the framework's request
+ * object): a binding calls `bind` from its middleware and `of` from the handler.
+ */
+export function requestFlagsBinder<D extends DefinitionMap, R>(
+  flags: Flags<D>,
+  extra?: (req: R) => EvaluationContext | undefined,
+): RequestFlagsBinder<D, R> {
+  const slot = requestSlot<FlagReader<D>>('flags.reader');
+  const bind = (req: R, context: RequestContext | undefined) => {
+    const reader = flagsForRequest(flags, context, extra?.(req));
+    slot.set(context, reader);
+    return reader;
+  };
+  return { bind, of: (req, context) => slot.get(context) ?? bind(req, context) };
 }

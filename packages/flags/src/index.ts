@@ -1,6 +1,7 @@
 export {
   type AdminRequest,
   type AdminResponse,
+  type FlagAdmin,
   type FlagAdminOptions,
   flagAdmin,
 } from './admin.js';
@@ -31,7 +32,13 @@ export {
   type ResolvedDefinition,
   type ValueOf,
 } from './define.js';
-export { type FlagsLogger, stderrFlagsLogger } from './diagnostics.js';
+export {
+  type FlagsErrorInfo,
+  type FlagsErrorListener,
+  type FlagsLogger,
+  type FlagsLoggerOption,
+  stderrFlagsLogger,
+} from './diagnostics.js';
 export { evaluateFlag, reader } from './evaluate.js';
 export { murmur3, percentBucket, variantBucket } from './hash.js';
 export {

@@ -1,4 +1,5 @@
 import { getContext } from '@platform/core';
+import { nextRoute } from '@platform/core/next';
 import { type FlagAdminOptions, flagAdmin } from './admin.js';
 import type { FlagReader, Flags } from './client.js';
 import type { DefinitionMap } from './define.js';
@@ -31,22 +32,5 @@ export function nextFlagAdmin<D extends DefinitionMap>(
   flags: Flags<D>,
   options: FlagAdminOptions & { basePath: string },
 ): (request: Request) => Promise<Response> {
-  const admin = flagAdmin(flags, options);
-  return async (request) => {
-    const url = new URL(request.url);
-    const path = url.pathname.startsWith(options.basePath)
-      ? url.pathname.slice(options.basePath.length)
-      : url.pathname;
-    let body: unknown;
-    if (request.method !== 'GET' && request.method !== 'DELETE') {
-      const text = await request.text();
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = Symbol('invalid JSON');
-      }
-    }
-    const r = await admin({ method: request.method, path, query: url.searchParams, body });
-    return new Response(r.status === 204 ? null : r.body, { status: r.status, headers: r.headers });
-  };
+  return nextRoute(flagAdmin(flags, options), { base: options.basePath });
 }
