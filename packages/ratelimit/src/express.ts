@@ -2,7 +2,8 @@ import { getContext } from '@platform/core';
 import { contextOf, expressExchange } from '@platform/core/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { applyLimits, type HttpDenial, type RequestLimitState } from './http.js';
-import { isPromise, type RateLimiter } from './limiter.js';
+import type { RateLimiter } from './limiter.js';
+import { isPromise } from './pending.js';
 
 // On the request itself rather than in a WeakMap: one per request, and a WeakMap entry
 // per request made the garbage collector's work the largest cost of the middleware.

@@ -3,7 +3,8 @@ import { fastifyExchange } from '@platform/core/fastify';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { applyLimits, type HttpDenial } from './http.js';
-import { isPromise, type RateLimiter } from './limiter.js';
+import type { RateLimiter } from './limiter.js';
+import { isPromise } from './pending.js';
 
 type Limiters = RateLimiter | readonly RateLimiter[];
 

@@ -8,7 +8,8 @@ import {
   setRateLimitHeaders,
 } from './headers.js';
 import type { LimitInput } from './keys.js';
-import { decideRequest, isPromise, type Pending, type RateLimiter } from './limiter.js';
+import { decideRequest, type RateLimiter } from './limiter.js';
+import { isPromise, type Pending } from './pending.js';
 import type { LimitResult } from './result.js';
 
 /** What a binding sends when a request is refused. */
