@@ -127,3 +127,39 @@ describe('Express rateLimit() when the store fails', () => {
     }
   });
 });
+
+describe('Express rateLimit() without a request context', () => {
+  it('still limits by the socket address, with the headers and the 429 problem', async () => {
+    const limiter = rateLimiter({
+      name: 'bare',
+      policies: { name: 'per-ip', limit: 2, window: '1m', by: 'ip', algorithm: 'fixed' },
+      log: false,
+    });
+    const app = express();
+    app.get('/items', rateLimit(limiter), (_req, res) => {
+      res.json({ ok: true });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    const url = await listening(server);
+    try {
+      const first = await fetch(`${url}/items`);
+      expect(first.headers.get('ratelimit')).toBe('"per-ip";r=1;t=60');
+      await fetch(`${url}/items`);
+      const refused = await fetch(`${url}/items`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(refused.headers.get('ratelimit')).toMatch(/^"per-ip";r=0;t=\d+$/);
+      const body = (await refused.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({
+        status: 429,
+        instance: '/items',
+        'violated-policies': ['per-ip'],
+      });
+      // no context to take it from: @platform/errors gives the problem a fresh one
+      expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(refused.headers.get('x-request-id')).toBeNull();
+    } finally {
+      server.close();
+    }
+  });
+});
