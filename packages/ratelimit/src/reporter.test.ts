@@ -2,6 +2,7 @@ import { type ErrorInfo, type PlatformLogger, setDefaultLogger } from '@platform
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LimiterLogEvent } from './events.js';
 import { rateLimiter } from './limiter.js';
+import type { RateLimiterOptions } from './options.js';
 import type { RateLimitStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 
@@ -35,6 +36,21 @@ function flaky(): RateLimitStore & { down: boolean } {
 const policies = { name: 'p', limit: 1, window: '1m' };
 
 afterEach(() => setDefaultLogger(undefined));
+
+/** Refuses `k` once, then fails one check and answers again; `log` as given. */
+async function refusalAndOutage(log: RateLimiterOptions['log']) {
+  const { logger, lines } = capture();
+  const errors: unknown[] = [];
+  const store = flaky();
+  const limiter = rateLimiter({ policies, store, logger, log, onError: (e) => errors.push(e) });
+  await limiter.check('k');
+  await limiter.check('k');
+  store.down = true;
+  await limiter.check('k');
+  store.down = false;
+  await limiter.check('j');
+  return { lines, errors };
+}
 
 describe('diagnostics: logger and onError', () => {
   it('logs a refusal through the logger, with component and code', async () => {
@@ -105,23 +121,8 @@ describe('diagnostics: logger and onError', () => {
   });
 
   it('hands the lines to a `log` callback instead, and onError still hears of the outage', async () => {
-    const { logger, lines } = capture();
     const events: LimiterLogEvent[] = [];
-    const errors: unknown[] = [];
-    const store = flaky();
-    const limiter = rateLimiter({
-      policies,
-      store,
-      logger,
-      log: (e) => events.push(e),
-      onError: (error) => errors.push(error),
-    });
-    await limiter.check('k');
-    await limiter.check('k');
-    store.down = true;
-    await limiter.check('k');
-    store.down = false;
-    await limiter.check('j');
+    const { lines, errors } = await refusalAndOutage((e) => events.push(e));
     expect(events.map((e) => e.msg)).toEqual([
       'rate limit exceeded',
       'rate limit store degraded',
@@ -133,20 +134,7 @@ describe('diagnostics: logger and onError', () => {
   });
 
   it('logs nothing with `log: false`, and onError still hears of the outage', async () => {
-    const { logger, lines } = capture();
-    const errors: unknown[] = [];
-    const store = flaky();
-    const limiter = rateLimiter({
-      policies,
-      store,
-      logger,
-      log: false,
-      onError: (e) => errors.push(e),
-    });
-    await limiter.check('k');
-    await limiter.check('k');
-    store.down = true;
-    await limiter.check('k');
+    const { lines, errors } = await refusalAndOutage(false);
     expect(lines).toEqual([]);
     expect(errors).toHaveLength(1);
   });
