@@ -6,6 +6,7 @@ export default defineConfig({
     express: 'src/express.ts',
     fastify: 'src/fastify.ts',
     next: 'src/next.ts',
+    hono: 'src/hono.ts',
     redis: 'src/stores/redis.ts',
     testkit: 'src/testkit.ts',
   },
@@ -20,5 +21,5 @@ export default defineConfig({
   sourcemap: false,
   target: 'node20',
   treeshake: true,
-  external: ['vitest', 'ioredis', 'redis'],
+  external: ['vitest', 'ioredis', 'redis', 'hono'],
 });

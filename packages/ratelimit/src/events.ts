@@ -64,10 +64,6 @@ export interface DecisionEvent {
 
 export type DecisionHook = (event: DecisionEvent) => void;
 
-export const stderrLogger: DenyLogger = (event: LimiterLogEvent) => {
-  process.stderr.write(`${JSON.stringify(event)}\n`);
-};
-
 export function outcomeOf(r: LimitResult): DecisionEvent['outcome'] {
   if (r.skipped) return 'skipped';
   if (r.degraded) return r.allowed ? 'failed-open' : 'failed-closed';
@@ -75,14 +71,14 @@ export function outcomeOf(r: LimitResult): DecisionEvent['outcome'] {
   return r.dryRun ? 'dry-run' : 'denied';
 }
 
-export function denyEvent(r: LimitResult, input: LimitInput): DenyEvent {
+/** A refusal's fields: what the deny line carries besides level, message and time. */
+export type DenyFields = Omit<DenyEvent, 'level' | 'msg' | 'time'>;
+
+export function denyFields(r: LimitResult, input: LimitInput): DenyFields {
   const violated = r.policies.filter((p) => !p.allowed);
   const main = violated.find((p) => p.policy === r.policy) ?? violated[0];
   const ctx = input.context;
-  const event: DenyEvent = {
-    level: 'warn',
-    msg: 'rate limit exceeded',
-    time: new Date().toISOString(),
+  const fields: DenyFields = {
     limiter: r.limiter,
     keyKind: main?.kind ?? 'unknown',
     key: main?.key ?? '',
@@ -96,10 +92,14 @@ export function denyEvent(r: LimitResult, input: LimitInput): DenyEvent {
     })),
     dryRun: r.dryRun,
   };
-  if (ctx?.requestId) event.requestId = ctx.requestId;
+  if (ctx?.requestId) fields.requestId = ctx.requestId;
   const method = ctx?.method ?? input.exchange?.method;
   const route = ctx?.route ?? input.exchange?.route;
-  if (method) event.method = method;
-  if (route) event.route = route;
-  return event;
+  if (method) fields.method = method;
+  if (route) fields.route = route;
+  return fields;
+}
+
+export function denyEvent(fields: DenyFields): DenyEvent {
+  return { level: 'warn', msg: 'rate limit exceeded', time: new Date().toISOString(), ...fields };
 }

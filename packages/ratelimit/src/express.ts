@@ -1,19 +1,12 @@
-import { getContext } from '@platform/core';
+import { type Answer, getContext, writeAnswer } from '@platform/core';
 import { contextOf, expressExchange } from '@platform/core/express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { applyLimits, type HttpDenial, type RequestLimitState } from './http.js';
-import { isPromise, type RateLimiter } from './limiter.js';
+import type { NextFunction, RequestHandler, Response } from 'express';
+import { applyLimits, type Limiters, limiterList, requestLimitState } from './http.js';
+import { isPromise } from './pending.js';
 
-// On the request itself rather than in a WeakMap: one per request, and a WeakMap entry
-// per request made the garbage collector's work the largest cost of the middleware.
-const STATE = Symbol('platform.ratelimit');
-type Limited = Request & { [STATE]?: RequestLimitState };
-
-function answer(req: Request, res: Response, denied: HttpDenial | undefined, next: NextFunction) {
-  if (!denied) return next();
-  res.status(denied.status);
-  for (const name in denied.headers) res.setHeader(name, denied.headers[name] as string);
-  res.end(req.method === 'HEAD' ? undefined : denied.body);
+function proceed(res: Response, next: NextFunction, refusal: Answer | undefined): void {
+  if (refusal) writeAnswer(res, refusal).catch(next);
+  else next();
 }
 
 /**
@@ -26,22 +19,19 @@ function answer(req: Request, res: Response, denied: HttpDenial | undefined, nex
  * app.use('/api', rateLimit(apiLimiter));
  * app.post('/api/ai', rateLimit(aiLimiter), handler);
  */
-export function rateLimit(limiters: RateLimiter | readonly RateLimiter[]): RequestHandler {
-  const list = Array.isArray(limiters) ? [...limiters] : [limiters as RateLimiter];
+export function rateLimit(limiters: Limiters): RequestHandler {
+  const list = limiterList(limiters);
   return (req, res, next) => {
-    let state = (req as Limited)[STATE];
-    if (!state) {
-      state = { spent: [] };
-      (req as Limited)[STATE] = state;
-    }
-    let denied: ReturnType<typeof applyLimits>;
+    const context = contextOf(req) ?? getContext();
+    let refusal: ReturnType<typeof applyLimits>;
     try {
-      denied = applyLimits(list, expressExchange(req, res), contextOf(req) ?? getContext(), state);
+      const state = requestLimitState(context ?? req);
+      refusal = applyLimits(list, expressExchange(req, res), context, state);
     } catch (err) {
       return next(err);
     }
     // with the memory store the check is synchronous: no promise, next() right away
-    if (isPromise(denied)) denied.then((d) => answer(req, res, d, next), next);
-    else answer(req, res, denied, next);
+    if (isPromise(refusal)) refusal.then((r) => proceed(res, next, r), next);
+    else proceed(res, next, refusal);
   };
 }

@@ -1,11 +1,9 @@
-import { getContext } from '@platform/core';
-import { fastifyExchange } from '@platform/core/fastify';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { type Answer, getContext } from '@platform/core';
+import { fastifyExchange, sendAnswer } from '@platform/core/fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { applyLimits, type HttpDenial } from './http.js';
-import { isPromise, type RateLimiter } from './limiter.js';
-
-type Limiters = RateLimiter | readonly RateLimiter[];
+import { applyLimits, type Limiters, limiterList, routeLimiters } from './http.js';
+import { isPromise } from './pending.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,39 +19,27 @@ export interface FastifyRateLimitOptions {
 
 type Done = (err?: Error) => void;
 
-const list = (l: Limiters | undefined): RateLimiter[] =>
-  l === undefined ? [] : Array.isArray(l) ? [...l] : [l as RateLimiter];
-
-function answer(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  denied: HttpDenial | undefined,
-  done: Done,
-) {
-  if (!denied) return done();
-  reply.code(denied.status).headers(denied.headers);
-  // a Buffer, so Fastify does not append "; charset=utf-8" to the problem media type
-  reply.send(req.method === 'HEAD' ? undefined : Buffer.from(denied.body));
+function proceed(reply: FastifyReply, done: Done, refusal: Answer | undefined): void {
+  if (refusal) sendAnswer(reply, refusal);
+  else done();
 }
 
 const plugin: FastifyPluginAsync<FastifyRateLimitOptions> = async (app, options) => {
-  const global = list(options.limiters);
+  const global = limiterList(options.limiters);
   // A callback hook, not an async one: with the memory store the whole check is
   // synchronous, so a request that passes costs no promise.
   app.addHook('onRequest', (req, reply, done) => {
-    const route = req.routeOptions.config?.rateLimit;
-    if (route === false) return done();
-    const limiters = route ? [...new Set([...global, ...list(route)])] : global;
+    const limiters = routeLimiters(global, req.routeOptions.config?.rateLimit);
     if (limiters.length === 0) return done();
     const context = req.platformContext ?? getContext();
-    let denied: ReturnType<typeof applyLimits>;
+    let refusal: ReturnType<typeof applyLimits>;
     try {
-      denied = applyLimits(limiters, fastifyExchange(req, reply), context, { spent: [] });
+      refusal = applyLimits(limiters, fastifyExchange(req, reply), context);
     } catch (err) {
       return done(err as Error);
     }
-    if (isPromise(denied)) denied.then((d) => answer(req, reply, d, done), done);
-    else answer(req, reply, denied, done);
+    if (isPromise(refusal)) refusal.then((r) => proceed(reply, done, r), done);
+    else proceed(reply, done, refusal);
   });
 };
 

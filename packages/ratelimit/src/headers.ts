@@ -1,3 +1,4 @@
+import type { HttpExchange } from '@platform/core';
 import { closest, type LimitResult, type PolicyResult } from './result.js';
 
 const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
@@ -34,10 +35,8 @@ export interface HeaderSettings {
   legacyHeaders: boolean;
 }
 
-/** Where headers go: an `HttpExchange`, or anything else with `setHeader`. */
-export interface HeaderTarget {
-  setHeader(name: string, value: string): void;
-}
+/** Where headers go: core's `HttpExchange`, or anything else with its `setHeader`. */
+export type HeaderTarget = Pick<HttpExchange, 'setHeader'>;
 
 // One request's policies, without copying in the usual case of a single limiter.
 function policiesOf(results: readonly LimitResult[]): readonly PolicyResult[] {

@@ -1,27 +1,67 @@
-import type { HttpExchange, RequestContext } from '@platform/core';
+import { Buffer } from 'node:buffer';
+import { type Answer, type HttpExchange, type RequestContext, requestSlot } from '@platform/core';
 import { PlatformError, RateLimitError, stringifyProblem, toProblem } from '@platform/errors';
 import { describeWait, describeWindow } from './duration.js';
 import {
   type HeaderSettings,
-  rateLimitHeaders,
+  type HeaderTarget,
   retryAfterSeconds,
   setRateLimitHeaders,
 } from './headers.js';
 import type { LimitInput } from './keys.js';
-import { decideRequest, isPromise, type Pending, type RateLimiter } from './limiter.js';
+import { decideRequest, type RateLimiter } from './limiter.js';
+import { isPromise, type Pending } from './pending.js';
 import type { LimitResult } from './result.js';
 
-/** What a binding sends when a request is refused. */
-export interface HttpDenial {
-  status: number;
-  headers: Record<string, string>;
-  /** The `application/problem+json` body. */
-  body: string;
+/**
+ * What a binding sends when a request is refused.
+ * @deprecated The refusal is @platform/core's `Answer` (its body the problem+json bytes).
+ */
+export type HttpDenial = Answer;
+
+/** One limiter or several, as the bindings take them. */
+export type Limiters = RateLimiter | readonly RateLimiter[];
+
+/** The limiters as a list of their own, so changing the caller's array later changes nothing. */
+export function limiterList(limiters: Limiters | undefined): RateLimiter[] {
+  if (limiters === undefined) return [];
+  return Array.isArray(limiters) ? [...limiters] : [limiters as RateLimiter];
+}
+
+/** The plugin's limiters plus a route's own (each once); none when the route opts out. */
+export function routeLimiters(
+  global: readonly RateLimiter[],
+  route: Limiters | false | undefined,
+): readonly RateLimiter[] {
+  if (route === false) return [];
+  if (route === undefined) return global;
+  return [...new Set([...global, ...limiterList(route)])];
 }
 
 /** Per-request memory of earlier limiters, so separate middlewares merge their headers. */
 export interface RequestLimitState {
   spent: { limiter: RateLimiter; result: LimitResult }[];
+  /** Fetch path: the headers are on the response (the innermost wrapper put them there). */
+  decorated?: boolean;
+}
+
+const LIMIT_STATE = requestSlot<RequestLimitState>('ratelimit.spent');
+
+/**
+ * The request's limit state, so every middleware that limits the request shares it (merged
+ * headers, a limiter counted once, refunds). It lives in a core request slot on the request's
+ * @platform context; without `requestContext`, the bindings pass the framework's request
+ * object (Express's `req`, the Fetch `Request`) to hold the same slot instead.
+ */
+export function requestLimitState(holder: RequestContext | object | undefined): RequestLimitState {
+  // the slot is core's either way; only what holds it differs
+  const on = holder as RequestContext | undefined;
+  let state = LIMIT_STATE.get(on);
+  if (state === undefined) {
+    state = { spent: [] };
+    LIMIT_STATE.set(on, state);
+  }
+  return state;
 }
 
 /** "You can send up to 20 requests per minute. Try again in 12 seconds." */
@@ -42,7 +82,7 @@ function denial(
   headers: Record<string, string>,
   exchange: HttpExchange,
   context: RequestContext | undefined,
-): HttpDenial {
+): Answer {
   const err = result.degraded
     ? new PlatformError('Rate limiting is unavailable right now. Please try again in a moment.', {
         category: 'network',
@@ -62,28 +102,31 @@ function denial(
     { requestId: context?.requestId, instance: exchange.path },
     limiter.http.problem,
   );
+  for (const name in problem.headers) headers[name.toLowerCase()] = problem.headers[name] as string;
   return {
     status: problem.status,
-    headers: { ...headers, ...problem.headers },
-    body: stringifyProblem(problem.body),
+    headers,
+    // Bytes: Fastify would add "; charset=utf-8" to the problem media type of a string.
+    body: exchange.method === 'HEAD' ? undefined : Buffer.from(stringifyProblem(problem.body)),
   };
 }
 
 /**
  * Runs the limiters in order for one request. Sets the rate-limit headers on the exchange
- * and returns undefined to go on, or the 429 (503 when failing closed) to send. When a
- * later limiter refuses, what earlier ones spent for this request is given back.
+ * and returns undefined to go on, or the 429 (503 when failing closed) answer to send. When
+ * a later limiter refuses, what earlier ones spent for this request is given back. The
+ * state defaults to the request's own (see `requestLimitState`).
  *
  * @example
- * const denied = await limitRequest([apiLimiter], exchange, getContext());
- * if (denied) return send(denied.status, denied.headers, denied.body);
+ * const refusal = await limitRequest([apiLimiter], exchange, getContext());
+ * if (refusal) return toResponse(refusal);
  */
 export function limitRequest(
   limiters: readonly RateLimiter[],
   exchange: HttpExchange,
   context: RequestContext | undefined,
-  state: RequestLimitState = { spent: [] },
-): Promise<HttpDenial | undefined> {
+  state: RequestLimitState = requestLimitState(context),
+): Promise<Answer | undefined> {
   try {
     return Promise.resolve(applyLimits(limiters, exchange, context, state));
   } catch (err) {
@@ -99,8 +142,8 @@ export function applyLimits(
   limiters: readonly RateLimiter[],
   exchange: HttpExchange,
   context: RequestContext | undefined,
-  state: RequestLimitState,
-): Pending<HttpDenial | undefined> {
+  state: RequestLimitState = requestLimitState(context),
+): Pending<Answer | undefined> {
   return runFrom(0, limiters, { context, exchange }, state);
 }
 
@@ -113,7 +156,7 @@ function runFrom(
   limiters: readonly RateLimiter[],
   input: HttpInput,
   state: RequestLimitState,
-): Pending<HttpDenial | undefined> {
+): Pending<Answer | undefined> {
   for (let i = first; i < limiters.length; i++) {
     const limiter = limiters[i] as RateLimiter;
     // a limiter mounted twice on one request (app-wide and on the route) counts once
@@ -153,17 +196,27 @@ function headerSettings(limiters: readonly RateLimiter[]): HeaderSettings {
   return { headers, legacyHeaders };
 }
 
+/** Collects headers under lower-case names, as an answer carries them. */
+function lowerCased(out: Record<string, string>): HeaderTarget {
+  return {
+    setHeader(name, value) {
+      out[name.toLowerCase()] = value;
+    },
+  };
+}
+
 function refuse(
   limiters: readonly RateLimiter[],
   limiter: RateLimiter,
   result: LimitResult,
   input: HttpInput,
   state: RequestLimitState,
-): Pending<HttpDenial> {
+): Pending<Answer> {
   const earlier = state.spent.splice(0);
   const send = () => {
     const all = [...earlier.map((s) => s.result), result];
-    const headers = rateLimitHeaders(all, headerSettings(limiters));
+    const headers: Record<string, string> = {};
+    setRateLimitHeaders(all, headerSettings(limiters), lowerCased(headers));
     return denial(limiter, result, headers, input.exchange, input.context);
   };
   if (earlier.length === 0) return send();

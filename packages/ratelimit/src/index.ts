@@ -15,7 +15,14 @@ export {
   rateLimitHeaders,
   retryAfterSeconds,
 } from './headers.js';
-export { friendlyMessage, type HttpDenial, limitRequest, type RequestLimitState } from './http.js';
+export {
+  friendlyMessage,
+  type HttpDenial,
+  type Limiters,
+  limitRequest,
+  type RequestLimitState,
+  requestLimitState,
+} from './http.js';
 export type { KeyFunction, KeyPart, LimitInput } from './keys.js';
 export { type CheckOptions, type RateLimiter, rateLimiter } from './limiter.js';
 export type { RateLimiterOptions } from './options.js';

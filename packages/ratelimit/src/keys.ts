@@ -7,6 +7,9 @@ export interface LimitInput {
   exchange?: HttpExchange;
 }
 
+/** The input of `check(key)`: no request (see `LimitInput`). Compared by identity. */
+export const NO_INPUT: LimitInput = {};
+
 /** A custom key part: a string to count by, or undefined to skip the policy for this request. */
 export type KeyFunction = (input: LimitInput) => string | undefined;
 

@@ -1,4 +1,4 @@
-import { compileCidrs } from '@platform/core';
+import { compileCidrs, type ErrorListener, type PlatformLogger } from '@platform/core';
 import type { ProblemOptions } from '@platform/errors';
 import { z } from 'zod';
 import type { DecisionHook, DenyLogger } from './events.js';
@@ -56,6 +56,18 @@ export const limiterSchema = z
     problem: z.custom<ProblemOptions>((v) => typeof v === 'object' && v !== null).optional(),
     log: z.union([z.literal(false), fn<DenyLogger>()]).optional(),
     onDecision: fn<DecisionHook>().optional(),
+    logger: z
+      .custom<PlatformLogger>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          ['error', 'warn', 'info', 'debug'].every(
+            (level) => typeof (v as Record<string, unknown>)[level] === 'function',
+          ),
+        'must be a logger with error, warn, info and debug (pino fits)',
+      )
+      .optional(),
+    onError: fn<ErrorListener>().optional(),
   })
   .superRefine((o, ctx) => {
     const seen = new Set<string>();
@@ -97,13 +109,21 @@ export interface RateLimiterOptions {
   /** Wording of problem bodies (type base, titles), as for @platform/errors. */
   problem?: ProblemOptions;
   /**
-   * Deny log (one JSON line per refused request on stderr) plus one line when the store
-   * degrades and one when it recovers, with the checks failed open/closed meanwhile; a
-   * function, or `false`.
+   * The deny log (one line per refused request) plus one line when the store degrades and
+   * one when it recovers, with the checks failed open/closed meanwhile. Default: through
+   * `logger`. A function receives these lines as events instead; `false` drops them
+   * (`onError` still hears of outages).
    */
   log?: false | DenyLogger;
   /** Called once per decision, for metrics. Errors it throws are swallowed. */
   onDecision?: DecisionHook;
+  /**
+   * Where the limiter logs (pino-compatible). Default: the process-wide logger of
+   * @platform/core (`@platform/tracing`'s once created, JSON lines on stderr before).
+   */
+  logger?: PlatformLogger;
+  /** Called with the store's error when it starts failing (once per outage). */
+  onError?: ErrorListener;
 }
 
 export type ParsedLimiterOptions = z.output<typeof limiterSchema>;

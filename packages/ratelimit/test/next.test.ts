@@ -46,6 +46,31 @@ describe('withRateLimit (route handlers)', () => {
   });
 });
 
+describe('withRateLimit nested in one request context', () => {
+  it('merges the headers, counts a limiter once and refunds the outer one on a refusal', async () => {
+    const ip = limiter();
+    const once = rateLimiter({
+      name: 'once',
+      policies: { name: 'once-per-ip', limit: 1, window: '1m', by: 'ip', algorithm: 'fixed' },
+      store: memoryStore(),
+      log: false,
+    });
+    const ok = () => Response.json({ ok: true });
+    const options = { trustProxy: 1 };
+    const GET = withRequestContext(withRateLimit(withRateLimit(ok, [ip, once]), ip), options);
+    const first = await GET(request('192.0.2.10'));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-policy')).toBe('"per-ip";q=2;w=60, "once-per-ip";q=1;w=60');
+    expect(first.headers.get('ratelimit')).toBe('"once-per-ip";r=0;t=60');
+    const refused = await GET(request('192.0.2.10'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit')).toMatch(/^"once-per-ip";r=0;t=\d+$/);
+    // the refused request gave its per-ip unit back: one of two spent
+    const alone = await withRequestContext(withRateLimit(ok, ip), options)(request('192.0.2.10'));
+    expect(alone.headers.get('ratelimit')).toBe('"per-ip";r=0;t=60');
+  });
+});
+
 describe('rateLimitProxy (proxy.ts)', () => {
   it('returns headers to forward, then the 429 response', async () => {
     const limit = rateLimitProxy(limiter(), { trustProxy: 1 });
