@@ -7,6 +7,7 @@ export default defineConfig({
     fastify: 'src/fastify.ts',
     next: 'src/next.ts',
     redis: 'src/stores/redis.ts',
+    postgres: 'src/stores/postgres.ts',
     testkit: 'src/testkit.ts',
   },
   format: ['esm', 'cjs'],
@@ -20,5 +21,5 @@ export default defineConfig({
   sourcemap: false,
   target: 'node20',
   treeshake: true,
-  external: ['vitest', 'ioredis', 'redis'],
+  external: ['vitest', 'ioredis', 'redis', 'pg'],
 });

@@ -1,0 +1,282 @@
+/**
+ * The PostgreSQL store's schema, version 1: one UNLOGGED table of per-key state and the
+ * PL/pgSQL functions that make each request one statement. `s` is the quoted schema.
+ *
+ * The functions mirror `algorithms.ts` line by line in float8, the same IEEE doubles as
+ * JavaScript, so they answer exactly what the memory store answers at the same instant.
+ * Every step takes a transaction-scoped advisory lock per key (in hash order, so steps over
+ * several keys never deadlock), then reads the clock: a step that waited for a key sees a
+ * clock no earlier than the one before it, and, under READ COMMITTED, its state.
+ * State per key is `State` of algorithms.ts: blocked_until, a, b, c, expires_at (epoch ms).
+ */
+export function schemaV1(s: string): string[] {
+  return [
+    `CREATE UNLOGGED TABLE ${s}.ratelimit_state (
+      key text COLLATE "C" PRIMARY KEY,
+      alg text NOT NULL,
+      blocked_until float8 NOT NULL,
+      a float8 NOT NULL,
+      b float8 NOT NULL,
+      c float8 NOT NULL,
+      expires_at float8 NOT NULL
+    ) WITH (fillfactor = 80)`,
+    `CREATE TYPE ${s}.ratelimit_step AS (
+      allowed boolean, remaining float8, reset float8, retry float8,
+      a float8, b float8, c float8, expires float8, dirty boolean, held boolean)`,
+    lockAndClock(s),
+    evaluate(s),
+    save(s),
+    consume(s),
+    refund(s),
+    reset(s),
+    sweep(s),
+  ];
+}
+
+// Seeds of the advisory lock ids: per key, and the one sweep at a time.
+const KEY_SEED = 7_240_117;
+const SWEEP_SEED = 7_240_118;
+
+function lockAndClock(s: string): string {
+  return `CREATE FUNCTION ${s}.ratelimit_begin(p_keys text[], p_at float8) RETURNS float8
+  LANGUAGE plpgsql AS $fn$
+  DECLARE h bigint;
+  BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+      RAISE EXCEPTION 'the rate-limit store needs READ COMMITTED (this session runs %)',
+        current_setting('transaction_isolation') USING ERRCODE = '0A000';
+    END IF;
+    IF cardinality(p_keys) = 1 THEN
+      PERFORM pg_advisory_xact_lock(hashtextextended(p_keys[1], ${KEY_SEED}));
+    ELSE
+      FOR h IN SELECT DISTINCT hashtextextended(k, ${KEY_SEED}) FROM unnest(p_keys) k ORDER BY 1 LOOP
+        PERFORM pg_advisory_xact_lock(h);
+      END LOOP;
+    END IF;
+    RETURN coalesce(p_at, floor(extract(epoch FROM clock_timestamp()) * 1000)::float8);
+  END $fn$`;
+}
+
+function evaluate(s: string): string {
+  return `CREATE FUNCTION ${s}.ratelimit_evaluate(
+    st boolean, st_blocked float8, st_a float8, st_b float8, st_c float8,
+    alg text, lim float8, win float8, burst float8, spend float8, now float8)
+  RETURNS ${s}.ratelimit_step LANGUAGE plpgsql IMMUTABLE AS $fn$
+  DECLARE
+    eps CONSTANT float8 := 1e-6;
+    r ${s}.ratelimit_step;
+    start float8; curr float8; prev float8; k float8; elapsed float8; weighted float8;
+    cap float8; n float8; iv float8; tol float8; tat float8; nxt float8;
+  BEGIN
+    r := ROW(false, 0::float8, 0::float8, 0::float8, 0::float8, 0::float8, 0::float8, 0::float8, false, false);
+    IF st AND st_blocked > now THEN
+      r.held := true; r.reset := st_blocked - now; r.retry := r.reset;
+      r.a := st_a; r.b := st_b; r.c := st_c;
+      RETURN r;
+    END IF;
+    IF lim <= 0 THEN
+      r.allowed := spend <= 0;
+      r.retry := CASE WHEN r.allowed THEN 0 ELSE win END;
+      r.a := now; r.expires := now;
+      RETURN r;
+    END IF;
+    IF alg = 'fixed' THEN
+      start := now; curr := 0;
+      IF st AND now < st_a + win THEN start := st_a; curr := st_b; END IF;
+      r.a := start; r.expires := start + win;
+      IF curr + spend <= lim THEN
+        n := curr + spend;
+        r.allowed := true; r.remaining := lim - n; r.b := n; r.dirty := spend > 0;
+        r.reset := CASE WHEN n > 0 THEN r.expires - now ELSE 0 END;
+      ELSE
+        r.remaining := greatest(0, lim - curr); r.b := curr;
+        r.reset := r.expires - now; r.retry := r.reset;
+      END IF;
+      RETURN r;
+    END IF;
+    IF alg = 'sliding' THEN
+      start := now; curr := 0; prev := 0;
+      IF st THEN
+        start := st_a; curr := st_b; prev := st_c;
+        IF now >= start + win THEN
+          k := floor((now - start) / win);
+          prev := CASE WHEN k = 1 THEN curr ELSE 0 END;
+          curr := 0;
+          start := start + k * win;
+        END IF;
+      END IF;
+      elapsed := now - start;
+      weighted := prev * (win - elapsed);
+      cap := lim * win;
+      r.a := start; r.c := prev; r.expires := start + 2 * win;
+      IF weighted + (curr + spend) * win <= cap THEN
+        n := curr + spend;
+        r.allowed := true; r.b := n; r.dirty := spend > 0;
+        r.remaining := floor((cap - weighted - n * win) / win);
+        r.reset := CASE WHEN n > 0 THEN r.expires - now
+          WHEN prev > 0 THEN start + win - now ELSE 0 END;
+      ELSE
+        IF spend > lim THEN r.retry := r.expires - now;
+        ELSIF curr + spend <= lim THEN
+          r.retry := win - floor(((lim - curr - spend) * win) / prev) - elapsed;
+        ELSE
+          r.retry := start + win - now + greatest(0, win - floor(((lim - spend) * win) / curr));
+        END IF;
+        r.b := curr;
+        r.remaining := greatest(0, floor((cap - weighted - curr * win) / win));
+        r.reset := CASE WHEN curr > 0 THEN r.expires - now ELSE start + win - now END;
+      END IF;
+      RETURN r;
+    END IF;
+    iv := win / lim;
+    tol := (win * burst) / lim;
+    tat := CASE WHEN st THEN greatest(st_a, now) ELSE now END;
+    nxt := tat + spend * iv;
+    IF nxt - tol <= now + eps THEN
+      r.allowed := true; r.a := nxt; r.expires := nxt; r.dirty := spend > 0;
+      r.remaining := greatest(0, floor((now + tol - nxt) / iv + eps));
+      r.reset := greatest(0, ceil(nxt - now - eps));
+    ELSE
+      r.a := tat; r.expires := tat;
+      r.remaining := greatest(0, floor((now + tol - tat) / iv + eps));
+      r.retry := ceil(nxt - tol - now - eps);
+      r.reset := greatest(0, ceil(tat - now - eps));
+    END IF;
+    RETURN r;
+  END $fn$`;
+}
+
+/** Writes a state, or deletes it when it carries nothing any more. */
+function save(s: string): string {
+  return `CREATE FUNCTION ${s}.ratelimit_save(p_key text, p_alg text, p_blocked float8,
+    p_a float8, p_b float8, p_c float8, p_expires float8, p_now float8)
+  RETURNS void LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF greatest(p_expires, p_blocked) <= p_now THEN
+      DELETE FROM ${s}.ratelimit_state WHERE key = p_key;
+      RETURN;
+    END IF;
+    INSERT INTO ${s}.ratelimit_state AS t (key, alg, blocked_until, a, b, c, expires_at)
+    VALUES (p_key, p_alg, p_blocked, p_a, p_b, p_c, greatest(p_expires, p_blocked))
+    ON CONFLICT (key) DO UPDATE SET alg = excluded.alg, blocked_until = excluded.blocked_until,
+      a = excluded.a, b = excluded.b, c = excluded.c, expires_at = excluded.expires_at;
+  END $fn$`;
+}
+
+/**
+ * Every check at one instant; then, when all allow, every write, else the blocks of the
+ * refusing ones. Answers {now, then allowed (1/0), remaining, resetMs, retryAfterMs per check}.
+ */
+function consume(s: string): string {
+  return `CREATE FUNCTION ${s}.ratelimit_consume(p_keys text[], p_algs text[], p_limits float8[],
+    p_windows float8[], p_bursts float8[], p_costs float8[], p_blocks float8[], p_at float8 DEFAULT NULL)
+  RETURNS float8[] LANGUAGE plpgsql AS $fn$
+  DECLARE
+    n CONSTANT int := cardinality(p_keys);
+    now float8 := ${s}.ratelimit_begin(p_keys, p_at);
+    cur ${s}.ratelimit_state;
+    steps ${s}.ratelimit_step[] := '{}';
+    r ${s}.ratelimit_step;
+    all_allowed boolean := true;
+    blocked_until float8;
+    answer float8[] := ARRAY[now];
+  BEGIN
+    FOR i IN 1..n LOOP
+      SELECT * INTO cur FROM ${s}.ratelimit_state WHERE key = p_keys[i];
+      r := ${s}.ratelimit_evaluate(FOUND AND cur.alg = p_algs[i] AND cur.expires_at > now,
+        cur.blocked_until, cur.a, cur.b, cur.c,
+        p_algs[i], p_limits[i], p_windows[i], p_bursts[i], p_costs[i], now);
+      steps[i] := r;
+      all_allowed := all_allowed AND r.allowed;
+    END LOOP;
+    FOR i IN 1..n LOOP
+      r := steps[i];
+      IF all_allowed THEN
+        IF r.dirty THEN
+          PERFORM ${s}.ratelimit_save(p_keys[i], p_algs[i], 0, r.a, r.b, r.c, r.expires, now);
+        END IF;
+      ELSIF NOT r.allowed AND NOT r.held AND p_blocks[i] > 0 THEN
+        blocked_until := now + p_blocks[i];
+        PERFORM ${s}.ratelimit_save(p_keys[i], p_algs[i], blocked_until, r.a, r.b, r.c,
+          greatest(r.expires, blocked_until), now);
+        r.reset := greatest(r.reset, p_blocks[i]);
+        r.retry := greatest(r.retry, p_blocks[i]);
+      END IF;
+      answer := answer || ARRAY[CASE WHEN r.allowed THEN 1 ELSE 0 END, r.remaining, r.reset, r.retry]::float8[];
+    END LOOP;
+    RETURN answer;
+  END $fn$`;
+}
+
+/** Gives `cost` back to each live key of the same algorithm; answers the clock. */
+function refund(s: string): string {
+  return `CREATE FUNCTION ${s}.ratelimit_refund(p_keys text[], p_algs text[], p_limits float8[],
+    p_windows float8[], p_costs float8[], p_at float8 DEFAULT NULL)
+  RETURNS float8 LANGUAGE plpgsql AS $fn$
+  DECLARE
+    now float8 := ${s}.ratelimit_begin(p_keys, p_at);
+    cur ${s}.ratelimit_state;
+    win float8; spend float8; k float8; curr float8; prev float8; from_current float8;
+  BEGIN
+    FOR i IN 1..cardinality(p_keys) LOOP
+      SELECT * INTO cur FROM ${s}.ratelimit_state WHERE key = p_keys[i];
+      CONTINUE WHEN NOT FOUND OR cur.alg <> p_algs[i] OR cur.expires_at <= now;
+      win := p_windows[i];
+      spend := p_costs[i];
+      IF cur.alg = 'fixed' THEN
+        IF now < cur.a + win THEN cur.b := greatest(0, cur.b - spend); END IF;
+      ELSIF cur.alg = 'sliding' THEN
+        curr := cur.b; prev := cur.c;
+        IF now >= cur.a + win THEN
+          k := floor((now - cur.a) / win);
+          prev := CASE WHEN k = 1 THEN curr ELSE 0 END;
+          curr := 0;
+          cur.a := cur.a + k * win;
+        END IF;
+        from_current := least(curr, spend);
+        cur.b := curr - from_current;
+        cur.c := greatest(0, prev - (spend - from_current));
+        cur.expires_at := cur.a + 2 * win;
+      ELSIF p_limits[i] > 0 THEN
+        cur.a := greatest(now, cur.a - (spend * win) / p_limits[i]);
+        cur.expires_at := cur.a;
+      END IF;
+      PERFORM ${s}.ratelimit_save(cur.key, cur.alg, cur.blocked_until, cur.a, cur.b, cur.c,
+        cur.expires_at, now);
+    END LOOP;
+    RETURN now;
+  END $fn$`;
+}
+
+function reset(s: string): string {
+  return `CREATE FUNCTION ${s}.ratelimit_reset(p_keys text[]) RETURNS void
+  LANGUAGE plpgsql AS $fn$
+  BEGIN
+    PERFORM ${s}.ratelimit_begin(p_keys, NULL);
+    DELETE FROM ${s}.ratelimit_state WHERE key = ANY (p_keys);
+  END $fn$`;
+}
+
+/**
+ * Deletes up to `p_batch` expired states; one sweep at a time (others answer 0 at once).
+ * Rows a step holds are skipped, and a row a step renewed meanwhile is kept (the DELETE
+ * checks `expires_at` again on the row's newest version). A sequential scan: an index on
+ * expires_at would cost every write its HOT update.
+ */
+function sweep(s: string): string {
+  return `CREATE FUNCTION ${s}.ratelimit_sweep(p_batch int) RETURNS int
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    now float8 := floor(extract(epoch FROM clock_timestamp()) * 1000)::float8;
+    deleted int;
+  BEGIN
+    IF NOT pg_try_advisory_xact_lock(hashtextextended('${s}', ${SWEEP_SEED})) THEN
+      RETURN 0;
+    END IF;
+    DELETE FROM ${s}.ratelimit_state WHERE expires_at <= now AND key IN (
+      SELECT key FROM ${s}.ratelimit_state WHERE expires_at <= now
+      LIMIT p_batch FOR UPDATE SKIP LOCKED);
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    RETURN deleted;
+  END $fn$`;
+}
