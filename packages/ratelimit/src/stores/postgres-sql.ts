@@ -146,18 +146,27 @@ function evaluate(s: string): string {
   END $fn$`;
 }
 
-/** Writes a state, or deletes it when it carries nothing any more. */
+/**
+ * Writes a state, or deletes it when it carries nothing any more. `p_found`: the step read a
+ * row for the key (an UPDATE is cheaper than an upsert; the sweep may have deleted it since).
+ */
 function save(s: string): string {
-  return `CREATE FUNCTION ${s}.ratelimit_save(p_key text, p_alg text, p_blocked float8,
-    p_a float8, p_b float8, p_c float8, p_expires float8, p_now float8)
+  return `CREATE FUNCTION ${s}.ratelimit_save(p_found boolean, p_key text, p_alg text,
+    p_blocked float8, p_a float8, p_b float8, p_c float8, p_expires float8, p_now float8)
   RETURNS void LANGUAGE plpgsql AS $fn$
+  DECLARE expires CONSTANT float8 := greatest(p_expires, p_blocked);
   BEGIN
-    IF greatest(p_expires, p_blocked) <= p_now THEN
-      DELETE FROM ${s}.ratelimit_state WHERE key = p_key;
+    IF expires <= p_now THEN
+      IF p_found THEN DELETE FROM ${s}.ratelimit_state WHERE key = p_key; END IF;
       RETURN;
     END IF;
-    INSERT INTO ${s}.ratelimit_state AS t (key, alg, blocked_until, a, b, c, expires_at)
-    VALUES (p_key, p_alg, p_blocked, p_a, p_b, p_c, greatest(p_expires, p_blocked))
+    IF p_found THEN
+      UPDATE ${s}.ratelimit_state SET alg = p_alg, blocked_until = p_blocked, a = p_a, b = p_b,
+        c = p_c, expires_at = expires WHERE key = p_key;
+      IF FOUND THEN RETURN; END IF;
+    END IF;
+    INSERT INTO ${s}.ratelimit_state (key, alg, blocked_until, a, b, c, expires_at)
+    VALUES (p_key, p_alg, p_blocked, p_a, p_b, p_c, expires)
     ON CONFLICT (key) DO UPDATE SET alg = excluded.alg, blocked_until = excluded.blocked_until,
       a = excluded.a, b = excluded.b, c = excluded.c, expires_at = excluded.expires_at;
   END $fn$`;
@@ -176,6 +185,7 @@ function consume(s: string): string {
     now float8 := ${s}.ratelimit_begin(p_keys, p_at);
     cur ${s}.ratelimit_state;
     steps ${s}.ratelimit_step[] := '{}';
+    found_rows boolean[] := '{}';
     r ${s}.ratelimit_step;
     all_allowed boolean := true;
     blocked_until float8;
@@ -183,6 +193,7 @@ function consume(s: string): string {
   BEGIN
     FOR i IN 1..n LOOP
       SELECT * INTO cur FROM ${s}.ratelimit_state WHERE key = p_keys[i];
+      found_rows[i] := FOUND;
       r := ${s}.ratelimit_evaluate(FOUND AND cur.alg = p_algs[i] AND cur.expires_at > now,
         cur.blocked_until, cur.a, cur.b, cur.c,
         p_algs[i], p_limits[i], p_windows[i], p_bursts[i], p_costs[i], now);
@@ -193,11 +204,11 @@ function consume(s: string): string {
       r := steps[i];
       IF all_allowed THEN
         IF r.dirty THEN
-          PERFORM ${s}.ratelimit_save(p_keys[i], p_algs[i], 0, r.a, r.b, r.c, r.expires, now);
+          PERFORM ${s}.ratelimit_save(found_rows[i], p_keys[i], p_algs[i], 0, r.a, r.b, r.c, r.expires, now);
         END IF;
       ELSIF NOT r.allowed AND NOT r.held AND p_blocks[i] > 0 THEN
         blocked_until := now + p_blocks[i];
-        PERFORM ${s}.ratelimit_save(p_keys[i], p_algs[i], blocked_until, r.a, r.b, r.c,
+        PERFORM ${s}.ratelimit_save(found_rows[i], p_keys[i], p_algs[i], blocked_until, r.a, r.b, r.c,
           greatest(r.expires, blocked_until), now);
         r.reset := greatest(r.reset, p_blocks[i]);
         r.retry := greatest(r.retry, p_blocks[i]);
@@ -241,7 +252,7 @@ function refund(s: string): string {
         cur.a := greatest(now, cur.a - (spend * win) / p_limits[i]);
         cur.expires_at := cur.a;
       END IF;
-      PERFORM ${s}.ratelimit_save(cur.key, cur.alg, cur.blocked_until, cur.a, cur.b, cur.c,
+      PERFORM ${s}.ratelimit_save(true, cur.key, cur.alg, cur.blocked_until, cur.a, cur.b, cur.c,
         cur.expires_at, now);
     END LOOP;
     RETURN now;
