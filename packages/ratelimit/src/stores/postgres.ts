@@ -59,6 +59,7 @@ export interface PostgresStoreOptions {
 }
 
 export interface PostgresStore extends RateLimitStore {
+  consume(checks: readonly StoreCheck[]): Promise<StoreDecision>;
   /** Creates or upgrades the table and functions; resolves once they are there. */
   migrate(): Promise<void>;
   /** Deletes expired states now; answers how many. */
