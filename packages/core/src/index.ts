@@ -29,7 +29,7 @@ export {
   setDefaultLogger,
 } from './diagnostics.js';
 export { EnvError, parseEnv } from './env.js';
-export type { HttpExchange, SqlClient } from './exchange.js';
+export type { HttpExchange } from './exchange.js';
 export * from './http/index.js';
 export {
   type CidrSet,
@@ -43,7 +43,6 @@ export {
 export { type Lifecycle, type LifecycleOptions, manage } from './lifecycle.js';
 export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
-export { watchPoolErrors } from './pg-errors.js';
 export {
   createRequestContext,
   type RequestContextEngine,
@@ -62,3 +61,5 @@ export {
 } from './shutdown.js';
 export { processSingleton, SINGLETON_WARNING_CODE } from './singleton.js';
 export { type RequestSlot, requestSlot } from './state.js';
+export { watchPoolErrors } from './stores/connection.js';
+export type { SqlClient } from './stores/sql.js';
