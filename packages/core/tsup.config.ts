@@ -1,7 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/express.ts', 'src/fastify.ts', 'src/next.ts', 'src/batch-writer.ts'],
+  entry: {
+    index: 'src/index.ts',
+    express: 'src/express.ts',
+    fastify: 'src/fastify.ts',
+    next: 'src/next.ts',
+    hono: 'src/hono.ts',
+    'batch-writer': 'src/batch-writer.ts',
+    stores: 'src/stores/index.ts',
+  },
   format: ['esm', 'cjs'],
   // Entries share chunks in the CommonJS build too, as they do in ESM: one copy of each
   // module per format instead of one per entry (see @platform/core's processSingleton for

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type RequestContext, runRequest } from './context.js';
+import { getContext, type RequestContext, runRequest } from './context.js';
 import type { HttpExchange } from './exchange.js';
+import { nodeRequest, writeAnswer } from './http/node.js';
+import type { NeutralHandler } from './http/request.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 
 const EXCHANGE = Symbol('platform.exchange');
@@ -108,3 +110,27 @@ function enter(req: Request, ctx: RequestContext, next: NextFunction): void {
 }
 
 export type { RequestContextOptions };
+
+/**
+ * Mounts a neutral handler (any package's: audit, cost, flags admin, log levels, ...) as an
+ * Express route or middleware. The mount path is the request's `base`.
+ *
+ * @example
+ * app.get('/admin/audit/events', expressRoute(handlers.search));
+ */
+export function expressRoute(handler: NeutralHandler): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const request = nodeRequest(req, { context: contextOf(req) ?? getContext() });
+    let answer: ReturnType<NeutralHandler>;
+    try {
+      answer = handler(request);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    Promise.resolve(answer).then(
+      (a) => (a === undefined ? next() : writeAnswer(res, a).catch(next)),
+      next,
+    );
+  };
+}

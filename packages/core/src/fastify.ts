@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type RequestContext, runRequest } from './context.js';
+import { getContext, type RequestContext, runRequest } from './context.js';
 import type { HttpExchange } from './exchange.js';
+import { type Answer, isStreamBody } from './http/answer.js';
+import { type NeutralHandler, type NeutralRequest, neutralRequest } from './http/request.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 
 declare module 'fastify' {
@@ -86,3 +89,64 @@ const plugin: FastifyPluginAsync<RequestContextOptions> = async (app, options) =
 export const requestContext = fp(plugin, { fastify: '5.x', name: '@platform/core' });
 
 export type { RequestContextOptions };
+
+/** Sends an answer through Fastify's reply (its hooks and serializers still run). */
+export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
+  reply.code(answer.status).headers(answer.headers);
+  const { trailers, trailerNames } = answer;
+  if (trailers && trailerNames?.length) {
+    let values: Promise<Record<string, string>> | undefined;
+    for (const name of trailerNames) {
+      reply.trailer(name, async () => {
+        values ??= trailers();
+        return (await values)[name] ?? '';
+      });
+    }
+  }
+  const body = answer.body;
+  if (body === undefined) return reply.send();
+  if (isStreamBody(body)) return reply.send(Readable.from(body));
+  return reply.send(
+    typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+  );
+}
+
+/** The mount point of a wildcard route (`/admin/flags/*` → `/admin/flags`). */
+function baseOf(url: string | undefined): string {
+  if (!url) return '';
+  const star = url.indexOf('*');
+  const fixed = star === -1 ? url : url.slice(0, star);
+  return fixed.endsWith('/') ? fixed.slice(0, -1) : star === -1 ? '' : fixed;
+}
+
+/** Adapts a Fastify request to the neutral request (its parsed body included). */
+export function fastifyRequest(req: FastifyRequest, base?: string): NeutralRequest {
+  return neutralRequest({
+    method: req.method,
+    url: req.url,
+    base: base ?? baseOf(req.routeOptions.url),
+    header: (name) => {
+      const v = req.headers[name.toLowerCase()];
+      return Array.isArray(v) ? v[0] : v;
+    },
+    body: req.body,
+    remoteAddress: req.raw.socket.remoteAddress,
+    context: req.platformContext ?? getContext(),
+  });
+}
+
+/**
+ * Mounts a neutral handler as a Fastify route handler. For a wildcard route the mount point
+ * (`/admin/flags` for `/admin/flags/*`) is the request's `base`.
+ *
+ * @example
+ * app.get('/admin/audit/events', fastifyRoute(handlers.search));
+ */
+export function fastifyRoute(handler: NeutralHandler, options: { base?: string } = {}) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const answer = await handler(fastifyRequest(req, options.base));
+    if (answer !== undefined) return sendAnswer(reply, answer);
+    reply.callNotFound();
+    return reply;
+  };
+}

@@ -18,8 +18,19 @@ export {
   setTenant,
   setTrace,
 } from './context.js';
+export {
+  type Diagnostics,
+  type DiagnosticsOptions,
+  defaultLogger,
+  diagnostics,
+  type ErrorInfo,
+  type ErrorListener,
+  type PlatformLogger,
+  setDefaultLogger,
+} from './diagnostics.js';
 export { EnvError, parseEnv } from './env.js';
-export type { HttpExchange, SqlClient } from './exchange.js';
+export type { HttpExchange } from './exchange.js';
+export * from './http/index.js';
 export {
   type CidrSet,
   compileCidrs,
@@ -29,9 +40,9 @@ export {
   type ParsedIp,
   parseIp,
 } from './ip.js';
+export { type Lifecycle, type LifecycleOptions, manage } from './lifecycle.js';
 export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
-export { watchPoolErrors } from './pg-errors.js';
 export {
   createRequestContext,
   type RequestContextEngine,
@@ -49,3 +60,6 @@ export {
   shutdown,
 } from './shutdown.js';
 export { processSingleton, SINGLETON_WARNING_CODE } from './singleton.js';
+export { type RequestSlot, requestSlot } from './state.js';
+export { watchPoolErrors } from './stores/connection.js';
+export type { SqlClient } from './stores/sql.js';

@@ -1,5 +1,8 @@
-import { type RequestContext, runRequest } from './context.js';
+import { getContext, type RequestContext, runRequest } from './context.js';
 import type { HttpExchange } from './exchange.js';
+import { problemAnswer } from './http/answer.js';
+import { fetchRequest, toResponse } from './http/fetch.js';
+import type { NeutralHandler } from './http/request.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 
 /**
@@ -103,3 +106,23 @@ export function requestIdForProxy(
 }
 
 export type { RequestContextOptions };
+
+/**
+ * Mounts a neutral handler as a Next.js route handler (or any Fetch handler: Request in,
+ * Response out). Give `base` for a catch-all route (`app/admin/flags/[...path]/route.ts` →
+ * `/admin/flags`). A handler that answers `undefined` gets a 404 problem.
+ *
+ * @example
+ * export const GET = nextRoute(handlers.search);
+ */
+export function nextRoute(
+  handler: NeutralHandler,
+  options: { base?: string } = {},
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const answer = await handler(
+      fetchRequest(request, { base: options.base, context: getContext() }),
+    );
+    return toResponse(answer ?? problemAnswer(404, { title: 'Not Found' }));
+  };
+}
