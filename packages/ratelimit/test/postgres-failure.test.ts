@@ -1,7 +1,7 @@
+import { StoreUnavailableError } from '@platform/core/stores';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimiter } from '../src/limiter.js';
-import { StoreUnavailableError } from '../src/store.js';
 import { postgresStore } from '../src/stores/postgres.js';
 import { expectFailModeKept, loadThroughOutage } from './outage.js';
 import { DATABASE_URL, dropSchema, pool, runSchema } from './postgres-support.js';

@@ -1,6 +1,6 @@
+import { StoreUnavailableError } from '@platform/core/stores';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../src/store.js';
 import { postgresStore } from '../src/stores/postgres.js';
 import { dropSchema, pool, runSchema } from './postgres-support.js';
 

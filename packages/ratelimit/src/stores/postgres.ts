@@ -1,4 +1,14 @@
-import { parseOptions, type SqlClient, watchPoolErrors } from '@platform/core';
+import { parseOptions } from '@platform/core';
+import {
+  type BreakerState,
+  createGuard,
+  type GuardOptionsInput,
+  guardOptionsSchema,
+  migrate,
+  type SqlClient,
+  sqlIdentifier,
+  watchPoolErrors,
+} from '@platform/core/stores';
 import { z } from 'zod';
 import type {
   RateLimitStore,
@@ -7,11 +17,9 @@ import type {
   StoreKey,
   StoreOutcome,
 } from '../store.js';
-import { type BreakerState, createGuard } from './guard.js';
-import { migrateSchema, sqlIdentifier } from './postgres-kit.js';
 import { schemaV1 } from './postgres-sql.js';
 
-const schema = z.object({
+const schema = guardOptionsSchema({ timeoutMs: 100, maxTimeoutMs: 1000 }).extend({
   client: z.custom<SqlClient>(
     (v) => typeof (v as SqlClient | null)?.query === 'function',
     'must be a pg Pool or Client, or PGlite (anything with query(text, params))',
@@ -22,22 +30,10 @@ const schema = z.object({
     .union([z.literal(false), z.number().int().min(1000).max(86_400_000)])
     .default(60_000),
   sweepBatch: z.number().int().min(1).max(1_000_000).default(10_000),
-  timeoutMs: z.number().int().min(1).max(60_000).default(100),
-  maxTimeoutMs: z.number().int().min(1).max(60_000).default(1000),
-  breaker: z
-    .union([
-      z.literal(false),
-      z.object({
-        failureThreshold: z.number().min(1).max(1000).default(5),
-        failureRate: z.number().gt(0).max(1).default(0.5),
-        windowMs: z.number().int().min(10).max(600_000).default(1000),
-        cooldownMs: z.number().int().min(1).max(600_000).default(1000),
-      }),
-    ])
-    .default({ failureThreshold: 5, failureRate: 0.5, windowMs: 1000, cooldownMs: 1000 }),
 });
 
-export interface PostgresStoreOptions {
+/** Also takes the kit's `maxTimeoutMs` (default 1000) and `breaker` (as the Redis store's). */
+export interface PostgresStoreOptions extends GuardOptionsInput {
   /** A `pg` Pool (or Client), or PGlite. A Pool lets steps on different keys run in parallel. */
   client: SqlClient;
   /** Schema of the store's table and functions (created when missing). Default `public`. */
@@ -50,12 +46,6 @@ export interface PostgresStoreOptions {
   sweepBatch?: number;
   /** Longest a check waits for a fast PostgreSQL before the limiter's fail mode decides. Default 100. */
   timeoutMs?: number;
-  /** How far the deadline may grow while PostgreSQL answers, but slowly. Default 1000. */
-  maxTimeoutMs?: number;
-  /** Circuit breaker (`false` to disable); the same as the Redis store's. */
-  breaker?:
-    | false
-    | { failureThreshold?: number; failureRate?: number; windowMs?: number; cooldownMs?: number };
 }
 
 export interface PostgresStore extends RateLimitStore {
@@ -150,21 +140,28 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const guard = createGuard(
     { timeoutMs: opts.timeoutMs, maxTimeoutMs: opts.maxTimeoutMs },
     opts.breaker,
+    'PostgreSQL rate-limit store',
   );
   // a dropped idle connection must not crash the host; the limiter logs the outage itself
   const unwatch = watchPoolErrors(db, nothing);
   let ready: Promise<void> | undefined;
   let lastSweep: SweepReport | undefined;
 
-  const migrate = () => migrateSchema(db, opts.schema, schemaV1(s));
-  const init = (): Promise<void> => {
-    if (!opts.migrate) return Promise.resolve();
-    ready ??= migrate().catch((err: unknown) => {
-      ready = undefined;
+  // one run at a time; a failed run is forgotten, so the next step tries again
+  const upgrade = (): Promise<void> => {
+    const migrations = [{ version: 1, up: schemaV1(s) }];
+    const run: Promise<void> = migrate(db, {
+      component: 'ratelimit',
+      schema: opts.schema,
+      migrations,
+    }).then(nothing, (err: unknown) => {
+      if (ready === run) ready = undefined;
       throw err;
     });
-    return ready;
+    ready = run;
+    return run;
   };
+  const init = (): Promise<void> => (opts.migrate ? (ready ?? upgrade()) : Promise.resolve());
   const query = async (text: string, params: unknown[]) => {
     await init();
     return (await db.query<{ r: unknown }>(text, params).catch(explain(opts.schema))).rows;
@@ -193,10 +190,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     consume: (checks) => guard.run(consume, checks, decision),
     refund: (checks) => guard.run(refund, checks, nothing),
     reset: (keys) => (keys.length > 0 ? guard.run(reset, keys, nothing) : Promise.resolve()),
-    migrate: () => {
-      ready = migrate();
-      return ready;
-    },
+    migrate: upgrade,
     sweep,
     health: () => ({ breaker: guard.state(), timeoutMs: guard.timeoutMs(), lastSweep }),
     shutdown() {
@@ -244,4 +238,4 @@ function explain(schemaName: string) {
   };
 }
 
-export type { BreakerState } from './guard.js';
+export type { BreakerState } from '@platform/core/stores';
