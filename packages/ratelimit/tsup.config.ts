@@ -7,6 +7,7 @@ export default defineConfig({
     fastify: 'src/fastify.ts',
     next: 'src/next.ts',
     redis: 'src/stores/redis.ts',
+    algorithms: 'src/algorithms.ts',
     testkit: 'src/testkit.ts',
   },
   format: ['esm', 'cjs'],
