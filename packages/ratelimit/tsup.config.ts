@@ -8,6 +8,7 @@ export default defineConfig({
     next: 'src/next.ts',
     redis: 'src/stores/redis.ts',
     postgres: 'src/stores/postgres.ts',
+    algorithms: 'src/algorithms.ts',
     testkit: 'src/testkit.ts',
   },
   format: ['esm', 'cjs'],

@@ -57,11 +57,15 @@ export async function migrate(client: SqlClient, options: MigrateOptions): Promi
     lock: `platform_migrations:${schema}`,
     component: options.component,
   };
-  const done = await withTransaction(client, (tx) => bootstrap(tx, plan));
+  let done =
+    (await appliedVersions(client, plan)) ??
+    (await withTransaction(client, (tx) => bootstrap(tx, plan)));
   const applied: number[] = [];
   for (const step of steps) {
     if (done.has(step.version)) continue;
-    if (await withTransaction(client, (tx) => apply(tx, plan, step))) applied.push(step.version);
+    const outcome = await withTransaction(client, (tx) => apply(tx, plan, step));
+    if (outcome.applied) applied.push(step.version);
+    done = outcome.done;
   }
   return { applied };
 }
@@ -99,6 +103,23 @@ function checkedMigrations(options: MigrateOptions): Migration[] {
 const lock = (tx: SqlClient, plan: Plan) =>
   tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [plan.lock]);
 
+/** Relation or schema missing: the version table was never created. */
+const MISSING = new Set(['42P01', '3F000']);
+
+/** The component's applied versions, without a lock; undefined before the first migration. */
+async function appliedVersions(db: SqlClient, plan: Plan): Promise<Set<number> | undefined> {
+  try {
+    const { rows } = await db.query<{ version: number }>(
+      `SELECT version FROM ${plan.table} WHERE component = $1`,
+      [plan.component],
+    );
+    return new Set(rows.map((r) => Number(r.version)));
+  } catch (error) {
+    if (MISSING.has((error as { code?: string }).code ?? '')) return undefined;
+    throw error;
+  }
+}
+
 /** Creates the schema and the version table if missing; answers the component's applied versions. */
 async function bootstrap(tx: SqlClient, plan: Plan): Promise<Set<number>> {
   await lock(tx, plan);
@@ -109,26 +130,27 @@ async function bootstrap(tx: SqlClient, plan: Plan): Promise<Set<number>> {
     applied_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (component, version)
   )`);
-  const { rows } = await tx.query<{ version: number }>(
-    `SELECT version FROM ${plan.table} WHERE component = $1`,
-    [plan.component],
-  );
-  return new Set(rows.map((r) => Number(r.version)));
+  return (await appliedVersions(tx, plan)) ?? new Set();
 }
 
-/** Applies one migration unless another process did meanwhile; answers whether it did. */
-async function apply(tx: SqlClient, plan: Plan, step: Migration): Promise<boolean> {
+/**
+ * Applies one migration unless another process did while this one waited for the lock;
+ * answers whether it did, and the versions applied now (the ones to skip next).
+ */
+async function apply(
+  tx: SqlClient,
+  plan: Plan,
+  step: Migration,
+): Promise<{ applied: boolean; done: Set<number> }> {
   await lock(tx, plan);
-  const { rows } = await tx.query(
-    `SELECT 1 FROM ${plan.table} WHERE component = $1 AND version = $2`,
-    [plan.component, step.version],
-  );
-  if (rows.length > 0) return false;
+  const done = (await appliedVersions(tx, plan)) ?? new Set();
+  if (done.has(step.version)) return { applied: false, done };
   if (typeof step.up === 'function') await step.up(tx);
   else for (const sql of typeof step.up === 'string' ? [step.up] : step.up) await tx.query(sql);
   await tx.query(`INSERT INTO ${plan.table} (component, version) VALUES ($1, $2)`, [
     plan.component,
     step.version,
   ]);
-  return true;
+  done.add(step.version);
+  return { applied: true, done };
 }
