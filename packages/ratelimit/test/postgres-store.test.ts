@@ -71,8 +71,8 @@ describe('postgresStore', () => {
     await store.consume([check('short-1', { windowMs: 50 })]);
     await store.consume([check('short-2', { windowMs: 50 })]);
     await store.consume([check('long', { windowMs: 60_000 })]);
-    const blocked = check('blocked', { windowMs: 50, blockMs: 60_000 });
-    for (let i = 0; i < 6; i++) await store.consume([blocked]);
+    // limit 0 refuses at once, so the block starts whatever the machine's speed
+    await store.consume([{ ...check('blocked', { windowMs: 50, blockMs: 60_000 }), limit: 0 }]);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(await store.sweep()).toBe(2);
     const { rows } = await db.query(`SELECT key FROM "${schema}".ratelimit_state ORDER BY key`);
