@@ -25,7 +25,11 @@ afterAll(async () => {
   await admin.end();
 });
 
-/** A pool through a fresh proxy, the store over it, and a way to close both. */
+/**
+ * A pool through a fresh proxy, the store over it, and a way to close both. The deadline is
+ * fixed (`maxTimeoutMs` = `timeoutMs`): on a loaded machine slow answers before the outage
+ * would otherwise stretch it past what these tests allow.
+ */
 async function throughProxy(options: { timeoutMs: number }) {
   const proxy = new TcpProxy(pgPort);
   await proxy.start();
@@ -35,6 +39,7 @@ async function throughProxy(options: { timeoutMs: number }) {
     schema,
     migrate: false,
     breaker: { failureThreshold: 3, cooldownMs: 200 },
+    maxTimeoutMs: options.timeoutMs,
     ...options,
   });
   const close = async () => {

@@ -95,33 +95,37 @@ async function pgRefund(checks: StoreCheck[], at: number) {
 }
 
 describe('PostgreSQL functions vs the reference algorithms', () => {
-  it.each([1, 2, 3, 4])('seed %i: 600 steps answer alike', async (seed) => {
-    const pick = random(seed);
-    const keys = keysFor(pick, seed);
-    let now = 1_700_000_000_000 + Math.floor(pick() * 1000);
-    const reference = memoryStore({ clock: () => now });
-    for (let step = 0; step < 600; step++) {
-      now += [0, 1, 7, 40, 333, 1500][Math.floor(pick() * 6)] as number;
-      const n = 1 + Math.floor(pick() * 3);
-      const checks = Array.from({ length: n }, () => ({
-        ...(keys[Math.floor(pick() * keys.length)] as (typeof keys)[number]),
-        cost: [0, 1, 1, 1, 2, 5][Math.floor(pick() * 6)] as number,
-      }));
-      if (pick() < 0.1) {
-        reference.refund?.(checks);
-        await pgRefund(checks, now);
-        continue;
+  it.each([1, 2, 3, 4])(
+    'seed %i: 600 steps answer alike',
+    async (seed) => {
+      const pick = random(seed);
+      const keys = keysFor(pick, seed);
+      let now = 1_700_000_000_000 + Math.floor(pick() * 1000);
+      const reference = memoryStore({ clock: () => now });
+      for (let step = 0; step < 600; step++) {
+        now += [0, 1, 7, 40, 333, 1500][Math.floor(pick() * 6)] as number;
+        const n = 1 + Math.floor(pick() * 3);
+        const checks = Array.from({ length: n }, () => ({
+          ...(keys[Math.floor(pick() * keys.length)] as (typeof keys)[number]),
+          cost: [0, 1, 1, 1, 2, 5][Math.floor(pick() * 6)] as number,
+        }));
+        if (pick() < 0.1) {
+          reference.refund?.(checks);
+          await pgRefund(checks, now);
+          continue;
+        }
+        const expected = reference.consume(checks).outcomes.map((o) => ({
+          allowed: o.allowed,
+          remaining: o.remaining,
+          resetMs: o.resetMs,
+          retryAfterMs: o.retryAfterMs,
+        }));
+        expect({ step, outcomes: await pgConsume(checks, now) }).toEqual({
+          step,
+          outcomes: expected,
+        });
       }
-      const expected = reference.consume(checks).outcomes.map((o) => ({
-        allowed: o.allowed,
-        remaining: o.remaining,
-        resetMs: o.resetMs,
-        retryAfterMs: o.retryAfterMs,
-      }));
-      expect({ step, outcomes: await pgConsume(checks, now) }).toEqual({
-        step,
-        outcomes: expected,
-      });
-    }
-  });
+    },
+    60_000,
+  );
 });
