@@ -96,7 +96,12 @@ describe('postgresStore', () => {
   });
 
   it('reports its breaker, deadline and last sweep', async () => {
-    const store = postgresStore({ client: db, schema: fresh('health'), timeoutMs: 80 });
+    const store = postgresStore({
+      client: db,
+      schema: fresh('health'),
+      migrate: false,
+      timeoutMs: 80,
+    });
     expect(store.health()).toEqual({ breaker: 'closed', timeoutMs: 80, lastSweep: undefined });
     store.shutdown();
   });
