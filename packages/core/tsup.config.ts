@@ -11,6 +11,7 @@ export default defineConfig({
     testkit: 'src/testkit.ts',
     // The only entry that imports @opentelemetry/api (an optional peer dependency).
     genai: 'src/genai/index.ts',
+    stores: 'src/stores/index.ts',
   },
   format: ['esm', 'cjs'],
   // Entries share chunks in the CommonJS build too, as they do in ESM: one copy of each

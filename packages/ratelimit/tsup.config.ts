@@ -8,6 +8,8 @@ export default defineConfig({
     next: 'src/next.ts',
     hono: 'src/hono.ts',
     redis: 'src/stores/redis.ts',
+    postgres: 'src/stores/postgres.ts',
+    algorithms: 'src/algorithms.ts',
     testkit: 'src/testkit.ts',
   },
   format: ['esm', 'cjs'],
@@ -21,5 +23,5 @@ export default defineConfig({
   sourcemap: false,
   target: 'node20',
   treeshake: true,
-  external: ['vitest', 'ioredis', 'redis', 'hono'],
+  external: ['vitest', 'ioredis', 'redis', 'pg', 'hono'],
 });

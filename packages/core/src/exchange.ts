@@ -16,11 +16,3 @@ export interface HttpExchange {
   /** Sets a response header. */
   setHeader(name: string, value: string): void;
 }
-
-/** The minimal SQL client shape that `pg` (Pool, Client) and PGlite both satisfy. */
-export interface SqlClient {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(
-    text: string,
-    params?: unknown[],
-  ): Promise<{ rows: R[] }>;
-}

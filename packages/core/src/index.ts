@@ -31,7 +31,7 @@ export {
   setDefaultLogger,
 } from './diagnostics.js';
 export { EnvError, parseEnv } from './env.js';
-export type { HttpExchange, SqlClient } from './exchange.js';
+export type { HttpExchange } from './exchange.js';
 export * from './http/index.js';
 export {
   type CidrSet,
@@ -45,7 +45,6 @@ export {
 export { type Lifecycle, type LifecycleOptions, manage } from './lifecycle.js';
 export { memoize } from './memo.js';
 export { ConfigError, parseOptions } from './options.js';
-export { watchPoolErrors } from './pg-errors.js';
 export { isPromise } from './promise.js';
 export {
   createRequestContext,
@@ -65,3 +64,5 @@ export {
 } from './shutdown.js';
 export { processSingleton, SINGLETON_WARNING_CODE } from './singleton.js';
 export { type RequestSlot, requestSlot } from './state.js';
+export { watchPoolErrors } from './stores/connection.js';
+export type { SqlClient } from './stores/sql.js';

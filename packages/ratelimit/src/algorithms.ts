@@ -132,7 +132,16 @@ function gcra(st: State | undefined, c: StoreCheck, now: number): Step {
   return step(false, left, reset, retry, false, c.algorithm, tat, 0, 0, tat);
 }
 
-/** Evaluates one check against the stored state at `now` (store clock, epoch ms). */
+/**
+ * Evaluates one check against the stored state at `now` (store clock, epoch ms): the
+ * outcome, and the state to write when `write` is true and the whole step is allowed (or,
+ * after `block`, when this check refused). A store that can read, decide and write
+ * atomically needs nothing else: the memory store and the Redis script both follow it.
+ *
+ * @example
+ * const step = evaluate(states.get(check.key), check, Date.now());
+ * if (step.allowed && step.write) states.set(check.key, step);
+ */
 export function evaluate(prev: State | undefined, c: StoreCheck, now: number): Step {
   const st = current(prev, c.algorithm);
   if (st && st.blockedUntil > now) {
@@ -150,7 +159,7 @@ export function evaluate(prev: State | undefined, c: StoreCheck, now: number): S
   return gcra(st, c, now);
 }
 
-/** Turns a denial into a block: the state to write and the longer wait it reports. */
+/** Turns a denial into a block (when the check has `blockMs`): the state to write and the longer wait it reports. */
 export function block(s: Step, c: StoreCheck, now: number): Step {
   if (c.blockMs <= 0 || s.blockedUntil > now) return s;
   const until = now + c.blockMs;

@@ -68,13 +68,4 @@ export interface RateLimitStore {
   shutdown?(): void | Promise<void>;
 }
 
-/** Thrown by stores that could not answer in time or whose circuit is open. */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-  constructor(
-    readonly reason: 'timeout' | 'circuit-open' | 'error',
-    options?: { cause?: unknown },
-  ) {
-    super(`Rate-limit store unavailable (${reason})`, options);
-  }
-}
+export { StoreUnavailableError } from '@platform/core/stores';

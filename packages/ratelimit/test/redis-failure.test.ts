@@ -1,15 +1,14 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimiter } from '../src/limiter.js';
-import type { LimitResult } from '../src/result.js';
 import { redisStore } from '../src/stores/redis.js';
+import { expectFailModeKept, loadThroughOutage } from './outage.js';
 import { deleteKeys, ioredis, nodeRedis, REDIS_URL, runPrefix } from './redis-support.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const TIMEOUT = 50;
 // A loaded CI machine may fire a 50 ms timer late; a hang would take seconds.
 const SLACK = 450;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const redisPort = Number(new URL(REDIS_URL).port || 6379);
 
 let admin: Redis;
@@ -45,47 +44,14 @@ describe.each(['ioredis', 'node-redis'] as const)('Redis gone mid-load (%s)', (k
       timeoutMs: TIMEOUT,
       breaker: { failureThreshold: 3, cooldownMs: 200 },
     });
-    const policies = { name: 'p', limit: 1_000_000, window: '1m' };
-    const open = rateLimiter({ name: 'open', policies, store, failMode: 'open', log: false });
-    const closed = rateLimiter({ name: 'closed', policies, store, failMode: 'closed', log: false });
-
-    let phase: 'up' | 'down' | 'back' = 'up';
-    const outage: { result: LimitResult; mode: 'open' | 'closed'; ms: number }[] = [];
-    let recovered = false;
-    let stop = false;
-    const loop = async (i: number) => {
-      while (!stop) {
-        const mode = i % 2 === 0 ? 'open' : 'closed';
-        const at = phase;
-        const started = performance.now();
-        const result = await (mode === 'open' ? open : closed).check(`k${i}`);
-        const ms = performance.now() - started;
-        if (at === 'down' && phase === 'down') outage.push({ result, mode, ms });
-        if (at === 'back' && !result.degraded) recovered = true;
-        await sleep(5);
-      }
-    };
-    const loops = Array.from({ length: 10 }, (_, i) => loop(i));
-    try {
-      await sleep(200);
-      phase = 'down';
-      await proxy.stop();
-      await sleep(800);
-      await proxy.start();
-      phase = 'back';
-      for (let i = 0; i < 200 && !recovered; i++) await sleep(50);
-    } finally {
-      stop = true;
-      await Promise.all(loops);
+    const seen = await loadThroughOutage(store, {
+      down: () => proxy.stop(),
+      up: () => proxy.start(),
+    }).finally(async () => {
       await close();
       await proxy.stop();
-    }
-
-    const afterCut = outage.filter((o) => o.result.degraded);
-    expect(afterCut.length).toBeGreaterThan(20);
-    expect(Math.max(...outage.map((o) => o.ms))).toBeLessThan(TIMEOUT + SLACK);
-    for (const o of afterCut) expect(o.result.allowed).toBe(o.mode === 'open');
-    expect(recovered).toBe(true);
+    });
+    expectFailModeKept(seen, TIMEOUT + SLACK);
   }, 30_000);
 });
 

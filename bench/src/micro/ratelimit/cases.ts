@@ -7,16 +7,16 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { MicroCase } from '../../micro.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const HUGE = 1_000_000_000;
+export const HUGE = 1_000_000_000;
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
 
 /** Cycles through the 10k keys: every case sees the same key sequence. */
-function nextKey() {
+export function nextKey() {
   let i = 0;
   return () => KEYS[i++ % KEYS.length] as string;
 }
 
-function expectAllowed(allowed: boolean, who: string) {
+export function expectAllowed(allowed: boolean, who: string) {
   if (!allowed) throw new Error(`${who}: the first check was refused`);
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { redisScript } from '@platform/core/stores';
 
 /**
  * One atomic step for all checks of a request, on the Redis server clock (TIME), with the
@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
  * Per call: TIME, one GET (MGET for several keys) and at most one SET or DEL per key.
  * Replies {now, then allowed(1/0), remaining, resetMs, retryAfterMs per key}.
  */
-export const SCRIPT = `
+const SOURCE = `
 if redis.replicate_commands then redis.replicate_commands() end
 local call = redis.call
 local t = call('TIME')
@@ -203,4 +203,4 @@ end
 return out
 `;
 
-export const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
+export const SCRIPT = redisScript(SOURCE);

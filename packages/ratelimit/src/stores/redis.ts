@@ -1,4 +1,12 @@
 import { parseOptions } from '@platform/core';
+import {
+  type BreakerState,
+  connectionState,
+  createGuard,
+  guardOptionsSchema,
+  type RedisClientLike,
+  scriptRunner,
+} from '@platform/core/stores';
 import { z } from 'zod';
 import type {
   Algorithm,
@@ -8,11 +16,9 @@ import type {
   StoreKey,
   StoreOutcome,
 } from '../store.js';
-import { type BreakerState, createGuard } from './guard.js';
-import { connectionState, isNoScript, type RedisClientLike, scriptRunner } from './redis-client.js';
-import { SCRIPT, SCRIPT_SHA } from './redis-script.js';
+import { SCRIPT } from './redis-script.js';
 
-const schema = z.object({
+const schema = guardOptionsSchema({ timeoutMs: 50, maxTimeoutMs: 1000 }).extend({
   client: z.custom<RedisClientLike>(
     (v) => typeof v === 'object' && v !== null,
     'must be a Redis client',
@@ -22,19 +28,6 @@ const schema = z.object({
     .max(100)
     .regex(/^[^{}]*$/, 'must not contain { or } (they would change the Cluster hash tag)')
     .default('rl:'),
-  timeoutMs: z.number().int().min(1).max(60_000).default(50),
-  maxTimeoutMs: z.number().int().min(1).max(60_000).default(1000),
-  breaker: z
-    .union([
-      z.literal(false),
-      z.object({
-        failureThreshold: z.number().min(1).max(1000).default(5),
-        failureRate: z.number().gt(0).max(1).default(0.5),
-        windowMs: z.number().int().min(10).max(600_000).default(1000),
-        cooldownMs: z.number().int().min(1).max(600_000).default(1000),
-      }),
-    ])
-    .default({ failureThreshold: 5, failureRate: 0.5, windowMs: 1000, cooldownMs: 1000 }),
 });
 
 export interface RedisStoreOptions {
@@ -113,7 +106,7 @@ const nothing = () => undefined;
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const opts = parseOptions(schema, options, 'redisStore');
-  const runner = scriptRunner(opts.client);
+  const runner = scriptRunner(opts.client, 'redisStore');
   const guard = createGuard(
     {
       timeoutMs: opts.timeoutMs,
@@ -121,6 +114,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       connected: connectionState(opts.client),
     },
     opts.breaker,
+    'Rate-limit store',
   );
   const keysOf = (checks: readonly StoreCheck[]) => {
     const keys: string[] = new Array(checks.length);
@@ -129,11 +123,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   };
 
   // EVALSHA, and EVAL once the script cache lost the script (SCRIPT FLUSH, restart, failover).
-  const exec = (keys: string[], argv: string[]): Promise<unknown> =>
-    runner.evalSha(SCRIPT_SHA, keys, argv).catch((err: unknown) => {
-      if (isNoScript(err)) return runner.eval(SCRIPT, keys, argv);
-      throw err;
-    });
+  const exec = (keys: string[], argv: string[]) => SCRIPT.run(runner, keys, argv);
   const consume = (checks: readonly StoreCheck[]) => exec(keysOf(checks), args('c', checks));
   const refund = (checks: readonly StoreCheck[]) => exec(keysOf(checks), args('r', checks));
   const del = (keys: readonly StoreKey[]) => runner.del(keys.map((k) => opts.prefix + k.key));
@@ -146,5 +136,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   };
 }
 
-export type { BreakerState } from './guard.js';
-export type { IoRedisLike, NodeRedisLike, RedisClientLike } from './redis-client.js';
+export type {
+  BreakerState,
+  IoRedisLike,
+  NodeRedisLike,
+  RedisClientLike,
+} from '@platform/core/stores';

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../store.js';
+import { StoreUnavailableError } from './errors.js';
 
 export interface BreakerOptions {
   /** Weighted failures in the window that open the circuit (an error counts 1, a slow answer ¼). */
@@ -59,14 +59,22 @@ const SLOW = 0.25;
  * circuit it opened). The deadline adapts: it
  * grows to 3× the recent answer time (late answers included), between `timeoutMs` and
  * `maxTimeoutMs`, and decays back by half a second. Every failure surfaces as a
- * StoreUnavailableError.
+ * StoreUnavailableError; `store` names the store in its message.
  *
  * Deadlines share one timer: calls expire in the order they started (a deadline is never
  * earlier than the one before it), and a queue swept at the earliest deadline replaces a
  * timer per call (whose set-and-clear costs more than the rest of the guard). The timer
  * holds the process open only while a call is in flight, as a timer per call did.
+ *
+ * @example
+ * const guard = createGuard({ timeoutMs: 50, maxTimeoutMs: 1000, connected: connectionState(client) }, DEFAULT_BREAKER, 'My store');
+ * const reply = await guard.run(runScript, checks, parseReply);
  */
-export function createGuard(deadlines: DeadlineOptions, breaker: BreakerOptions | false): Guard {
+export function createGuard(
+  deadlines: DeadlineOptions,
+  breaker: BreakerOptions | false,
+  store = 'Store',
+): Guard {
   const floor = deadlines.timeoutMs;
   const ceiling = Math.max(floor, deadlines.maxTimeoutMs);
   const connected = deadlines.connected;
@@ -182,7 +190,7 @@ export function createGuard(deadlines: DeadlineOptions, breaker: BreakerOptions 
     reject(
       err instanceof StoreUnavailableError
         ? err
-        : new StoreUnavailableError('error', { cause: err }),
+        : new StoreUnavailableError('error', { cause: err, store }),
     );
   };
 
@@ -191,7 +199,7 @@ export function createGuard(deadlines: DeadlineOptions, breaker: BreakerOptions 
     timer = undefined;
     const now = performance.now();
     while (head < queue.length && (queue[head] as Call).deadline <= now) {
-      failed(queue[head] as Call, new StoreUnavailableError('timeout'));
+      failed(queue[head] as Call, new StoreUnavailableError('timeout', { store }));
     }
     if (head < queue.length) arm((queue[head] as Call).deadline - now);
   };
@@ -211,7 +219,7 @@ export function createGuard(deadlines: DeadlineOptions, breaker: BreakerOptions 
       let probe = false;
       if (breaker && openUntil !== 0) {
         if (probing || Date.now() < openUntil) {
-          return Promise.reject(new StoreUnavailableError('circuit-open'));
+          return Promise.reject(new StoreUnavailableError('circuit-open', { store }));
         }
         probing = probe = true;
       }

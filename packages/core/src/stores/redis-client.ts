@@ -1,22 +1,23 @@
 type Arg = string | number;
 
-/** The part of an ioredis client (or Cluster) the store uses. */
+/** The part of an ioredis client (or Cluster) the stores use. */
 export interface IoRedisLike {
   evalsha(sha: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
   del(...keys: string[]): Promise<unknown>;
 }
 
-/** The part of a node-redis v4/v5 client (or cluster) the store uses. */
+/** The part of a node-redis v4/v5 client (or cluster) the stores use. */
 export interface NodeRedisLike {
   evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   del(keys: string[]): Promise<unknown>;
 }
 
-/** Either client: the store detects which one by its method names. */
+/** Either client: `scriptRunner` detects which one by its method names. */
 export type RedisClientLike = IoRedisLike | NodeRedisLike;
 
+/** One calling convention over both clients: keys and arguments as arrays of strings. */
 export interface ScriptRunner {
   evalSha(sha: string, keys: string[], args: string[]): Promise<unknown>;
   eval(script: string, keys: string[], args: string[]): Promise<unknown>;
@@ -27,8 +28,15 @@ function isNodeRedis(client: RedisClientLike): client is NodeRedisLike {
   return typeof (client as Partial<NodeRedisLike>).evalSha === 'function';
 }
 
-/** One calling convention over both clients. */
-export function scriptRunner(client: RedisClientLike): ScriptRunner {
+/**
+ * One calling convention over both clients. `store` names the caller in the TypeError a
+ * client of neither kind gets.
+ *
+ * @example
+ * const runner = scriptRunner(new Redis(process.env.REDIS_URL));
+ * await runner.eval('return 1', [], []);
+ */
+export function scriptRunner(client: RedisClientLike, store = 'scriptRunner'): ScriptRunner {
   if (isNodeRedis(client)) {
     return {
       evalSha: (sha, keys, args) => client.evalSha(sha, { keys, arguments: args }),
@@ -38,7 +46,7 @@ export function scriptRunner(client: RedisClientLike): ScriptRunner {
   }
   const io = client as IoRedisLike;
   if (typeof io.evalsha !== 'function') {
-    throw new TypeError('redisStore: client must be an ioredis or node-redis client');
+    throw new TypeError(`${store}: client must be an ioredis or node-redis client`);
   }
   return {
     evalSha: (sha, keys, args) => io.evalsha(sha, keys.length, ...keys, ...args),
@@ -62,4 +70,10 @@ export function connectionState(client: RedisClientLike): () => boolean | undefi
   if (typeof c.isReady === 'boolean') return () => c.isReady as boolean;
   if (typeof c.status === 'string') return () => c.status === 'ready';
   return () => undefined;
+}
+
+/** True for an ioredis or node-redis client or cluster: what `scriptRunner` accepts. */
+export function isRedisClient(value: unknown): value is RedisClientLike {
+  const c = value as Partial<IoRedisLike & NodeRedisLike> | null;
+  return typeof c?.evalsha === 'function' || typeof c?.evalSha === 'function';
 }
