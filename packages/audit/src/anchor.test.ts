@@ -34,7 +34,7 @@ it('posts each checkpoint to a webhook, verifies against what it reads back, and
     shutdown: false,
     signing: { privateKey: generateKeyPairSync('ed25519').privateKey, keyId: 'hook' },
     queue: { batchSize: 5 },
-    onError: (_e, where) => errors.push(where),
+    onError: (_e, { where }) => errors.push(where),
     checkpoint: {
       everyEvents: 10,
       anchor: webhookAnchor({ url, load: (t) => received.filter((c) => c.tenantId === t) }),

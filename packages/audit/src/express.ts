@@ -1,15 +1,15 @@
 import { getContext } from '@platform/core';
-import { contextOf } from '@platform/core/express';
+import { contextOf, expressExchange, expressRoute } from '@platform/core/express';
 import type { RequestHandler } from 'express';
 import type { AuditHandler } from './handlers.js';
 import { type AuditHttpOptions, createHttpAuditor } from './http.js';
-import { writeResult } from './node-response.js';
 import type { AuditTrail } from './trail.js';
 
 /**
  * Express middleware that records every mutation (POST, PUT, PATCH, DELETE by default)
  * once its response is finished, with the outcome taken from the status. Mount it after
- * `requestContext()` and your authentication, before the routes.
+ * `requestContext()` and your authentication, before the rate limiter and the routes, so
+ * refused attempts (429) are recorded too.
  *
  * @example
  * app.use(requestContext());
@@ -18,15 +18,14 @@ import type { AuditTrail } from './trail.js';
 export function auditRequests(trail: AuditTrail, options: AuditHttpOptions = {}): RequestHandler {
   const auditor = createHttpAuditor(trail, options);
   return (req, res, next) => {
-    const q = req.originalUrl.indexOf('?');
-    const path = q === -1 ? req.originalUrl : req.originalUrl.slice(0, q);
-    if (!auditor.wants(req.method, path)) return next();
+    const exchange = expressExchange(req, res);
+    if (!auditor.wants(req.method, exchange.path)) return next();
     const ctx = contextOf(req) ?? getContext();
     res.once('close', () => {
       auditor.finish(ctx, {
         method: req.method,
-        path,
-        route: ctx?.route ?? (req.route ? `${req.baseUrl}${req.route.path}` : undefined),
+        path: exchange.path,
+        route: ctx?.route ?? exchange.route,
         statusCode: res.statusCode,
         aborted: !res.writableFinished,
         params: req.params,
@@ -46,11 +45,5 @@ export type { AuditHttpOptions } from './http.js';
  * app.get('/admin/audit/events', auditRoute(handlers.search));
  */
 export function auditRoute(handler: AuditHandler): RequestHandler {
-  return (req, res, next) => {
-    const q = req.originalUrl.indexOf('?');
-    const query = new URLSearchParams(q === -1 ? '' : req.originalUrl.slice(q + 1));
-    handler(query)
-      .then((out) => writeResult(res, out))
-      .catch(next);
-  };
+  return expressRoute(handler);
 }

@@ -1,9 +1,8 @@
-import type {} from '@platform/core/fastify';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyExchange, fastifyRoute } from '@platform/core/fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuditHandler } from './handlers.js';
 import { type AuditHttpOptions, createHttpAuditor } from './http.js';
-import { writeResult } from './node-response.js';
 import type { AuditTrail } from './trail.js';
 
 export interface FastifyAuditOptions extends AuditHttpOptions {
@@ -14,14 +13,13 @@ const plugin: FastifyPluginAsync<FastifyAuditOptions> = async (app, { trail, ...
   const auditor = createHttpAuditor(trail, options);
   // a callback hook: an async one costs a promise per request for nothing to await
   app.addHook('onResponse', (req, reply, done) => {
-    const q = req.url.indexOf('?');
-    const path = q === -1 ? req.url : req.url.slice(0, q);
-    if (!auditor.wants(req.method, path)) return done();
+    const exchange = fastifyExchange(req, reply);
+    if (!auditor.wants(req.method, exchange.path)) return done();
     const ctx = req.platformContext;
     auditor.finish(ctx, {
       method: req.method,
-      path,
-      route: req.routeOptions.url ?? ctx?.route,
+      path: exchange.path,
+      route: exchange.route ?? ctx?.route,
       statusCode: reply.statusCode,
       aborted: req.raw.destroyed && !reply.raw.writableFinished,
       params: req.params as Record<string, unknown>,
@@ -33,8 +31,8 @@ const plugin: FastifyPluginAsync<FastifyAuditOptions> = async (app, { trail, ...
 
 /**
  * Fastify plugin that records every mutation (POST, PUT, PATCH, DELETE by default) in
- * `onResponse`, with the outcome taken from the status. Register it after
- * `@platform/core/fastify`'s `requestContext`.
+ * `onResponse`, with the outcome taken from the status: refused attempts (a 429 from the
+ * rate limiter) included. Register it after `@platform/core/fastify`'s `requestContext`.
  *
  * @example
  * await app.register(auditRequests, { trail: audit, exclude: ['/health'] });
@@ -49,14 +47,5 @@ export type { AuditHttpOptions } from './http.js';
  * app.get('/admin/audit/events', auditRoute(handlers.search));
  */
 export function auditRoute(handler: AuditHandler) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const q = req.url.indexOf('?');
-    const out = await handler(new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1)));
-    if (typeof out.body === 'string') {
-      await reply.code(out.status).headers(out.headers).send(out.body);
-      return;
-    }
-    reply.hijack();
-    await writeResult(reply.raw, out);
-  };
+  return fastifyRoute(handler);
 }

@@ -36,7 +36,7 @@ export {
 export { type AuditHttpOptions, createHttpAuditor, type HttpAuditInfo } from './http.js';
 export { lazyStore } from './lazy.js';
 export { matches, memoryStore } from './memory.js';
-export type { AuditLogger, AuditTrailOptions } from './options.js';
+export type { AuditTrailOptions } from './options.js';
 export {
   createRedactor,
   DEFAULT_SENSITIVE_KEYS,
@@ -44,6 +44,12 @@ export {
   REDACTED,
   type RedactOptions,
 } from './redact.js';
+export type {
+  AuditErrorInfo,
+  AuditErrorListener,
+  AuditErrorWhere,
+  AuditLogger,
+} from './report.js';
 export {
   type AuditActor,
   type AuditEvent,

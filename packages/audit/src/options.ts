@@ -1,18 +1,14 @@
 import type { KeyObject } from 'node:crypto';
+import type { PlatformLogger } from '@platform/core';
 import { z } from 'zod';
 import type { CheckpointAnchor } from './anchor.js';
 import type { Checkpoint } from './chain.js';
-import type { AuditEvent } from './schema.js';
+import type { AuditErrorListener, AuditLogger } from './report.js';
 import type { AuditStore } from './store.js';
 
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', 'must be a function');
 
-/** Receives each event as it is recorded, for the application log. */
-export type AuditLogger = (line: {
-  level: 'info';
-  msg: 'audit';
-  audit: AuditEvent | Omit<AuditEvent, 'seq' | 'recordedAt'>;
-}) => void;
+export type { AuditLogger } from './report.js';
 
 export const trailSchema = z
   .object({
@@ -75,9 +71,19 @@ export const trailSchema = z
       .max(36_500)
       .default(7 * 365),
     shutdown: z
-      .union([z.literal(false), z.object({ timeoutMs: z.number().int().min(1).default(5_000) })])
+      .union([
+        z.literal(false),
+        z.literal(true).transform(() => ({ timeoutMs: 5_000 })),
+        z.object({ timeoutMs: z.number().int().min(1).default(5_000) }),
+      ])
       .default({ timeoutMs: 5_000 }),
-    onError: fn<(error: unknown, where: string) => void>().optional(),
+    logger: z
+      .custom<PlatformLogger>(
+        (v) => typeof (v as PlatformLogger | undefined)?.info === 'function',
+        'must be a logger (pino-compatible: error, warn, info, debug)',
+      )
+      .optional(),
+    onError: fn<AuditErrorListener>().optional(),
   })
   .refine((o) => !o.checkpoint.anchor || o.signing, {
     path: ['checkpoint', 'anchor'],
@@ -96,8 +102,16 @@ export interface AuditTrailOptions {
   retry?: { initialMs?: number; maxMs?: number };
   /** NDJSON file for what a full queue cannot hold, replayed once the store answers. Default `false` (dropped and counted). */
   spill?: false | { path: string };
-  /** One structured line per event; default: JSON to stdout. `false` turns it off. */
+  /**
+   * The log copy of each event: by default one info line (`msg: 'audit'`, the event under
+   * `audit`) through `logger`; your own `(line) => void`; or `false` for none.
+   */
   log?: false | AuditLogger;
+  /**
+   * Where the trail logs (event copies, and store failures at most once per second).
+   * Default: the process-wide logger (`@platform/tracing`'s once created; JSON lines on stderr before).
+   */
+  logger?: PlatformLogger;
   /** Extra sensitive keys (any depth) and dotted paths (`metadata.body.email`). */
   redact?: { keys?: string[]; paths?: string[] };
   /** Ed25519 key for checkpoints. Without it a key is generated per process (fine for tests, not for compliance). */
@@ -122,7 +136,11 @@ export interface AuditTrailOptions {
   /** Default retention for `purge()`. Default 7 years. */
   retentionDays?: number;
   /** Drain on `shutdown()` from @platform/core within `timeoutMs` (5,000); `false` to manage it yourself. */
-  shutdown?: false | { timeoutMs?: number };
-  /** Store failures, drops and spill errors; default: a warning line on stderr (at most one per second). */
-  onError?: (error: unknown, where: string) => void;
+  shutdown?: boolean | { timeoutMs?: number };
+  /**
+   * Called with every error the trail handled (store failures, drops, spill, checkpoint and
+   * log errors): core's `(error, info)` listener, `info.where` saying where, `info.code` its
+   * `AUDIT_<WHERE>` code.
+   */
+  onError?: AuditErrorListener;
 }

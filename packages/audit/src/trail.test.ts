@@ -129,7 +129,7 @@ describe('auditTrail', () => {
         throw new Error('log sink down');
       },
       retry: { initialMs: 5, maxMs: 10 },
-      onError: (_e, where) => errors.push(where),
+      onError: (_e, { where }) => errors.push(where),
     });
     expect(audit.record({ action: 'no dots here' })).toBeUndefined();
     expect(audit.record({ action: 'x.y', statusCode: 9999 })).toBeUndefined();

@@ -1,16 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { getContext, onShutdown, parseOptions } from '@platform/core';
+import { getContext, manage, parseOptions } from '@platform/core';
 import { eventBuilder } from './build.js';
 import { type Checkpoint, createSigner, signCheckpoint, toPublicKey } from './chain.js';
 import { trustedPending } from './check.js';
+import { checkpointer } from './checkpoints.js';
 import { type AuditTrailOptions, trailSchema } from './options.js';
-import { createRedactor, neutralize } from './redact.js';
-import {
-  type AuditInput,
-  type PendingEvent,
-  pendingEventSchema,
-  type StoredEvent,
-} from './schema.js';
+import { createRedactor } from './redact.js';
+import { errorReporter, eventLog } from './report.js';
+import { type AuditInput, type PendingEvent, pendingEventSchema } from './schema.js';
 import type { AuditPage, AuditQuery, AuditStore, PurgeResult } from './store.js';
 import { type VerifyOptions, type VerifyResult, verifyChain } from './verify.js';
 import { BatchWriter, type WriterStats } from './writer.js';
@@ -38,23 +35,6 @@ export interface AuditTrail {
   readonly publicKeys: Record<string, KeyObject>;
 }
 
-const defaultLog = (line: unknown) => {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-};
-
-function rateLimitedWarn(): (error: unknown, where: string) => void {
-  let last = 0;
-  return (error, where) => {
-    const now = Date.now();
-    if (now - last < 1000) return;
-    last = now;
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      `${JSON.stringify({ level: 'warn', msg: 'audit', where, error: neutralize(message) })}\n`,
-    );
-  };
-}
-
 /**
  * The audit trail: `record()` validates, redacts and queues an event (and logs it) without
  * touching storage; a background writer batches events into the store's per-tenant hash
@@ -67,43 +47,17 @@ function rateLimitedWarn(): (error: unknown, where: string) => void {
  */
 export function auditTrail(options: AuditTrailOptions): AuditTrail {
   const o = parseOptions(trailSchema, options, 'auditTrail');
-  const log = o.log === false ? undefined : (o.log ?? defaultLog);
-  const onError = o.onError ?? rateLimitedWarn();
+  const diagnosticsOptions = { logger: o.logger, onError: o.onError };
+  const report = errorReporter(diagnosticsOptions);
+  const logCopy = eventLog(o.log, diagnosticsOptions);
   const signer = createSigner(o.signing?.privateKey, o.signing?.keyId);
   const publicKeys: Record<string, KeyObject> = { [signer.keyId]: signer.publicKey };
   for (const [id, key] of Object.entries(o.signing?.previousKeys ?? {}))
     publicKeys[id] = toPublicKey(key);
   const store = o.store;
-  store.reportTo?.(onError);
-  const sinceCheckpoint = new Map<string, { count: number; at: number }>();
-  const pendingCheckpoints = new Set<Promise<unknown>>();
-  const settle = () => Promise.all([...pendingCheckpoints]);
-
+  store.reportTo?.(report);
   const anchor = o.checkpoint.anchor;
-  const saveCheckpoint = async (cp: Checkpoint) => {
-    await store.saveCheckpoint(cp);
-    await anchor?.save(cp);
-    await o.checkpoint.onCheckpoint?.(cp);
-  };
-  const onStored = (events: StoredEvent[]) => {
-    // a per-process key's checkpoints would be false alarms for every other process
-    if (signer.ephemeral) return;
-    const last = new Map<string, StoredEvent>();
-    for (const e of events) last.set(e.tenantId, e);
-    const now = Date.now();
-    for (const [tenantId, e] of last) {
-      const s = sinceCheckpoint.get(tenantId) ?? { count: 0, at: now };
-      s.count += events.filter((x) => x.tenantId === tenantId).length;
-      sinceCheckpoint.set(tenantId, s);
-      if (s.count >= o.checkpoint.everyEvents || now - s.at >= o.checkpoint.everyMs) {
-        sinceCheckpoint.set(tenantId, { count: 0, at: now });
-        const cp = signCheckpoint(signer, { tenantId, seq: e.seq, hash: e.hash, kind: 'periodic' });
-        const saving = saveCheckpoint(cp).catch((error) => onError(error, 'checkpoint'));
-        pendingCheckpoints.add(saving);
-        void saving.finally(() => pendingCheckpoints.delete(saving));
-      }
-    }
-  };
+  const checkpoints = checkpointer(signer, store, o.checkpoint, report);
   const writer = new BatchWriter({
     store,
     maxQueue: o.queue.max,
@@ -112,8 +66,8 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
     retryInitialMs: o.retry.initialMs,
     retryMaxMs: o.retry.maxMs,
     spillPath: o.spill === false ? undefined : o.spill.path,
-    onStored,
-    onError,
+    onStored: checkpoints.onStored,
+    onError: report,
   });
 
   const build = eventBuilder(createRedactor(o.redact), o.defaultTenant);
@@ -127,7 +81,7 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
     if (parsed.success) return parsed.data as PendingEvent;
     writer.stats.invalid++;
     const issue = parsed.error.issues[0];
-    onError(
+    report(
       new TypeError(`invalid audit event: ${issue?.path.join('.')}: ${issue?.message}`),
       'record',
     );
@@ -140,39 +94,40 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
       const event = validate(build(input));
       if (!event) return undefined;
       writer.push(event);
-      if (log) {
+      if (logCopy) {
         try {
-          log({ level: 'info', msg: 'audit', audit: event });
+          logCopy(event);
         } catch (error) {
-          onError(error, 'log');
+          report(error, 'log');
         }
       }
       return event.id;
     } catch (error) {
       writer.stats.invalid++;
-      onError(error, 'record');
+      report(error, 'record');
       return undefined;
     }
   };
 
-  const close = async (timeoutMs = o.shutdown === false ? 5_000 : o.shutdown.timeoutMs) => {
-    unregister?.();
+  const shutdownMs = o.shutdown === false ? 5_000 : o.shutdown.timeoutMs;
+  const close = async (timeoutMs = shutdownMs) => {
+    unregister();
     await writer.close(timeoutMs);
-    await settle();
+    await checkpoints.settle();
   };
-  const unregister =
-    o.shutdown === false
-      ? undefined
-      : onShutdown(() => close(o.shutdown === false ? 0 : o.shutdown.timeoutMs - 100), {
-          name: 'audit-trail',
-          timeoutMs: o.shutdown.timeoutMs,
-        });
+  // at shutdown the drain leaves 100 ms of its step's deadline for spilling the rest
+  const unregister = manage(
+    'audit-trail',
+    { close: () => close(shutdownMs - 100) },
+    { shutdown: o.shutdown !== false },
+    shutdownMs,
+  );
 
   return {
     record,
     flush: async () => {
       await writer.flush();
-      await settle();
+      await checkpoints.settle();
     },
     close,
     stats: () => ({ ...writer.stats }),
@@ -200,14 +155,7 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
         holds,
         sign: (b) => signCheckpoint(signer, { ...b, kind: 'purge' }),
       });
-      for (const cp of result.checkpoints) {
-        Promise.resolve()
-          .then(async () => {
-            await anchor?.save(cp);
-            await o.checkpoint.onCheckpoint?.(cp);
-          })
-          .catch((error) => onError(error, 'checkpoint'));
-      }
+      for (const cp of result.checkpoints) checkpoints.publish(cp);
       record({
         action: 'audit.purge',
         crud: 'd',
@@ -227,7 +175,7 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
       if (!head) return undefined;
       const cp = signCheckpoint(signer, { tenantId, ...head, kind: 'periodic' });
       // with a per-process key it is only handed back (for verify({checkpoint}) in this process)
-      if (!signer.ephemeral) await saveCheckpoint(cp);
+      if (!signer.ephemeral) await checkpoints.save(cp);
       return cp;
     },
     store,

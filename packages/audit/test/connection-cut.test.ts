@@ -39,7 +39,7 @@ describe('PostgreSQL connections cut under the audit store', () => {
       log: false,
       shutdown: false,
       retry: { initialMs: 50, maxMs: 200 },
-      onError: (error, where) =>
+      onError: (error, { where }) =>
         reports.push({ where, message: error instanceof Error ? error.message : String(error) }),
     });
     const ids: (string | undefined)[] = [];
