@@ -21,7 +21,8 @@ const { TRUST_PROXY_HOPS: trustProxy } = parseEnv(
 );
 
 /** Outermost first: each wraps everything listed after it. */
-const features: RouteFeature[] = [tracing, headers, ratelimit, audit, flags, cost];
+// audit outside ratelimit: refused writes (429) are audited too, as on every framework
+const features: RouteFeature[] = [tracing, headers, audit, ratelimit, flags, cost];
 
 /**
  * Composes the @platform wrappers for one route handler: the request context

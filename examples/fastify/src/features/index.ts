@@ -15,8 +15,9 @@ export function loadFeatures(env: FeatureEnv): Promise<AppFeature[]> {
   return Promise.all([
     tracing,
     headersFeature(env),
-    ratelimitFeature(env),
+    // before the rate limiter: refused writes (429) are audited too, as on every framework
     audit,
+    ratelimitFeature(env),
     // flag changes made through the admin API are recorded in the audit trail
     audit.then((a) => flagsFeature(env, a.trail)),
     costFeature(env),
