@@ -106,6 +106,29 @@ export function describeAuditApp(app: () => RunningApp, options: AuditSuiteOptio
     });
   });
 
+  it('records a write the rate limiter refused, as a failure with status 429', async () => {
+    // POST /api/items allows a few writes a minute per user: write until refused
+    let refused: string | undefined;
+    for (let i = 0; i < 30 && !refused; i++) {
+      const requestId = `req-${randomUUID()}`;
+      const res = await send('POST', '/api/items', requestId, 'erin', { name: 'Cup', price: 3 });
+      await res.arrayBuffer();
+      if (res.status === 429) refused = requestId;
+      else expect(res.status).toBe(201);
+    }
+    expect(refused).toBeDefined();
+    const events = await eventsOf(refused as string);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      tenantId: tenant,
+      action: 'items.create',
+      outcome: 'failure',
+      statusCode: 429,
+      actor: { type: 'user', id: 'erin' },
+      request: { method: 'POST', route: '/api/items', requestId: refused },
+    });
+  }, 30_000);
+
   it.skipIf(!options.unrouted)(
     'records a DELETE of a missing route as one failed event',
     async () => {
