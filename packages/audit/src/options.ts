@@ -108,7 +108,7 @@ export interface AuditTrailOptions {
    */
   log?: false | AuditLogger;
   /**
-   * Where the trail logs (event copies, and store failures at most once per second).
+   * Where the trail logs (event copies; errors, at most one line a second, when there is no `onError`).
    * Default: the process-wide logger (`@platform/tracing`'s once created; JSON lines on stderr before).
    */
   logger?: PlatformLogger;
@@ -140,7 +140,8 @@ export interface AuditTrailOptions {
   /**
    * Called with every error the trail handled (store failures, drops, spill, checkpoint and
    * log errors): core's `(error, info)` listener, `info.where` saying where, `info.code` its
-   * `AUDIT_<WHERE>` code.
+   * `AUDIT_<WHERE>` code. Without it, errors are logged through `logger`, at most one line
+   * a second.
    */
   onError?: AuditErrorListener;
 }

@@ -60,22 +60,26 @@ export function errorCode(where: string): string {
 }
 
 /**
- * The trail's error channel, `(error, where)` as the writer and stores report: every error
- * goes to `onError`, and to the log at most once per `intervalMs`, so a store outage (one
- * failure per retry) cannot flood it.
+ * The trail's error channel, `(error, where)` as the writer and stores report. With the
+ * host's `onError`, every error goes to it (and is not logged: the listener decides, and a
+ * store outage fails once per retry). Without one, errors are logged, at most one line per
+ * `intervalMs`.
  */
 export function errorReporter(
   options: AuditDiagnosticsOptions,
   intervalMs = 1000,
 ): (error: unknown, where: string) => void {
   const onError = options.onError as DiagnosticsOptions['onError'];
-  const logged = diagnostics(COMPONENT, { logger: options.logger, onError });
-  const unlogged = diagnostics(COMPONENT, { logger: SILENT, onError });
+  if (onError) {
+    const diag = diagnostics(COMPONENT, { logger: SILENT, onError });
+    return (error, where) => diag.error(errorCode(where), error, undefined, { where });
+  }
+  const diag = diagnostics(COMPONENT, { logger: options.logger });
   let last = Number.NEGATIVE_INFINITY;
   return (error, where) => {
     const now = Date.now();
-    const diag = now - last >= intervalMs ? logged : unlogged;
-    if (diag === logged) last = now;
+    if (now - last < intervalMs) return;
+    last = now;
     diag.error(errorCode(where), error, undefined, { where });
   };
 }
