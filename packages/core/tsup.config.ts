@@ -8,6 +8,7 @@ export default defineConfig({
     'src/next.ts',
     'src/hono.ts',
     'src/batch-writer.ts',
+    'src/testkit.ts',
   ],
   format: ['esm', 'cjs'],
   // Entries share chunks in the CommonJS build too, as they do in ESM: one copy of each
