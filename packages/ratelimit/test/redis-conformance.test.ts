@@ -1,44 +1,40 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
 import { redisStore } from '../src/stores/redis.js';
-import { describeRateLimitStore } from '../src/testkit.js';
-import { deleteKeys, ioredis, nodeRedis, runPrefix } from './redis-support.js';
+import { testRateLimitStore } from '../src/testkit.js';
+import {
+  deleteKeys,
+  ioredis,
+  type NodeRedisClient,
+  nodeRedis,
+  runPrefix,
+} from './redis-support.js';
 
-let admin: Redis;
-const prefixes: string[] = [];
-beforeAll(() => {
-  admin = ioredis();
-});
-afterAll(async () => {
-  for (const p of prefixes) await deleteKeys(admin, p);
-  admin.disconnect();
-});
-
-describeRateLimitStore({
+let io: Redis;
+const ioPrefix = runPrefix('io');
+testRateLimitStore({
   name: 'redis (ioredis)',
   create: () => {
-    const prefix = runPrefix('io');
-    prefixes.push(prefix);
-    const client = ioredis();
-    const store = redisStore({ client, prefix, timeoutMs: 2000 });
-    return { ...store, shutdown: () => client.disconnect() };
+    io = ioredis();
+    return redisStore({ client: io, prefix: ioPrefix, timeoutMs: 2000 });
   },
-  destroy: (store) => store.shutdown?.(),
+  destroy: async () => {
+    await deleteKeys(io, ioPrefix);
+    io.disconnect();
+  },
 });
 
-describeRateLimitStore({
+let node: NodeRedisClient;
+const nodePrefix = runPrefix('node');
+testRateLimitStore({
   name: 'redis (node-redis)',
   create: async () => {
-    const prefix = runPrefix('node');
-    prefixes.push(prefix);
-    const client = await nodeRedis();
-    const store = redisStore({ client, prefix, timeoutMs: 2000 });
-    return {
-      ...store,
-      shutdown: async () => {
-        await client.close();
-      },
-    };
+    node = await nodeRedis();
+    return redisStore({ client: node, prefix: nodePrefix, timeoutMs: 2000 });
   },
-  destroy: (store) => store.shutdown?.(),
+  destroy: async () => {
+    const admin = ioredis();
+    await deleteKeys(admin, nodePrefix);
+    admin.disconnect();
+    await node.close();
+  },
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeRateLimitStore } from '../testkit.js';
+import { testRateLimitStore } from '../testkit.js';
 import { memoryStore } from './memory.js';
 
-describeRateLimitStore({ name: 'memory', create: () => memoryStore() });
+testRateLimitStore({ name: 'memory', create: () => memoryStore() });
 
 const check = (subject: string, cost = 1, scope = 'l:p') =>
   ({
