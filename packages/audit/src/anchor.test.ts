@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { webhookAnchor } from './anchor.js';
 import type { Checkpoint } from './chain.js';
-import { memoryStore } from './memory.js';
+import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
 
 const received: Checkpoint[] = [];

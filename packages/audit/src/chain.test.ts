@@ -3,7 +3,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical.js';
 import { GENESIS_HASH, hashEvent, linkEvents, linkEventsInSlices } from './chain.js';
-import { memoryStore } from './memory.js';
+import { memoryStore } from './stores/memory.js';
 import { sampleEvent } from './testkit.js';
 import { verifyChain } from './verify.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSigner } from './chain.js';
 import { type ExportFormat, exportEvents, exportVerifier } from './export.js';
-import { memoryStore } from './memory.js';
+import { memoryStore } from './stores/memory.js';
 import { sampleEvent } from './testkit.js';
 
 const signer = createSigner(undefined, 'exp');

@@ -35,7 +35,7 @@ export {
 } from './handlers.js';
 export { type AuditHttpOptions, createHttpAuditor, type HttpAuditInfo } from './http.js';
 export { lazyStore } from './lazy.js';
-export { matches, memoryStore } from './memory.js';
+export { matches, memoryStore } from './stores/memory.js';
 export type { AuditLogger, AuditTrailOptions } from './options.js';
 export {
   createRedactor,

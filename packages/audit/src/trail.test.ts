@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runWithContext } from '@platform/core';
 import { describe, expect, it } from 'vitest';
 import { checkpointValid } from './chain.js';
-import { memoryStore } from './memory.js';
+import { memoryStore } from './stores/memory.js';
 import type { AuditStore } from './store.js';
 import { auditTrail } from './trail.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { retryDelay } from '@platform/core/batch-writer';
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from './memory.js';
+import { memoryStore } from './stores/memory.js';
 import type { AuditStore } from './store.js';
 import { auditTrail } from './trail.js';
 

@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRequests } from '../src/fastify.js';
 import { lazyStore } from '../src/lazy.js';
-import { memoryStore } from '../src/memory.js';
+import { memoryStore } from '../src/stores/memory.js';
 import { withAudit } from '../src/next.js';
 import { auditTrail } from '../src/trail.js';
 

@@ -5,7 +5,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRequests, auditRoute } from '../src/express.js';
 import { auditHandlers } from '../src/handlers.js';
-import { memoryStore } from '../src/memory.js';
+import { memoryStore } from '../src/stores/memory.js';
 import type { AuditStore } from '../src/store.js';
 import { type AuditTrail, auditTrail } from '../src/trail.js';
 import { headerAuth } from './http-support.js';

@@ -1,5 +1,5 @@
-import { type Checkpoint, linkEventsInSlices } from './chain.js';
-import type { PendingEvent, StoredEvent } from './schema.js';
+import { type Checkpoint, linkEventsInSlices } from '../chain.js';
+import type { PendingEvent, StoredEvent } from '../schema.js';
 import {
   type AuditPage,
   type AuditQuery,
@@ -11,7 +11,7 @@ import {
   newerFirst,
   type PurgeRequest,
   type PurgeResult,
-} from './store.js';
+} from '../store.js';
 
 /** Does `e` match every filter of `q` (except the cursor)? Shared by in-process stores. */
 export function matches(e: StoredEvent, q: AuditQuery): boolean {

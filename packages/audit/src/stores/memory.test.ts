@@ -1,4 +1,4 @@
 import { memoryStore } from './memory.js';
-import { describeAuditStore } from './testkit.js';
+import { describeAuditStore } from '../testkit.js';
 
 describeAuditStore({ name: 'memory', create: () => memoryStore() });
