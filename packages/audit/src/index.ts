@@ -35,7 +35,6 @@ export {
 } from './handlers.js';
 export { type AuditHttpOptions, createHttpAuditor, type HttpAuditInfo } from './http.js';
 export { lazyStore } from './lazy.js';
-export { matches, memoryStore } from './stores/memory.js';
 export type { AuditLogger, AuditTrailOptions } from './options.js';
 export {
   createRedactor,
@@ -63,6 +62,7 @@ export type {
   PurgeRequest,
   PurgeResult,
 } from './store.js';
+export { matches, memoryStore } from './stores/memory.js';
 export { type AuditTrail, auditTrail } from './trail.js';
 export {
   type TamperKind,

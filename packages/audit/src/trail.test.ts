@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { runWithContext } from '@platform/core';
 import { describe, expect, it } from 'vitest';
 import { checkpointValid } from './chain.js';
-import { memoryStore } from './stores/memory.js';
 import type { AuditStore } from './store.js';
+import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
 
 /** A memory store that fails every call while `down` is true. */

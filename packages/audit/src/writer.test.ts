@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { retryDelay } from '@platform/core/batch-writer';
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from './stores/memory.js';
 import type { AuditStore } from './store.js';
+import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
 
 /** Attempts a store down for `windowMs` sees: the first, then one after each completed wait. */

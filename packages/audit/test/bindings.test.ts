@@ -5,8 +5,8 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRequests } from '../src/fastify.js';
 import { lazyStore } from '../src/lazy.js';
-import { memoryStore } from '../src/stores/memory.js';
 import { withAudit } from '../src/next.js';
+import { memoryStore } from '../src/stores/memory.js';
 import { auditTrail } from '../src/trail.js';
 
 const quiet = { log: false as const, shutdown: false as const };
