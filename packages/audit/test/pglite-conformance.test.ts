@@ -1,16 +1,15 @@
 import { PGlite } from '@electric-sql/pglite';
 import { postgresStore } from '../src/stores/postgres.js';
-import { describeAuditStore } from '../src/testkit.js';
+import { testAuditStore } from '../src/testkit.js';
 
-let db: PGlite | undefined;
+let db: PGlite;
 
-describeAuditStore({
+testAuditStore({
   name: 'postgres (PGlite)',
-  async create() {
+  create: () => {
     db = new PGlite();
-    const store = postgresStore({ client: db });
-    await store.migrate();
-    return store;
+    return postgresStore({ client: db });
   },
-  destroy: () => db?.close(),
+  migrate: (store) => store.migrate(),
+  destroy: () => db.close(),
 });

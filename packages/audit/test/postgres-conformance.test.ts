@@ -1,14 +1,13 @@
-import { describeAuditStore } from '../src/testkit.js';
+import { testAuditStore } from '../src/testkit.js';
 import { isolatedSchema } from './pg-support.js';
 
-let drop: (() => Promise<void>) | undefined;
+let db: Awaited<ReturnType<typeof isolatedSchema>>;
 
-describeAuditStore({
+testAuditStore({
   name: 'postgres (pg Pool)',
   async create() {
-    const db = await isolatedSchema();
-    drop = db.drop;
+    db = await isolatedSchema(); // a pool and a fresh, migrated schema of its own
     return db.store;
   },
-  destroy: () => drop?.(),
+  destroy: () => db.drop(),
 });

@@ -1,4 +1,4 @@
+import { testAuditStore } from '../testkit.js';
 import { memoryStore } from './memory.js';
-import { describeAuditStore } from '../testkit.js';
 
-describeAuditStore({ name: 'memory', create: () => memoryStore() });
+testAuditStore({ name: 'memory', create: () => memoryStore() });
