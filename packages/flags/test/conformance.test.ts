@@ -2,26 +2,24 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
 import type { FlagStateInput } from '../src/model.js';
 import { fileStore } from '../src/stores/file.js';
 import { memoryStore } from '../src/stores/memory.js';
 import { postgresStore } from '../src/stores/postgres.js';
-import { describeFlagStore } from '../src/testkit.js';
+import { testFlagStore } from '../src/testkit.js';
 import { dropSchema, pool, testSchema } from './support.js';
 
-describeFlagStore({ name: 'memory', create: (seed) => memoryStore({ flags: seed }) });
+testFlagStore({ name: 'memory', create: (seed) => memoryStore({ flags: seed }) });
 
 const dir = mkdtempSync(join(tmpdir(), 'flags-file-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const writeFlags = (path: string, flags: FlagStateInput[]) => {
   const body = { flags: Object.fromEntries(flags.map(({ key, ...rest }) => [key, rest])) };
   // write-then-rename, as editors and deploy tools do
   writeFileSync(`${path}.tmp`, stringify(body));
   renameSync(`${path}.tmp`, path);
 };
-describeFlagStore({
+testFlagStore({
   name: 'file (YAML)',
   create: (seed) => {
     const path = join(dir, 'flags.yaml');
@@ -29,36 +27,40 @@ describeFlagStore({
     return fileStore({ path, pollIntervalMs: 100 });
   },
   replace: async (_store, flags) => writeFlags(join(dir, 'flags.yaml'), flags),
-  destroy: (s) => s.close?.(),
+  destroy: async (s) => {
+    await s.close?.();
+    rmSync(dir, { recursive: true, force: true });
+  },
 });
+
+/** Migrates, then seeds through the store's own writes. */
+async function seeded(store: ReturnType<typeof postgresStore>, seed: FlagStateInput[]) {
+  await store.migrate();
+  for (const f of seed) await store.put!(f as never);
+  return store;
+}
 
 const schema = testSchema('conf');
 const pgPool = pool();
-afterAll(async () => {
-  await pgPool.end();
-  await dropSchema(schema);
-});
-describeFlagStore({
+testFlagStore({
   name: 'PostgreSQL (pg Pool, LISTEN/NOTIFY)',
-  create: async (seed) => {
-    const store = postgresStore({ client: pgPool, schema });
-    await store.migrate();
-    for (const f of seed) await store.put!(f as never);
-    return store;
+  create: (seed) => seeded(postgresStore({ client: pgPool, schema }), seed),
+  destroy: async (s) => {
+    await s.close?.();
+    await pgPool.end();
+    await dropSchema(schema);
   },
-  destroy: (s) => s.close?.(),
 });
 
 let lite: PGlite;
-afterAll(() => lite?.close());
-describeFlagStore({
+testFlagStore({
   name: 'PGlite',
-  create: async (seed) => {
+  create: (seed) => {
     lite = new PGlite();
-    const store = postgresStore({ client: lite, schema: 'flags_lite' });
-    await store.migrate();
-    for (const f of seed) await store.put!(f as never);
-    return store;
+    return seeded(postgresStore({ client: lite, schema: 'flags_lite' }), seed);
   },
-  destroy: (s) => s.close?.(),
+  destroy: async (s) => {
+    await s.close?.();
+    await lite.close();
+  },
 });
