@@ -1,5 +1,5 @@
 import { testBudgetStore, testLedgerStore } from '../testkit.js';
 import { memoryStore } from './memory.js';
 
-testBudgetStore('memory', () => memoryStore());
-testLedgerStore('memory', () => memoryStore());
+testBudgetStore({ name: 'memory', create: () => memoryStore() });
+testLedgerStore({ name: 'memory', create: () => memoryStore() });
