@@ -1,6 +1,6 @@
 import {
   connectionWatch,
-  migrate,
+  migrate as migrateSchema,
   type SqlClient,
   sqlIdentifier,
   watchPoolErrors,
@@ -172,7 +172,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
 
   const store: PostgresAuditStore = {
     async migrate() {
-      await migrate(client, { component: 'audit', schema, migrations: auditMigrations(s) });
+      await migrateSchema(client, { component: 'audit', schema, migrations: auditMigrations(s) });
       const today = now();
       await ensurePartition(today);
       await ensurePartition(monthOf(today).to);
