@@ -1,12 +1,12 @@
 import { parseOptions } from '@platform/core';
 import {
   type BreakerState,
-  connectionState,
-  createGuard,
   type GuardOptionsInput,
   guardOptionsSchema,
   isRedisClient,
   type RedisClientLike,
+  redisGuard,
+  redisPrefixSchema,
   type ScriptRunner,
   scriptRunner,
 } from '@platform/core/stores';
@@ -45,11 +45,7 @@ export interface RedisBudgetStore extends BudgetStore {
 
 const schema = guardOptionsSchema({ timeoutMs: 500, maxTimeoutMs: 2000 }).extend({
   client: z.custom<RedisClientLike>(isRedisClient, 'must be an ioredis or node-redis client'),
-  prefix: z
-    .string()
-    .max(100)
-    .regex(/^[^{}]*$/, 'must not contain { or } (they would change the Cluster hash tag)')
-    .default('cost:'),
+  prefix: redisPrefixSchema('cost:'),
 });
 
 type Arg = string | number;
@@ -82,15 +78,7 @@ function numbers(reply: unknown): number[] {
 export function redisBudgetStore(options: RedisBudgetStoreOptions): RedisBudgetStore {
   const opts = parseOptions(schema, options, 'redisBudgetStore');
   const runner = scriptRunner(opts.client, 'redisBudgetStore');
-  const guard = createGuard(
-    {
-      timeoutMs: opts.timeoutMs,
-      maxTimeoutMs: opts.maxTimeoutMs,
-      connected: connectionState(opts.client),
-    },
-    opts.breaker,
-    'Redis budget store',
-  );
+  const guard = redisGuard(opts.client, opts, 'Redis budget store');
   const run = (group: string, args: Arg[]): Promise<number[]> => {
     const base = `${opts.prefix}{${group}}:`;
     const keys = [`${base}c`, `${base}ce`, `${base}h`, `${base}he`, `${base}a`];
