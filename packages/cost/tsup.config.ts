@@ -26,6 +26,7 @@ export default defineConfig({
     'pg',
     '@electric-sql/pglite',
     'ioredis',
+    'redis',
     '@platform/tracing',
     '@platform/audit',
     'pdf-lib',

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type SqlClient, withTransaction } from '@platform/core/stores';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { postgresStore } from '../src/stores/postgres.js';
-import { transactor } from '../src/stores/sql.js';
 import { auditTrail } from '../src/trail.js';
 import { DATABASE_URL, isolatedSchema } from './pg-support.js';
 
@@ -75,7 +75,9 @@ describe('PostgreSQL connections cut under the audit store', () => {
   it('survives a connection cut in the middle of a transaction: the batch fails and is retried, nothing crashes', async () => {
     const pool = new pg.Pool({ connectionString: proxiedUrl, max: 2 });
     const seen: string[] = [];
-    const tx = transactor(pool, (_error, where) => seen.push(where));
+    // the audit store's transactions: the kit's, the connection's errors to its watch
+    const tx = <T>(fn: (conn: SqlClient) => Promise<T>) =>
+      withTransaction(pool, fn, { onConnectionError: () => seen.push('store-connection') });
     await expect(
       tx(async (conn) => {
         await conn.query('SELECT 1');

@@ -1,3 +1,5 @@
+import type { Migration } from '@platform/core/stores';
+
 /**
  * What free-text search covers: action, actor, reason, targets and metadata strings (not
  * ids, hashes or user agents, which have their own filters), kept small so the GIN index
@@ -5,10 +7,12 @@
  */
 export const TEXT_VECTOR = `to_tsvector('simple'::regconfig, action || ' ' || actor_id || ' ' || coalesce(data->>'reason', '')) || jsonb_to_tsvector('simple'::regconfig, coalesce(data->'targets', '[]'::jsonb) || coalesce(data->'metadata', '{}'::jsonb), '["string"]'::jsonb)`;
 
-/** DDL for the audit tables in schema `s` (already quoted). Idempotent. */
-export function schemaSql(s: string): string[] {
+/**
+ * Version 1 of the audit tables in schema `s` (already quoted): what every release before
+ * the store kit created, hence `IF NOT EXISTS`, so their databases migrate in place.
+ */
+function version1(s: string): string[] {
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${s}`,
     `CREATE TABLE IF NOT EXISTS ${s}.audit_events (
       tenant_id text NOT NULL,
       seq bigint NOT NULL,
@@ -48,4 +52,17 @@ export function schemaSql(s: string): string[] {
       PRIMARY KEY (tenant_id, seq, kind, key_id)
     )`,
   ];
+}
+
+/** The audit store's migrations for schema `s` (already quoted), for the kit's `migrate`. */
+export function auditMigrations(s: string): Migration[] {
+  return [{ version: 1, up: version1(s) }];
+}
+
+/** First day of the month of `d` (UTC) and of the next month: one partition's bounds. */
+export function monthOf(d: Date): { from: Date; to: Date; suffix: string } {
+  const from = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  const to = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+  const suffix = `${from.getUTCFullYear()}${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
+  return { from, to, suffix };
 }

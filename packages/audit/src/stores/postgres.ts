@@ -1,4 +1,11 @@
-import type { SqlClient } from '@platform/core';
+import {
+  connectionWatch,
+  migrate as migrateSchema,
+  type SqlClient,
+  sqlIdentifier,
+  watchPoolErrors,
+  withTransaction,
+} from '@platform/core/stores';
 import { type Checkpoint, GENESIS_HASH, linkEventsInSlices } from '../chain.js';
 import type { PendingEvent, StoredEvent } from '../schema.js';
 import {
@@ -12,14 +19,20 @@ import {
   type PurgeResult,
 } from '../store.js';
 import { COLS, type Row, searchSql, toCheckpoint, toEvent } from './pg-rows.js';
-import { schemaSql } from './pg-schema.js';
-import { connectionWatch, ident, isErrorEmitter, monthOf, transactor } from './sql.js';
+import { auditMigrations, monthOf } from './pg-schema.js';
 
 const warnOnce = (error: unknown) => {
   process.stderr.write(
     `${JSON.stringify({ level: 'warn', msg: 'audit', where: 'store-connection', error: error instanceof Error ? error.message : String(error) })}\n`,
   );
 };
+
+function lostConnection(error: Error): Error {
+  return new Error(
+    `PostgreSQL connection lost (${error.message}); audit writes wait in the queue and are retried`,
+    { cause: error },
+  );
+}
 
 export interface PostgresStoreOptions {
   /** A `pg` Pool or Client, or a PGlite instance. */
@@ -51,15 +64,17 @@ export interface PostgresAuditStore extends AuditStore {
  */
 export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore {
   const { client } = options;
-  const s = ident(options.schema ?? 'public', 'postgresStore schema');
+  const schema = options.schema ?? 'public';
+  const s = sqlIdentifier(schema, 'postgresStore schema');
   const now = options.now ?? (() => new Date());
   let report = options.onError ?? warnOnce;
-  const watch = connectionWatch((error, where) => report(error, where));
+  const watch = connectionWatch((error) => report(lostConnection(error), 'store-connection'));
   // A pooled connection that dies while idle (a restart, a failover, a proxy timeout) makes
   // the Pool (or Client) emit 'error'; with no listener that ends the process. Listening is
   // all it takes: the pool drops the dead connection and the next statement opens another.
-  if (isErrorEmitter(client)) client.on('error', (error) => watch.lost(error));
-  const tx = transactor(client, (error) => watch.lost(error));
+  watchPoolErrors(client, watch);
+  const tx = <T>(fn: (db: SqlClient) => Promise<T>) =>
+    withTransaction(client, fn, { onConnectionError: watch.lost });
   const partitions = new Set<string>();
 
   const ensurePartition = async (at: Date) => {
@@ -157,7 +172,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
 
   const store: PostgresAuditStore = {
     async migrate() {
-      for (const stmt of schemaSql(s)) await client.query(stmt);
+      await migrateSchema(client, { component: 'audit', schema, migrations: auditMigrations(s) });
       const today = now();
       await ensurePartition(today);
       await ensurePartition(monthOf(today).to);
@@ -220,7 +235,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
         if (!m) continue;
         const upper = new Date(Date.UTC(Number(m[1]), Number(m[2]), 1));
         if (upper > request.before) break;
-        const table = `${s}.${ident(name, 'partition')}`;
+        const table = `${s}.${sqlIdentifier(name, 'partition')}`;
         const held = await client.query(
           `SELECT 1 FROM ${table} WHERE tenant_id = ANY($1::text[]) LIMIT 1`,
           [[...request.holds]],

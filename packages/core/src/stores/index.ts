@@ -19,6 +19,7 @@ export {
   type ScriptRunner,
   scriptRunner,
 } from './redis-client.js';
+export { type GuardOptions, redisGuard, redisPrefixSchema } from './redis-guard.js';
 export { type RedisScript, redisScript } from './redis-script.js';
 export { type SqlClient, sqlIdentifier } from './sql.js';
 export { type TransactionOptions, withTransaction } from './transaction.js';

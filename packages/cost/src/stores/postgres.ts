@@ -1,4 +1,11 @@
-import { parseOptions, type SqlClient, watchPoolErrors } from '@platform/core';
+import { parseOptions } from '@platform/core';
+import {
+  type Migration,
+  migrate as migrateSchema,
+  type SqlClient,
+  sqlIdentifier,
+  watchPoolErrors,
+} from '@platform/core/stores';
 import { z } from 'zod';
 import { type CostLogger, consoleLogger } from '../alerts.js';
 import type { LedgerStore, RecordQuery, RollupQuery, RollupRow, UsageRecord } from '../store.js';
@@ -23,10 +30,7 @@ const schema = z.object({
     (v) => typeof (v as SqlClient | null)?.query === 'function',
     'must have query(text, params)',
   ),
-  schema: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
-    .default('public'),
+  schema: z.string().default('public'),
   migrate: z.boolean().default(true),
   logger: z
     .union([z.literal(false), z.custom<CostLogger>((v) => typeof v === 'object')])
@@ -47,6 +51,31 @@ const COLUMNS = [
 ] as const;
 
 /**
+ * The ledger's migrations. Version 1 is what every release before the store kit created,
+ * hence `IF NOT EXISTS`, so their databases migrate in place.
+ */
+function ledgerMigrations(usage: string, daily: string): Migration[] {
+  const tokens = COLUMNS.map(([c]) => `${c} bigint NOT NULL`).join(', ');
+  return [
+    {
+      version: 1,
+      up: [
+        `CREATE TABLE IF NOT EXISTS ${usage} (
+          id text PRIMARY KEY, at_ms bigint NOT NULL, day date NOT NULL, tenant text NOT NULL,
+          user_id text, api_key text, provider text NOT NULL, model text NOT NULL, ${tokens},
+          total_tokens bigint NOT NULL, cost_nano_usd bigint NOT NULL, price_version text NOT NULL,
+          estimated boolean NOT NULL, outcome text NOT NULL, request_id text, trace_id text, duration_ms integer)`,
+        `CREATE INDEX IF NOT EXISTS cost_usage_tenant_at ON ${usage} (tenant, at_ms DESC)`,
+        `CREATE INDEX IF NOT EXISTS cost_usage_request ON ${usage} (request_id)`,
+        `CREATE TABLE IF NOT EXISTS ${daily} (
+          day date NOT NULL, tenant text NOT NULL, user_id text NOT NULL, model text NOT NULL, calls bigint NOT NULL,
+          ${tokens}, cost_nano_usd bigint NOT NULL, PRIMARY KEY (day, tenant, user_id, model))`,
+      ],
+    },
+  ];
+}
+
+/**
  * The usage ledger and its daily rollups in PostgreSQL (`pg`) or PGlite. One statement per
  * batch inserts the records (idempotent by id) and adds exactly the new ones to the rollups.
  *
@@ -56,6 +85,7 @@ const COLUMNS = [
  */
 export function postgresLedger(options: PostgresLedgerOptions): PostgresLedger {
   const opts = parseOptions(schema, options, 'postgresLedger');
+  const s = sqlIdentifier(opts.schema, 'postgresLedger schema');
   const db = opts.client;
   const logger = opts.logger === false ? undefined : (opts.logger ?? consoleLogger);
   const unwatch = watchPoolErrors(db, (err) =>
@@ -64,27 +94,16 @@ export function postgresLedger(options: PostgresLedgerOptions): PostgresLedger {
       'cost ledger PostgreSQL connection lost',
     ),
   );
-  const s = `"${opts.schema}"`;
   const usage = `${s}.cost_usage`;
   const daily = `${s}.cost_daily`;
   let ready: Promise<void> | undefined;
 
   const migrate = async () => {
-    await db.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await db.query(`CREATE TABLE IF NOT EXISTS ${usage} (
-      id text PRIMARY KEY, at_ms bigint NOT NULL, day date NOT NULL, tenant text NOT NULL,
-      user_id text, api_key text, provider text NOT NULL, model text NOT NULL,
-      ${COLUMNS.map(([c]) => `${c} bigint NOT NULL`).join(', ')},
-      total_tokens bigint NOT NULL, cost_nano_usd bigint NOT NULL, price_version text NOT NULL,
-      estimated boolean NOT NULL, outcome text NOT NULL, request_id text, trace_id text, duration_ms integer)`);
-    await db.query(
-      `CREATE INDEX IF NOT EXISTS cost_usage_tenant_at ON ${usage} (tenant, at_ms DESC)`,
-    );
-    await db.query(`CREATE INDEX IF NOT EXISTS cost_usage_request ON ${usage} (request_id)`);
-    await db.query(`CREATE TABLE IF NOT EXISTS ${daily} (
-      day date NOT NULL, tenant text NOT NULL, user_id text NOT NULL, model text NOT NULL, calls bigint NOT NULL,
-      ${COLUMNS.map(([c]) => `${c} bigint NOT NULL`).join(', ')}, cost_nano_usd bigint NOT NULL,
-      PRIMARY KEY (day, tenant, user_id, model))`);
+    await migrateSchema(db, {
+      component: 'cost',
+      schema: opts.schema,
+      migrations: ledgerMigrations(usage, daily),
+    });
   };
   const init = () => {
     if (!opts.migrate) return Promise.resolve();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { redisScript } from '@platform/core/stores';
 
 /**
  * One script for every store operation of a group (a tenant): all five keys share the
@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * expiries zset, holds hash, hold expiries zset, alert claims zset. ARGV[1] is the mode
  * (a admit, s settle, r release, p peek, c claim), ARGV[2] the caller's clock (epoch ms).
  */
-export const SCRIPT = `
+const SOURCE = `
 local C, CE, H, HE, A = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local mode = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -111,4 +111,4 @@ end
 return redis.error_reply('unknown mode ' .. tostring(mode))
 `;
 
-export const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
+export const SCRIPT = redisScript(SOURCE);

@@ -1,71 +1,88 @@
 import { parseOptions } from '@platform/core';
+import {
+  type BreakerState,
+  type GuardOptionsInput,
+  guardOptionsSchema,
+  isRedisClient,
+  type RedisClientLike,
+  redisGuard,
+  redisPrefixSchema,
+  type ScriptRunner,
+  scriptRunner,
+} from '@platform/core/stores';
 import { z } from 'zod';
 import type { AdmitResult, BudgetStore } from '../store.js';
-import { SCRIPT, SCRIPT_SHA } from './redis-script.js';
+import { SCRIPT } from './redis-script.js';
+
+export interface RedisBudgetStoreOptions {
+  /** An ioredis client or Cluster, or a connected node-redis client or cluster. */
+  client: RedisClientLike;
+  /** Prefix of every key. Default `cost:`. */
+  prefix?: string;
+  /**
+   * Longest a script may take while Redis answers fast before the call fails (and
+   * `onStoreError` decides). Default 500.
+   */
+  timeoutMs?: number;
+  /**
+   * While Redis answers, but slowly, the deadline grows to 3× its recent answer time, up to
+   * this. Default 2000; equal to `timeoutMs` for a fixed one.
+   */
+  maxTimeoutMs?: number;
+  /**
+   * Circuit breaker (`false` to disable). Default: it opens for `cooldownMs` 1000 once the
+   * weighted failures of the last `windowMs` (1000) reach `failureThreshold` (5) and
+   * `failureRate` (0.5) of the calls; while open, calls fail at once. Errors and timeouts
+   * while the connection is down weigh 1, a timeout while Redis still answers ¼.
+   */
+  breaker?: GuardOptionsInput['breaker'];
+}
+
+export interface RedisBudgetStore extends BudgetStore {
+  /** The circuit breaker's state and the current deadline, for health checks. */
+  health(): { breaker: BreakerState; timeoutMs: number };
+}
+
+const schema = guardOptionsSchema({ timeoutMs: 500, maxTimeoutMs: 2000 }).extend({
+  client: z.custom<RedisClientLike>(isRedisClient, 'must be an ioredis or node-redis client'),
+  prefix: redisPrefixSchema('cost:'),
+});
 
 type Arg = string | number;
 
-/** The part of an ioredis client (or Cluster) the store uses. */
-export interface IoRedisLike {
-  evalsha(sha: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
+/** One script call: a group's five keys and the arguments. */
+interface Call {
+  runner: ScriptRunner;
+  keys: string[];
+  args: string[];
 }
 
-export interface RedisBudgetStoreOptions {
-  /** An ioredis client or Cluster. */
-  client: IoRedisLike;
-  /** Prefix of every key. Default `cost:`. */
-  prefix?: string;
-  /** Longest a script may take before the call fails (and `onStoreError` decides). Default 500. */
-  timeoutMs?: number;
-}
+const runScript = (call: Call) => SCRIPT.run(call.runner, call.keys, call.args);
 
-const schema = z.object({
-  client: z.custom<IoRedisLike>(
-    (v) => typeof (v as IoRedisLike | null)?.evalsha === 'function',
-    'must be an ioredis client',
-  ),
-  prefix: z
-    .string()
-    .max(100)
-    .regex(/^[^{}]*$/, 'must not contain { or } (they would change the Cluster hash tag)')
-    .default('cost:'),
-  timeoutMs: z.number().int().min(1).max(60_000).default(500),
-});
+function numbers(reply: unknown): number[] {
+  if (!Array.isArray(reply)) throw new TypeError('redisBudgetStore: unexpected script reply');
+  return reply as number[];
+}
 
 /**
  * Live budget counters and reservations in Redis, shared by every process: one Lua script
  * per admission and per settlement (EVALSHA, EVAL after a script flush), all keys of a tenant
  * under one hash tag so it works on Redis Cluster. Counters are dropped when their period
  * ends; unsettled reservations are released by the next call of the tenant after they expire.
+ * Every call runs under an adaptive deadline and a circuit breaker (`@platform/core/stores`),
+ * so an absent Redis fails admissions at once instead of holding each for the timeout.
  *
  * @example
  * const control = costControl({ store: redisBudgetStore({ client: new Redis(process.env.REDIS_URL) }) });
  */
-export function redisBudgetStore(options: RedisBudgetStoreOptions): BudgetStore {
-  const { client, prefix, timeoutMs } = parseOptions(schema, options, 'redisBudgetStore');
-  const keys = (group: string) => {
-    const base = `${prefix}{${group}}:`;
-    return [`${base}c`, `${base}ce`, `${base}h`, `${base}he`, `${base}a`];
-  };
+export function redisBudgetStore(options: RedisBudgetStoreOptions): RedisBudgetStore {
+  const opts = parseOptions(schema, options, 'redisBudgetStore');
+  const runner = scriptRunner(opts.client, 'redisBudgetStore');
+  const guard = redisGuard(opts.client, opts, 'Redis budget store');
   const run = (group: string, args: Arg[]): Promise<number[]> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis budget store: no answer in ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    return Promise.race([script(group, args), timeout]).finally(() => clearTimeout(timer));
-  };
-  const script = async (group: string, args: Arg[]): Promise<number[]> => {
-    const k = keys(group);
-    try {
-      return (await client.evalsha(SCRIPT_SHA, k.length, ...k, ...args)) as number[];
-    } catch (err) {
-      if (!String((err as Error)?.message).startsWith('NOSCRIPT')) throw err;
-      return (await client.eval(SCRIPT, k.length, ...k, ...args)) as number[];
-    }
+    const base = `${opts.prefix}{${group}}:`;
+    const keys = [`${base}c`, `${base}ce`, `${base}h`, `${base}he`, `${base}a`];
+    return guard.run(runScript, { runner, keys, args: args.map(String) }, numbers);
   };
 
   return {
@@ -93,5 +110,13 @@ export function redisBudgetStore(options: RedisBudgetStoreOptions): BudgetStore 
       const [added] = await run(group, ['c', now, key, expiresAt]);
       return added === 1;
     },
+    health: () => ({ breaker: guard.state(), timeoutMs: guard.timeoutMs() }),
   };
 }
+
+export type {
+  BreakerState,
+  IoRedisLike,
+  NodeRedisLike,
+  RedisClientLike,
+} from '@platform/core/stores';

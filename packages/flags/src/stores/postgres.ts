@@ -1,4 +1,10 @@
-import { type SqlClient, watchPoolErrors } from '@platform/core';
+import {
+  type Migration,
+  migrate as migrateSchema,
+  type SqlClient,
+  sqlIdentifier,
+  watchPoolErrors,
+} from '@platform/core/stores';
 import type { z } from 'zod';
 import { type FlagsLogger, stderrFlagsLogger } from '../diagnostics.js';
 import {
@@ -55,8 +61,31 @@ function safeJson<S extends z.ZodType>(
     : { success: false, message: (key) => issueAt(key, r.error) };
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,40}$/;
-const q = (id: string) => `"${id}"`;
+/** Table prefixes leave room for the longest suffix (`_evaluations`) within 63 characters. */
+const MAX_PREFIX = 41;
+
+/**
+ * The flag store's migrations. Version 1 is what every release before the store kit
+ * created, hence `IF NOT EXISTS`, so their databases migrate in place.
+ */
+function flagMigrations(
+  prefix: string,
+  t: { flags: string; segments: string; history: string; evals: string },
+): Migration[] {
+  const historyKey = sqlIdentifier(`${prefix}_history_key`, 'index');
+  return [
+    {
+      version: 1,
+      up: [
+        `CREATE TABLE IF NOT EXISTS ${t.flags} (key text PRIMARY KEY, version integer NOT NULL, state jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${t.segments} (key text PRIMARY KEY, state jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${t.history} (id bigserial PRIMARY KEY, key text NOT NULL, version integer NOT NULL, action text NOT NULL, actor text, at timestamptz NOT NULL, before jsonb, after jsonb, diff jsonb NOT NULL)`,
+        `CREATE INDEX IF NOT EXISTS ${historyKey} ON ${t.history} (key, id DESC)`,
+        `CREATE TABLE IF NOT EXISTS ${t.evals} (flag text NOT NULL, variant text NOT NULL, tenant text NOT NULL, count bigint NOT NULL, last_evaluated timestamptz NOT NULL, PRIMARY KEY (flag, variant, tenant))`,
+      ],
+    },
+  ];
+}
 
 type Row = {
   state: FlagState;
@@ -81,20 +110,15 @@ export interface PostgresFlagStore extends FlagStore {
 export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore {
   const schema = options.schema ?? 'public';
   const prefix = options.table ?? 'platform_flags';
-  for (const [field, v] of [
-    ['schema', schema],
-    ['table', prefix],
-  ] as const) {
-    if (!IDENT.test(v))
-      throw new TypeError(`postgresStore: ${field} must match ${IDENT} (got ${JSON.stringify(v)})`);
-  }
+  const quotedSchema = sqlIdentifier(schema, 'postgresStore schema');
+  sqlIdentifier(prefix, 'postgresStore table', MAX_PREFIX);
   const db = options.client;
   const storeName = `postgres ${schema}.${prefix}`;
   const logger = options.logger === false ? undefined : (options.logger ?? stderrFlagsLogger);
   const unwatch = watchPoolErrors(db, (err) =>
     logger?.warn({ store: storeName, error: err.message }, 'flags PostgreSQL connection lost'),
   );
-  const t = (name: string) => `${q(schema)}.${q(`${prefix}${name}`)}`;
+  const t = (name: string) => `${quotedSchema}.${sqlIdentifier(`${prefix}${name}`, 'table')}`;
   const flags = t('');
   const segments = t('_segments');
   const history = t('_history');
@@ -153,22 +177,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
   return {
     name: storeName,
     async migrate() {
-      await db.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
-      await db.query(
-        `CREATE TABLE IF NOT EXISTS ${flags} (key text PRIMARY KEY, version integer NOT NULL, state jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      await db.query(
-        `CREATE TABLE IF NOT EXISTS ${segments} (key text PRIMARY KEY, state jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      await db.query(
-        `CREATE TABLE IF NOT EXISTS ${history} (id bigserial PRIMARY KEY, key text NOT NULL, version integer NOT NULL, action text NOT NULL, actor text, at timestamptz NOT NULL, before jsonb, after jsonb, diff jsonb NOT NULL)`,
-      );
-      await db.query(
-        `CREATE INDEX IF NOT EXISTS ${q(`${prefix}_history_key`)} ON ${history} (key, id DESC)`,
-      );
-      await db.query(
-        `CREATE TABLE IF NOT EXISTS ${evals} (flag text NOT NULL, variant text NOT NULL, tenant text NOT NULL, count bigint NOT NULL, last_evaluated timestamptz NOT NULL, PRIMARY KEY (flag, variant, tenant))`,
-      );
+      await migrateSchema(db, {
+        component: `flags:${prefix}`,
+        schema,
+        migrations: flagMigrations(prefix, { flags, segments, history, evals }),
+      });
     },
     async load() {
       const [f, s] = await Promise.all([

@@ -1,10 +1,10 @@
 import { parseOptions } from '@platform/core';
 import {
   type BreakerState,
-  connectionState,
-  createGuard,
   guardOptionsSchema,
   type RedisClientLike,
+  redisGuard,
+  redisPrefixSchema,
   scriptRunner,
 } from '@platform/core/stores';
 import { z } from 'zod';
@@ -23,11 +23,7 @@ const schema = guardOptionsSchema({ timeoutMs: 50, maxTimeoutMs: 1000 }).extend(
     (v) => typeof v === 'object' && v !== null,
     'must be a Redis client',
   ),
-  prefix: z
-    .string()
-    .max(100)
-    .regex(/^[^{}]*$/, 'must not contain { or } (they would change the Cluster hash tag)')
-    .default('rl:'),
+  prefix: redisPrefixSchema('rl:'),
 });
 
 export interface RedisStoreOptions {
@@ -107,15 +103,7 @@ const nothing = () => undefined;
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const opts = parseOptions(schema, options, 'redisStore');
   const runner = scriptRunner(opts.client, 'redisStore');
-  const guard = createGuard(
-    {
-      timeoutMs: opts.timeoutMs,
-      maxTimeoutMs: opts.maxTimeoutMs,
-      connected: connectionState(opts.client),
-    },
-    opts.breaker,
-    'Rate-limit store',
-  );
+  const guard = redisGuard(opts.client, opts, 'Rate-limit store');
   const keysOf = (checks: readonly StoreCheck[]) => {
     const keys: string[] = new Array(checks.length);
     for (let i = 0; i < checks.length; i++) keys[i] = opts.prefix + (checks[i] as StoreCheck).key;
