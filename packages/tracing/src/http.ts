@@ -11,7 +11,15 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { getContext, type HttpExchange, type RequestContext, setTrace } from '@platform/core';
+import {
+  getContext,
+  type HttpExchange,
+  processSingleton,
+  type RequestContext,
+  type RequestSlot,
+  requestSlot,
+  setTrace,
+} from '@platform/core';
 import type { Logger } from 'pino';
 import { getTracing, serverSpans } from './provider.js';
 import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log.js';
@@ -39,6 +47,16 @@ export interface ActiveRequest {
   fail(error: unknown): void;
   end(status: number): void;
 }
+
+/**
+ * The request in flight, kept on core's request context so a binding's error hook finds
+ * it again (one slot per process, shared by every copy of this module).
+ */
+export const activeRequest: RequestSlot<ActiveRequest> = processSingleton(
+  '@platform/tracing.activeRequest',
+  1,
+  () => requestSlot<ActiveRequest>('tracing.request'),
+);
 
 export interface HttpTelemetry {
   start(exchange: HttpExchange, server: ServerInfo): ActiveRequest;

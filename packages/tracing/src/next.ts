@@ -1,6 +1,9 @@
 import { context as otelContext } from '@opentelemetry/api';
-import { webExchange } from '@platform/core/next';
+import { nextRoute, webExchange } from '@platform/core/next';
+import { inspectorHandlers, logLevelHandlers } from './handlers.js';
 import { createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
+import type { Inspector } from './inspector.js';
+import type { LogLevels } from './log-levels.js';
 
 export interface NextTracingOptions extends HttpTelemetryOptions {
   /** The route template, e.g. `/api/items/[id]` (else the request context's). */
@@ -40,4 +43,14 @@ export function withTracing<A extends unknown[]>(
       throw error;
     }
   };
+}
+
+/** Runtime log levels (see `logLevelHandlers`) for `app/admin/log-levels/[[...module]]/route.ts`. */
+export function logLevelRoute(levels?: LogLevels, options?: { base?: string }) {
+  return nextRoute(logLevelHandlers(levels).handle, options);
+}
+
+/** The development inspector (see `inspectorHandlers`) for a catch-all route; give its `base`. */
+export function inspectorRoute(inspector: Inspector, options?: { base?: string }) {
+  return nextRoute(inspectorHandlers(inspector).handle, options);
 }
