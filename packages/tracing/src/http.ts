@@ -20,6 +20,7 @@ import {
   requestSlot,
   setTrace,
 } from '@platform/core';
+import { webExchange } from '@platform/core/next';
 import type { Logger } from 'pino';
 import { getTracing, serverSpans } from './provider.js';
 import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log.js';
@@ -45,7 +46,8 @@ export interface ActiveRequest {
   readonly context: Context;
   /** Records an exception thrown by the handler (kept for `end`). */
   fail(error: unknown): void;
-  end(status: number): void;
+  /** Ends the span; `route` names it when the request context has no route. */
+  end(status: number, route?: string): void;
 }
 
 /**
@@ -191,20 +193,20 @@ class Request implements ActiveRequest, SpanSource {
     this.#error ??= error;
   }
 
-  end(status: number): void {
+  end(status: number, route?: string): void {
     if (this.#ended) return;
     this.#ended = true;
     try {
-      this.#finish(status);
+      this.#finish(status, route);
     } catch {
       // never throw into the host's response path
     }
   }
 
-  #finish(status: number): void {
+  #finish(status: number, matched: string | undefined): void {
     const ended = performance.now();
     const ctx = this.#ctx;
-    const route = ctx?.route;
+    const route = ctx?.route ?? matched;
     const error = this.#error;
     const span = this.#spans ? this.#spans.settle(this.span, status >= 500) : this.span;
     if (span) {
@@ -238,6 +240,19 @@ class Request implements ActiveRequest, SpanSource {
       });
     }
   }
+}
+
+/** Starts the request telemetry of a Fetch `Request` (Next route handlers, Hono). */
+export function startFetch(
+  telemetry: HttpTelemetry,
+  request: globalThis.Request,
+  route?: string,
+): ActiveRequest {
+  const url = new URL(request.url);
+  return telemetry.start(webExchange(request, new Headers(), route), {
+    scheme: url.protocol.slice(0, -1),
+    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+  });
 }
 
 function untraced(): ActiveRequest {

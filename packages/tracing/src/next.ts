@@ -1,7 +1,7 @@
 import { context as otelContext } from '@opentelemetry/api';
-import { nextRoute, webExchange } from '@platform/core/next';
+import { nextRoute } from '@platform/core/next';
 import { inspectorHandlers, logLevelHandlers } from './handlers.js';
-import { createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
+import { createHttpTelemetry, type HttpTelemetryOptions, startFetch } from './http.js';
 import type { Inspector } from './inspector.js';
 import type { LogLevels } from './log-levels.js';
 
@@ -28,11 +28,7 @@ export function withTracing<A extends unknown[]>(
   const { route, ...rest } = options;
   const telemetry = createHttpTelemetry(rest);
   return async (request, ...args) => {
-    const url = new URL(request.url);
-    const active = telemetry.start(webExchange(request, new Headers(), route), {
-      scheme: url.protocol.slice(0, -1),
-      port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
-    });
+    const active = startFetch(telemetry, request, route);
     try {
       const response = await otelContext.with(active.context, () => handler(request, ...args));
       active.end(response.status);
