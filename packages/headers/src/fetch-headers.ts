@@ -107,3 +107,38 @@ export function securityHeadersForProxy(
     return { nonce, requestHeaders, responseHeaders };
   };
 }
+
+/**
+ * A Fetch response with the security headers: those the handler did not set itself are
+ * added (X-Powered-By removed when the options say so). A response whose headers are
+ * immutable (one from `fetch()`) is copied first.
+ *
+ * @example
+ * const { headers } = createSecurityHeaders({ preset: 'api' }).forResponse();
+ * return withSecurityHeaders(response, headers, true);
+ */
+export function withSecurityHeaders(
+  response: Response,
+  headers: ReadonlyArray<readonly [string, string]>,
+  removePoweredBy: boolean,
+): Response {
+  try {
+    addMissing(response.headers, headers, removePoweredBy);
+    return response;
+  } catch {
+    // Response.error() is immutable too, but its status 0 cannot be copied.
+    if (response.type === 'error') return response;
+    const copy = new Response(response.body, response);
+    addMissing(copy.headers, headers, removePoweredBy);
+    return copy;
+  }
+}
+
+function addMissing(
+  target: Headers,
+  headers: ReadonlyArray<readonly [string, string]>,
+  removePoweredBy: boolean,
+): void {
+  if (removePoweredBy) target.delete('x-powered-by');
+  for (const [name, value] of headers) if (!target.has(name)) target.set(name, value);
+}

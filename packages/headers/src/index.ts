@@ -8,6 +8,7 @@ export {
   type CspOptions,
   contentSecurityPolicy,
 } from './csp.js';
+export { withSecurityHeaders } from './fetch-headers.js';
 export type { SecurityHeadersOptions } from './headers.js';
 export { createNonce } from './nonce.js';
 export {
