@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import { diagnostics, shutdown } from '@platform/core';
 import { requestContext as expressContext } from '@platform/core/express';
 import { requestContext as fastifyContext } from '@platform/core/fastify';
@@ -66,7 +68,7 @@ describe('logLevelRoute and inspectorRoute', () => {
   const inspector = createInspector({ size: 10 });
   const bases: Record<string, string> = {};
   let server: Server;
-  let nextServer: Server;
+  let nextServer: ServerType;
   let fastify: FastifyInstance;
 
   beforeAll(async () => {
@@ -88,26 +90,21 @@ describe('logLevelRoute and inspectorRoute', () => {
       '/admin/log-levels': onNext.logLevelRoute(levels, { base: '/admin/log-levels' }),
       '/_dev/inspector': onNext.inspectorRoute(inspector, { base: '/_dev/inspector' }),
     };
-    nextServer = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const request = new Request(`http://localhost${req.url}`, {
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-      });
-      const mount = Object.keys(routes).find((m) => req.url?.startsWith(m)) as keyof typeof routes;
-      const response = await routes[mount](request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
+    // the Next route handlers behind a Fetch server on Node, as `next start` runs them
+    const fetch = (request: Request) => {
+      const { pathname } = new URL(request.url);
+      const mount = Object.keys(routes).find((m) => pathname.startsWith(m)) as keyof typeof routes;
+      return routes[mount](request);
+    };
+    nextServer = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
     });
-    bases.next = await listen(nextServer);
+    bases.next = `http://127.0.0.1:${(nextServer.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
     await fastify.close();
     server.closeAllConnections();
-    nextServer.closeAllConnections();
     await new Promise((r) => server.close(r));
     await new Promise((r) => nextServer.close(r));
   });
