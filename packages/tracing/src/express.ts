@@ -2,7 +2,8 @@ import { contextOf, expressExchange, expressRoute } from '@platform/core/express
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { enterContext } from './context-manager.js';
 import { inspectorHandlers, logLevelHandlers } from './handlers.js';
-import { activeRequest, createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
+import type { HttpTelemetryOptions } from './http.js';
+import { activeRequest, createHttpTelemetry, socketServer } from './http.js';
 import type { Inspector } from './inspector.js';
 import type { LogLevels } from './log-levels.js';
 
@@ -17,9 +18,7 @@ import type { LogLevels } from './log-levels.js';
 export function tracing(options: HttpTelemetryOptions = {}): RequestHandler {
   const telemetry = createHttpTelemetry(options);
   return (req, res, next) => {
-    const socket = req.socket as typeof req.socket & { encrypted?: boolean };
-    const server = { scheme: socket.encrypted ? 'https' : 'http', port: socket.localPort };
-    const active = telemetry.start(expressExchange(req, res), server);
+    const active = telemetry.start(expressExchange(req, res), socketServer(req.socket));
     activeRequest.set(contextOf(req), active);
     // `on`, not `once`: 'close' fires once per response and needs no once-wrapper.
     res.on('close', () => active.end(res.statusCode));

@@ -3,16 +3,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { enterContext } from './context-manager.js';
 import { inspectorHandlers, logLevelHandlers } from './handlers.js';
-import { activeRequest, createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
+import type { HttpTelemetryOptions } from './http.js';
+import { activeRequest, createHttpTelemetry, socketServer } from './http.js';
 import type { Inspector } from './inspector.js';
 import type { LogLevels } from './log-levels.js';
 
 const plugin: FastifyPluginAsync<HttpTelemetryOptions> = async (app, options) => {
   const telemetry = createHttpTelemetry(options);
   app.addHook('onRequest', (req, reply, done) => {
-    const socket = req.raw.socket as typeof req.raw.socket & { encrypted?: boolean };
-    const server = { scheme: socket.encrypted ? 'https' : 'http', port: socket.localPort };
-    const active = telemetry.start(fastifyExchange(req, reply), server);
+    const active = telemetry.start(fastifyExchange(req, reply), socketServer(req.raw.socket));
     activeRequest.set(req.platformContext, active);
     enterContext(active.context, done);
   });

@@ -242,6 +242,11 @@ class Request implements ActiveRequest, SpanSource {
   }
 }
 
+/** Scheme and port of a Node request's socket (Express, Fastify). */
+export function socketServer(socket: { encrypted?: boolean; localPort?: number }): ServerInfo {
+  return { scheme: socket.encrypted ? 'https' : 'http', port: socket.localPort };
+}
+
 /** Starts the request telemetry of a Fetch `Request` (Next route handlers, Hono). */
 export function startFetch(
   telemetry: HttpTelemetry,
