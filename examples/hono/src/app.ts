@@ -109,8 +109,8 @@ function itemRoutes(app: Hono): void {
 }
 
 /**
- * The example app, in the Express example's chain order: request context, tracing,
- * security headers, demo auth, audit, rate limits, the routes; `onError` / `notFound` last.
+ * The example app, in the Express example's chain order: request context, demo auth,
+ * tracing, security headers, audit, rate limits, the routes; `notFound` / `onError` last.
  */
 export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
@@ -118,10 +118,10 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   const [audit, limits] = await Promise.all([auditSetup(production), rateLimitSetup()]);
   const app = new Hono();
   app.use(requestContext());
+  app.use(demoAuth);
   app.use(traces.middleware);
   app.use(securityHeaders({ preset: 'api' }));
   app.use(decodablePath);
-  app.use(demoAuth);
   app.use(routeTemplate);
   // before the rate limiter: refused writes (429) are audited too
   app.use(auditRequests(audit.trail));
