@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/express.ts', 'src/fastify.ts', 'src/next.ts'],
+  entry: ['src/index.ts', 'src/express.ts', 'src/fastify.ts', 'src/next.ts', 'src/hono.ts'],
   format: ['esm', 'cjs'],
   // Entries share chunks in the CommonJS build too, as they do in ESM: one copy of each
   // module per format instead of one per entry (see @platform/core's processSingleton for

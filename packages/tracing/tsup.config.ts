@@ -6,6 +6,7 @@ export default defineConfig({
     express: 'src/express.ts',
     fastify: 'src/fastify.ts',
     next: 'src/next.ts',
+    hono: 'src/hono.ts',
     cli: 'src/cli.ts',
   },
   format: ['esm', 'cjs'],

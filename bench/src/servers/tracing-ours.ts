@@ -17,7 +17,7 @@ function setup(ratio: number, keepErrors: boolean, logSample: number) {
     exporter,
     sampleRatio: ratio,
     keepErrors,
-    registerShutdown: false,
+    shutdown: false,
   });
   // createLogger's own default destination (batched async writes), pointed at /dev/null
   const logger = createLogger({

@@ -106,8 +106,12 @@ export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
   const body = answer.body;
   if (body === undefined) return reply.send();
   if (isStreamBody(body)) return reply.send(Readable.from(body));
+  // Bytes, text included: Fastify appends "; charset=utf-8" to the content type of a string
+  // body, and the answer must carry the same headers on every framework.
   return reply.send(
-    typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    typeof body === 'string'
+      ? Buffer.from(body)
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
   );
 }
 

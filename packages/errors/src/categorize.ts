@@ -1,7 +1,13 @@
 import { InternalError, ValidationError } from './errors.js';
 import { isPlatformError, type PlatformError, type ValidationIssue } from './platform-error.js';
 import { fromAiProvider } from './rules/ai-provider.js';
-import { fromBodyParser, fromFastify, fromHttpError, fromTaggedBuiltin } from './rules/http.js';
+import {
+  fromBodyParser,
+  fromFastify,
+  fromHono,
+  fromHttpError,
+  fromTaggedBuiltin,
+} from './rules/http.js';
 import { fromNetwork } from './rules/network.js';
 import { fromSqlState } from './rules/sql-state.js';
 import { isObject, type Loose } from './shape.js';
@@ -36,6 +42,7 @@ const RULES: ((e: Loose) => PlatformError | undefined)[] = [
   fromSqlState,
   fromFastify,
   fromBodyParser,
+  fromHono,
   fromHttpError,
   fromTaggedBuiltin,
   fromAiProvider,

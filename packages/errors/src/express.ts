@@ -1,7 +1,8 @@
+import { writeAnswer } from '@platform/core';
 import { contextOf, expressExchange } from '@platform/core/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { problemAnswerOf } from './answer.js';
 import { NotFoundError } from './errors.js';
-import { stringifyProblem } from './problem.js';
 import { createErrorResponder, type ErrorResponderOptions } from './responder.js';
 
 /**
@@ -13,16 +14,14 @@ import { createErrorResponder, type ErrorResponderOptions } from './responder.js
  * app.use(requestContext());
  * app.use('/api', routes);
  * app.use(notFoundHandler());
- * app.use(errorHandler({ onError: (err, p, ctx) => logger.error({ err, requestId: ctx.requestId }) }));
+ * app.use(errorHandler({ logger }));
  */
 export function errorHandler(options?: ErrorResponderOptions): ErrorRequestHandler {
   const respond = createErrorResponder(options);
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const { status, headers, body } = respond(err, expressExchange(req, res), contextOf(req));
-    res.status(status);
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    res.end(stringifyProblem(body));
+    const problem = respond(err, expressExchange(req, res), contextOf(req));
+    void writeAnswer(res, problemAnswerOf(problem));
   };
 }
 

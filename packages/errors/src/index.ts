@@ -1,3 +1,4 @@
+export { problemAnswerOf } from './answer.js';
 export {
   CATEGORIES,
   type CategoryDefaults,
@@ -47,6 +48,7 @@ export {
   createErrorResponder,
   type ErrorContext,
   type ErrorExchange,
+  type ErrorReport,
   type ErrorResponder,
   type ErrorResponderOptions,
   type LocaleResolver,

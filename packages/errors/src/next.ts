@@ -1,37 +1,21 @@
+import { toResponse } from '@platform/core';
 import { webExchange } from '@platform/core/next';
-import { stringifyProblem } from './problem.js';
+import { problemAnswerOf } from './answer.js';
+import { isNextControlFlow } from './control-flow.js';
 import {
   createErrorResponder,
   type ErrorResponder,
   type ErrorResponderOptions,
+  responderFor,
 } from './responder.js';
-import { causes, isObject } from './shape.js';
 
 type Handler<A extends unknown[]> = (request: Request, ...rest: A) => Response | Promise<Response>;
 
-const NEXT_DIGESTS = new Set([
-  'DYNAMIC_SERVER_USAGE',
-  'BAILOUT_TO_CLIENT_SIDE_RENDERING',
-  'HANGING_PROMISE_REJECTION',
-]);
-
-/** Next's control-flow throws (`notFound()`, `redirect()`, dynamic bailouts) must reach Next. */
-function isNextControlFlow(err: unknown): boolean {
-  return causes(err).some((e) => {
-    const digest = isObject(e) ? e.digest : undefined;
-    return typeof digest === 'string' && (digest.startsWith('NEXT_') || NEXT_DIGESTS.has(digest));
-  });
-}
-
 function answer(respond: ErrorResponder, err: unknown, request: Request): Response {
-  const { status, headers, body } = respond(err, webExchange(request, new Headers()));
-  return new Response(request.method === 'HEAD' ? null : stringifyProblem(body), {
-    status,
-    headers,
-  });
+  const problem = respond(err, webExchange(request, new Headers()));
+  return toResponse(problemAnswerOf(problem, request.method));
 }
 
-const responders = new WeakMap<object, ErrorResponder>();
 const NO_OPTIONS: ErrorResponderOptions = {};
 
 /**
@@ -41,17 +25,8 @@ const NO_OPTIONS: ErrorResponderOptions = {};
  * @example
  * catch (err) { return problemResponse(err, request); }
  */
-export function problemResponse(
-  err: unknown,
-  request: Request,
-  options: ErrorResponderOptions = NO_OPTIONS,
-): Response {
-  let respond = responders.get(options);
-  if (!respond) {
-    respond = createErrorResponder(options);
-    responders.set(options, respond);
-  }
-  return answer(respond, err, request);
+export function problemResponse(err: unknown, request: Request, options = NO_OPTIONS): Response {
+  return answer(responderFor(options), err, request);
 }
 
 /**

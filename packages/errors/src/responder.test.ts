@@ -1,4 +1,4 @@
-import { runWithContext } from '@platform/core';
+import { type ErrorListener, type PlatformLogger, runWithContext } from '@platform/core';
 import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from './errors.js';
 import { createErrorResponder, type ErrorContext, type ErrorExchange } from './responder.js';
@@ -100,8 +100,9 @@ describe('createErrorResponder', () => {
 
   it('writes 5xx errors to stderr by default', () => {
     const lines: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => {
-      lines.push(line);
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((line) => {
+      lines.push(String(line));
+      return true;
     });
     try {
       createErrorResponder({ production: true })(
@@ -114,11 +115,53 @@ describe('createErrorResponder', () => {
     }
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({
-      level: 'error',
+      level: 50,
+      msg: 'request failed',
+      component: '@platform/errors',
       requestId: 'r-1',
       status: 500,
       severity: 'high',
       causes: [{ name: 'InternalError' }, { name: 'Error', message: 'db down' }],
     });
+  });
+
+  it('logs 5xx errors to the given logger, and also hands every error to onError', () => {
+    const logged: [string, object, string | undefined][] = [];
+    const line = (level: string) => (fields: object, message?: string) =>
+      void logged.push([level, fields, message]);
+    const logger: PlatformLogger = {
+      error: line('error'),
+      warn: line('warn'),
+      info: line('info'),
+      debug: line('debug'),
+    };
+    const seen: unknown[] = [];
+    const onError: ErrorListener = (error, info) => void seen.push([error, info]);
+    const respond = createErrorResponder({ production: true, logger, onError });
+    respond(new Error('db down'), exchange({ 'x-request-id': 'r-2' }));
+    respond(new NotFoundError(), exchange({ 'x-request-id': 'r-3' }));
+    expect(logged).toEqual([
+      [
+        'error',
+        expect.objectContaining({
+          component: '@platform/errors',
+          code: 'ERRORS_REQUEST_FAILED',
+          requestId: 'r-2',
+          status: 500,
+          errorCode: 'internal',
+        }),
+        'request failed',
+      ],
+    ]);
+    expect(seen).toEqual([
+      [
+        expect.objectContaining({ code: 'internal' }),
+        expect.objectContaining({ component: '@platform/errors', requestId: 'r-2', status: 500 }),
+      ],
+      [
+        expect.objectContaining({ code: 'not_found' }),
+        expect.objectContaining({ component: '@platform/errors', requestId: 'r-3', status: 404 }),
+      ],
+    ]);
   });
 });

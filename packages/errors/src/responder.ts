@@ -1,5 +1,9 @@
 import {
+  type Diagnostics,
+  diagnostics,
+  type ErrorInfo,
   getContext,
+  type PlatformLogger,
   parseOptions,
   parseRequestId,
   type RequestContext,
@@ -36,9 +40,20 @@ export interface ErrorContext {
   context?: RequestContext;
 }
 
+/**
+ * What `onError` receives second: the response sent, which is also core's `ErrorInfo`
+ * (`component: '@platform/errors'`, `code: 'ERRORS_RESPONSE'`, the request id), so the
+ * `onError` listener every @platform package accepts fits here as well.
+ */
+export type ErrorReport = ProblemResponse & ErrorInfo & { requestId: string };
+
+/**
+ * Called once per error answered. Core's `ErrorListener` (`(error, info) => void`) is one;
+ * so is the older three-argument hook `(err, problem, ctx)`.
+ */
 export type OnErrorHook = (
   err: PlatformError,
-  problem: ProblemResponse,
+  problem: ErrorReport,
   ctx: ErrorContext,
 ) => void | Promise<void>;
 
@@ -51,9 +66,15 @@ export interface ErrorResponderOptions extends ProblemOptions {
   /** A fixed locale, or a function of the request's `Accept-Language`. Default: negotiate. */
   locale?: string | LocaleResolver;
   /**
+   * Where 5xx errors are logged (`request failed`, with the request id, status, code,
+   * severity and cause chain). Default: @platform/core's process-wide logger (the first
+   * `@platform/tracing` logger, else JSON lines on stderr).
+   */
+  logger?: PlatformLogger;
+  /**
    * Called once per error with the categorized error (original under `cause`), the
-   * response and the request id, so the host's logger records it. Errors it throws
-   * are swallowed. Default: 5xx errors are written to stderr as one JSON line.
+   * response and the request context, so the host records it. Errors it throws are
+   * swallowed. Given without `logger`, it replaces the log line.
    */
   onError?: OnErrorHook;
 }
@@ -65,6 +86,12 @@ const schema = z.object({
   locale: z
     .union([z.string().regex(LOCALE_PATTERN, 'must be a language tag'), fn<LocaleResolver>()])
     .optional(),
+  logger: z
+    .custom<PlatformLogger>(
+      (v) => typeof (v as { error?: unknown } | null)?.error === 'function',
+      'must be a logger with error(fields, message)',
+    )
+    .optional(),
   onError: fn<OnErrorHook>().optional(),
 });
 
@@ -75,15 +102,19 @@ export type ErrorResponder = (
   context?: RequestContext,
 ) => ProblemResponse;
 
-const logToStderr: OnErrorHook = (err, problem, ctx) => {
-  if (problem.status < 500) return;
-  const { requestId } = ctx;
-  const { status } = problem;
-  const facts = { code: err.code, severity: err.severity, causes: causeChain(err) };
-  console.error(
-    JSON.stringify({ level: 'error', msg: 'request failed', requestId, status, ...facts }),
-  );
-};
+const COMPONENT = '@platform/errors';
+
+/** One `request failed` line per 5xx, on the package's diagnostics channel. */
+function logFailure(diag: Diagnostics, err: PlatformError, report: ErrorReport): void {
+  if (report.status < 500) return;
+  diag.error('ERRORS_REQUEST_FAILED', err, 'request failed', {
+    requestId: report.requestId,
+    status: report.status,
+    errorCode: err.code,
+    severity: err.severity,
+    causes: causeChain(err),
+  });
+}
 
 function safely(hook: OnErrorHook, ...args: Parameters<OnErrorHook>): void {
   try {
@@ -94,22 +125,35 @@ function safely(hook: OnErrorHook, ...args: Parameters<OnErrorHook>): void {
   }
 }
 
+/** Reports an answered error: the log line (unless `onError` alone replaces it), then `onError`. */
+function reporter(options: { logger?: PlatformLogger; onError?: OnErrorHook }) {
+  const { logger, onError } = options;
+  const diag = onError && !logger ? undefined : diagnostics(COMPONENT, { logger });
+  return (err: PlatformError, response: ProblemResponse, ctx: ErrorContext) => {
+    const report: ErrorReport = {
+      ...response,
+      component: COMPONENT,
+      code: 'ERRORS_RESPONSE',
+      requestId: ctx.requestId,
+    };
+    if (diag) logFailure(diag, err, report);
+    if (onError) safely(onError, err, report, ctx);
+  };
+}
+
 /**
  * The framework-neutral core every binding calls: categorizes the error, builds the
  * RFC 9457 response for this request (request id, path, locale) and reports it to
  * `onError`. Never throws for a thrown value; throws a ConfigError for bad options.
  *
  * @example
- * const respond = createErrorResponder({ onError: (err, p, ctx) => log.error({ err, requestId: ctx.requestId }) });
+ * const respond = createErrorResponder({ logger: pino(), onError: (err, report) => count(report.status) });
  * const { status, headers, body } = respond(err, exchange);
  */
 export function createErrorResponder(options: ErrorResponderOptions = {}): ErrorResponder {
-  const {
-    locale,
-    onError = logToStderr,
-    ...problem
-  } = parseOptions(schema, options, 'errorResponder');
+  const { locale, logger, onError, ...problem } = parseOptions(schema, options, 'errorResponder');
   const opts = resolveProblemOptions(problem);
+  const report = reporter({ logger, onError });
   const localeFor = (ex: ErrorExchange, acceptLanguage: string | undefined) => {
     if (typeof locale !== 'function') return locale;
     try {
@@ -139,7 +183,19 @@ export function createErrorResponder(options: ErrorResponderOptions = {}): Error
     if (!context) response.headers['X-Request-ID'] = requestId;
     const { method, path } = exchange;
     const route = exchange.route ?? context?.route;
-    safely(onError, err, response, { requestId, method, path, route, context });
+    report(err, response, { requestId, method, path, route, context });
     return response;
   };
+}
+
+// A cache per options object (not per request state): one responder for each set of options.
+const responders = new WeakMap<object, ErrorResponder>();
+
+/** The responder for these options, made once per options object. */
+export function responderFor(options: ErrorResponderOptions): ErrorResponder {
+  const known = responders.get(options);
+  if (known) return known;
+  const respond = createErrorResponder(options);
+  responders.set(options, respond);
+  return respond;
 }

@@ -1,14 +1,18 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import { requestContext as expressContext } from '@platform/core/express';
 import { requestContext as fastifyContext } from '@platform/core/fastify';
 import { withRequestContext } from '@platform/core/next';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Hono } from 'hono';
 import { errorHandler as expressErrors, notFoundHandler } from '../src/express.js';
 import {
   errorHandler as fastifyErrors,
   frameworkErrors as fastifyFrameworkErrors,
 } from '../src/fastify.js';
+import { errorHandler as honoErrors, notFoundHandler as honoNotFound } from '../src/hono.js';
 import type { ErrorResponderOptions } from '../src/index.js';
 import { withErrorHandling } from '../src/next.js';
 import { baseUrl, type Scenarios } from './support.js';
@@ -74,4 +78,25 @@ export function nextRoute(scenarios: Scenarios, options: ErrorResponderOptions) 
     }, options),
     { route: '/boom/[scenario]' },
   );
+}
+
+/** A Hono app on @hono/node-server, each request inside core's request context. */
+export async function honoApp(
+  scenarios: Scenarios,
+  options: ErrorResponderOptions,
+): Promise<{ url: string; server: ServerType }> {
+  const app = new Hono();
+  app.get('/boom/:scenario', async (c) => {
+    await scenarios[c.req.param('scenario')]?.();
+    return c.json({});
+  });
+  app.notFound(honoNotFound(options));
+  app.onError(honoErrors(options));
+  const fetch = withRequestContext((request: Request) => app.fetch(request), {
+    route: '/boom/:scenario',
+  });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

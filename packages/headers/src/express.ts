@@ -1,11 +1,7 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { readNodeBody } from './body.js';
+import { expressRoute } from '@platform/core/express';
+import type { RequestHandler } from 'express';
 import type { SecurityHeadersOptions } from './headers.js';
-import {
-  createReportReceiver,
-  type ReportReceiver,
-  type ReportReceiverOptions,
-} from './reports.js';
+import { type ReportReceiver, type ReportRouteOptions, receiverFor } from './reports.js';
 import { createSecurityHeaders } from './security-headers.js';
 
 declare global {
@@ -26,23 +22,14 @@ declare global {
  */
 export function securityHeaders(options?: SecurityHeadersOptions): RequestHandler {
   const engine = createSecurityHeaders(options);
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (_req, res, next) => {
     const nonce = engine.apply(res);
     if (nonce !== undefined) res.locals.cspNonce = nonce;
     next();
   };
 }
 
-export interface ExpressReportOptions extends ReportReceiverOptions {
-  /** Share a receiver (and its counters) instead of creating one. */
-  receiver?: ReportReceiver;
-}
-
-function bodyOf(req: Request): string | Uint8Array | undefined {
-  const body: unknown = req.body;
-  if (typeof body === 'string' || body instanceof Uint8Array) return body;
-  return body !== undefined && req.readableEnded ? JSON.stringify(body) : undefined;
-}
+export type ExpressReportOptions = ReportRouteOptions;
 
 /**
  * The CSP violation receiver as an Express handler. Mount it before any body parser
@@ -54,23 +41,8 @@ function bodyOf(req: Request): string | Uint8Array | undefined {
 export function cspReportHandler(
   options: ExpressReportOptions = {},
 ): RequestHandler & { receiver: ReportReceiver } {
-  const { receiver: shared, ...rest } = options;
-  const receiver = shared ?? createReportReceiver(rest);
-  const handler = (req: Request, res: Response, next: NextFunction) => {
-    receiver
-      .handle({
-        method: req.method,
-        contentType: req.headers['content-type'],
-        contentLength: req.headers['content-length'],
-        clientIp: req.socket.remoteAddress,
-        read: (limit) => bodyOf(req) ?? readNodeBody(req, limit),
-      })
-      .then((r) => {
-        res.status(r.status).set(r.headers);
-        res.end(r.body);
-      }, next);
-  };
-  return Object.assign(handler, { receiver });
+  const receiver = receiverFor(options);
+  return Object.assign(expressRoute(receiver.handle), { receiver });
 }
 
 export type { SecurityHeadersOptions };

@@ -1,12 +1,9 @@
-import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import { readNodeBody } from '@platform/core';
+import { fastifyExchange, fastifyRoute } from '@platform/core/fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { readNodeBody } from './body.js';
 import type { SecurityHeadersOptions } from './headers.js';
-import {
-  createReportReceiver,
-  type ReportReceiver,
-  type ReportReceiverOptions,
-} from './reports.js';
+import { type ReportRouteOptions, receiverFor } from './reports.js';
 import { createSecurityHeaders } from './security-headers.js';
 
 declare module 'fastify' {
@@ -16,87 +13,47 @@ declare module 'fastify' {
   }
 }
 
-/** Builds from options, handing a ConfigError to Fastify instead of throwing past it. */
-function build<T>(make: () => T, done: (err?: Error) => void): T | undefined {
-  try {
-    return make();
-  } catch (err) {
-    done(err as Error);
-    return undefined;
-  }
-}
-
-const headersPlugin: FastifyPluginCallback<SecurityHeadersOptions> = (app, options, done) => {
-  const engine = build(() => createSecurityHeaders(options), done);
-  if (!engine) return;
-  app.decorateReply('cspNonce', '');
-  const apply = (reply: FastifyReply) => {
-    const nonce = engine.apply({ setHeader: (name, value) => reply.header(name, value) });
-    if (nonce !== undefined) reply.cspNonce = nonce;
+const headersPlugin: FastifyPluginAsync<SecurityHeadersOptions> = async (app, options) => {
+  const engine = createSecurityHeaders(options);
+  const secure = (req: FastifyRequest, reply: FastifyReply, next: () => void) => {
+    reply.cspNonce = engine.apply(fastifyExchange(req, reply)) ?? '';
+    next();
   };
+  app.decorateReply('cspNonce', '');
   // onRequest runs for every route and the 404 handler; onError catches responses whose
   // onRequest chain failed before ours ran (an auth hook registered first, say).
-  const sentinel = engine.csp?.header ?? engine.headers[0]?.[0];
-  app.addHook('onRequest', (_req, reply, next) => {
-    apply(reply);
-    next();
-  });
-  app.addHook('onError', (_req, reply, _err, next) => {
-    if (sentinel && !reply.hasHeader(sentinel)) apply(reply);
-    next();
-  });
-  done();
+  app.addHook('onRequest', secure);
+  app.addHook('onError', (req, reply, _err, next) =>
+    engine.marker && !reply.hasHeader(engine.marker) ? secure(req, reply, next) : next(),
+  );
 };
 
 /**
- * Fastify plugin that sets the security headers in `onRequest`, so 404 and error
- * responses get them as well (including errors thrown by hooks registered before it);
- * the CSP nonce is on `reply.cspNonce`.
- *
- * @example
- * await app.register(securityHeaders, { preset: 'api' });
+ * Sets the security headers in `onRequest`, so 404s and errors (even of hooks registered
+ * before it) get them too; the nonce is `reply.cspNonce`. Bad options reject `register()`.
+ * @example await app.register(securityHeaders, { preset: 'api' });
  */
 export const securityHeaders = fp(headersPlugin, { fastify: '5.x', name: '@platform/headers' });
 
-export interface FastifyReportOptions extends ReportReceiverOptions {
+export interface FastifyReportOptions extends ReportRouteOptions {
   /** Route path (default `/csp-report`). */
   path?: string;
-  /** Share a receiver (and its counters) instead of creating one. */
-  receiver?: ReportReceiver;
 }
 
 /**
- * Registers the CSP violation receiver route. Encapsulated: its body parsers (bounded
- * raw reads for the two report media types) do not leak into the rest of the app.
- *
- * @example
- * await app.register(cspReports, { path: '/csp-report', onViolation: (v) => app.log.warn(v) });
+ * Registers the CSP violation receiver route; its bounded raw body parser stays inside it.
+ * @example await app.register(cspReports, { path: '/csp-report', onViolation: (v) => app.log.warn(v) });
  */
-export const cspReports: FastifyPluginCallback<FastifyReportOptions> = (app, options, done) => {
-  const { path = '/csp-report', receiver: shared, ...rest } = options;
-  const receiver = build(() => shared ?? createReportReceiver(rest), done);
-  if (!receiver) return;
+export const cspReports: FastifyPluginAsync<FastifyReportOptions> = async (app, options) => {
+  const { path = '/csp-report', ...route } = options;
+  const receiver = receiverFor(route);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_req, payload, next) => {
-    readNodeBody(payload, receiver.maxBodyBytes).then((body) => next(null, body), next);
-  });
-  app.all(path, async (req, reply) => {
-    const r = await receiver.handle({
-      method: req.method,
-      contentType: req.headers['content-type'],
-      contentLength: req.headers['content-length'],
-      clientIp: req.socket.remoteAddress,
-      read: () => req.body as Uint8Array | undefined,
-    });
-    return reply.code(r.status).headers(r.headers).send(r.body);
-  });
+  app.addContentTypeParser('*', (_req: FastifyRequest, payload: FastifyRequest['raw']) =>
+    readNodeBody(payload, receiver.maxBodyBytes),
+  );
+  app.all(path, fastifyRoute(receiver.handle));
   // a receiver made here is this plugin's: its pending groups are emitted when Fastify closes
-  if (!shared)
-    app.addHook('onClose', (_app, next) => {
-      receiver.close();
-      next();
-    });
-  done();
+  if (!route.receiver) app.addHook('onClose', () => receiver.close());
 };
 
 export type { SecurityHeadersOptions };

@@ -1,4 +1,5 @@
-export { readNodeBody, readWebBody } from './body.js';
+/** @deprecated Moved to @platform/core; import them from there. */
+export { readNodeBody, readWebBody } from '@platform/core';
 export {
   type CompiledCsp,
   type CspDirective,
@@ -7,6 +8,7 @@ export {
   type CspOptions,
   contentSecurityPolicy,
 } from './csp.js';
+export { withSecurityHeaders } from './fetch-headers.js';
 export type { SecurityHeadersOptions } from './headers.js';
 export { createNonce } from './nonce.js';
 export {
@@ -21,11 +23,12 @@ export {
   type AggregatedViolation,
   type CspViolation,
   createReportReceiver,
-  type ReceiverResponse,
+  type ReportLogger,
   type ReportReceiver,
   type ReportReceiverOptions,
-  type ReportRequest,
+  type ReportRouteOptions,
   type ReportStats,
+  receiverFor,
 } from './reports.js';
 export {
   type Grade,

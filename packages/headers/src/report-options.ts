@@ -1,5 +1,9 @@
+import type { ErrorListener, PlatformLogger } from '@platform/core';
 import { z } from 'zod';
 import type { AggregatedViolation } from './report-limits.js';
+
+/** A logger with at least `warn` (what the receiver logs at); a full pino logger fits. */
+export type ReportLogger = Pick<PlatformLogger, 'warn'> & Partial<PlatformLogger>;
 
 export interface ReportReceiverOptions {
   /** Largest accepted body in bytes (default 65536); larger bodies get 413. */
@@ -11,10 +15,13 @@ export interface ReportReceiverOptions {
    */
   onViolation?: (violation: AggregatedViolation) => void;
   /**
-   * A pino-style logger; without `onViolation` or `logger`, violations go to console.warn
-   * as JSON. Dropped violations are summed up here once per `aggregateMs`.
+   * Where violations (without `onViolation`) and the dropped-violation summaries (once per
+   * `aggregateMs`) are logged, at warn. Default: @platform/core's process-wide logger (the
+   * first `@platform/tracing` logger, else JSON lines on stderr).
    */
-  logger?: { warn(obj: object, msg?: string): unknown };
+  logger?: ReportLogger;
+  /** Called with each error the receiver handled itself (an `onViolation` that threw). */
+  onError?: ErrorListener;
   /** Violations read from one report body (default 100); the rest are dropped and counted. */
   maxViolationsPerReport?: number;
   /**
@@ -33,7 +40,9 @@ export interface ReportReceiverOptions {
   aggregateMs?: number;
   /** Distinct groups held between emits (default 200); violations beyond it are dropped and counted. */
   maxGroups?: number;
-  /** Emit pending groups when @platform/core's shutdown runs (default true). */
+  /** Emit pending groups when @platform/core's `shutdown()` runs (default true). */
+  shutdown?: boolean;
+  /** @deprecated Use `shutdown`. */
   flushOnShutdown?: boolean;
 }
 
@@ -64,11 +73,12 @@ export const reportOptionsSchema = z.strictObject({
     .custom<(v: AggregatedViolation) => void>((v) => typeof v === 'function', 'must be a function')
     .optional(),
   logger: z
-    .custom<{ warn(obj: object, msg?: string): unknown }>(
+    .custom<ReportLogger>(
       (v) => typeof (v as { warn?: unknown } | null)?.warn === 'function',
       'must have a warn(obj, msg) method',
     )
     .optional(),
+  onError: z.custom<ErrorListener>((v) => typeof v === 'function', 'must be a function').optional(),
   maxViolationsPerReport: z.number().int().min(1).max(10_000).default(100),
   perClient: z
     .union([
@@ -82,5 +92,15 @@ export const reportOptionsSchema = z.strictObject({
   maxClients: z.number().int().min(1).max(1_000_000).default(10_000),
   aggregateMs: z.number().int().min(0).max(3_600_000).default(10_000),
   maxGroups: z.number().int().min(1).max(100_000).default(200),
-  flushOnShutdown: z.boolean().default(true),
+  shutdown: z.boolean().optional(),
+  flushOnShutdown: z.boolean().optional(),
 });
+
+const ignore = () => {};
+
+/** A warn-only logger completed with no-op levels, for core's diagnostics. */
+export function loggerOf(logger: ReportLogger | undefined): PlatformLogger | undefined {
+  if (!logger) return undefined;
+  const level = (name: keyof PlatformLogger) => logger[name]?.bind(logger) ?? ignore;
+  return { error: level('error'), warn: level('warn'), info: level('info'), debug: level('debug') };
+}

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
-import { runWithContext } from '@platform/core';
+import { neutralRequest, readNodeBody, readWebBody, runWithContext } from '@platform/core';
 import { describe, expect, it } from 'vitest';
-import { readNodeBody, readWebBody } from './body.js';
 import { type CspViolation, createReportReceiver, type ReportReceiverOptions } from './reports.js';
 
 const CSP_REPORT = {
@@ -41,16 +40,27 @@ const REPORTS_JSON = [
   { type: 'deprecation', url: 'https://app.example/page', body: { id: 'x' } },
 ];
 
+interface Report {
+  method: string;
+  contentType?: string;
+  contentLength?: string;
+  body?: string;
+}
+
+/** A report request as core's neutral request: the body as a body parser would leave it. */
+function report({ method, contentType, contentLength, body }: Report) {
+  const headers: Record<string, string | undefined> = {
+    'content-type': contentType,
+    'content-length': contentLength,
+  };
+  return neutralRequest({ method, url: '/csp-report', header: (name) => headers[name], body });
+}
+
 function setup(options: ReportReceiverOptions = {}) {
   const events: CspViolation[] = [];
   const receiver = createReportReceiver({ onViolation: (v) => events.push(v), ...options });
   const post = async (contentType: string | undefined, body: string, contentLength?: string) => {
-    const res = await receiver.handle({
-      method: 'POST',
-      contentType,
-      contentLength,
-      read: () => body,
-    });
+    const res = await receiver.handle(report({ method: 'POST', contentType, contentLength, body }));
     receiver.flush();
     return res;
   };
@@ -128,7 +138,7 @@ describe('createReportReceiver', () => {
     expect((await post('application/csp-report', '{}', '5000')).status).toBe(413);
     const res = await post('application/csp-report', big);
     expect(res.status).toBe(413);
-    expect(res.headers['Content-Type']).toBe('application/problem+json');
+    expect(res.headers['content-type']).toBe('application/problem+json');
     expect(receiver.stats().rejected.tooLarge).toBe(2);
   });
 
@@ -144,7 +154,10 @@ describe('createReportReceiver', () => {
     const { post, receiver, events } = setup();
     const res = await post(type, body);
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body ?? '')).toMatchObject({ status: 400, title: 'Malformed report' });
+    expect(JSON.parse(String(res.body ?? ''))).toMatchObject({
+      status: 400,
+      title: 'Malformed report',
+    });
     expect(receiver.stats().rejected.malformed).toBe(1);
     expect(events).toEqual([]);
   });
@@ -153,8 +166,8 @@ describe('createReportReceiver', () => {
     const { post, receiver } = setup();
     expect((await post('application/json', '{}')).status).toBe(415);
     expect((await post(undefined, '{}')).status).toBe(415);
-    const res = await receiver.handle({ method: 'GET', read: () => '' });
-    expect(res).toMatchObject({ status: 405, headers: { Allow: 'POST' } });
+    const res = await receiver.handle(report({ method: 'GET', body: '' }));
+    expect(res).toMatchObject({ status: 405, headers: { allow: 'POST' } });
     expect(receiver.stats().rejected).toMatchObject({ mediaType: 2, method: 1 });
   });
 
@@ -187,11 +200,13 @@ describe('createReportReceiver', () => {
         throw new Error('sink down');
       },
     });
-    const res = await receiver.handle({
-      method: 'POST',
-      contentType: 'application/csp-report',
-      read: () => JSON.stringify(CSP_REPORT),
-    });
+    const res = await receiver.handle(
+      report({
+        method: 'POST',
+        contentType: 'application/csp-report',
+        body: JSON.stringify(CSP_REPORT),
+      }),
+    );
     expect(res.status).toBe(204);
     receiver.flush();
     expect(receiver.stats().callbackErrors).toBe(1);
@@ -202,11 +217,13 @@ describe('createReportReceiver', () => {
     const receiver = createReportReceiver({
       logger: { warn: (obj, msg) => lines.push([obj, msg]) },
     });
-    await receiver.handle({
-      method: 'POST',
-      contentType: 'application/csp-report',
-      read: () => JSON.stringify(CSP_REPORT),
-    });
+    await receiver.handle(
+      report({
+        method: 'POST',
+        contentType: 'application/csp-report',
+        body: JSON.stringify(CSP_REPORT),
+      }),
+    );
     receiver.close();
     expect(lines).toEqual([[expect.objectContaining({ blockedUri: 'inline' }), 'csp violation']]);
   });

@@ -1,4 +1,13 @@
-import { getContext, onShutdown, parseOptions } from '@platform/core';
+import {
+  type Answer,
+  diagnostics,
+  emptyAnswer,
+  getContext,
+  manage,
+  type NeutralRequest,
+  parseOptions,
+  problemAnswer,
+} from '@platform/core';
 import { DIRECTIVE_ORDER } from './csp-directives.js';
 import { type CspViolation, fromCspReport, fromReportsJson } from './report-format.js';
 import {
@@ -8,6 +17,7 @@ import {
   violationGroups,
 } from './report-limits.js';
 import {
+  loggerOf,
   type ReportReceiverOptions,
   type ReportStats,
   reportOptionsSchema,
@@ -15,34 +25,34 @@ import {
 
 export type { CspViolation } from './report-format.js';
 export type { AggregatedViolation } from './report-limits.js';
-export type { ReportReceiverOptions, ReportStats } from './report-options.js';
-
-/** What a binding sends back. */
-export interface ReceiverResponse {
-  status: 204 | 400 | 405 | 413 | 415;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-export interface ReportRequest {
-  method: string;
-  contentType?: string;
-  contentLength?: string;
-  /** The peer address, used for the per-client quota when no request context has an `ip`. */
-  clientIp?: string;
-  /** Reads the body, resolving undefined once it exceeds `limit` bytes. */
-  read(limit: number): Promise<Uint8Array | string | undefined> | Uint8Array | string | undefined;
-}
+export type { ReportLogger, ReportReceiverOptions, ReportStats } from './report-options.js';
 
 export interface ReportReceiver {
   readonly maxBodyBytes: number;
-  /** Validates method, media type and size, parses, caps and groups the violations. */
-  handle(request: ReportRequest): Promise<ReceiverResponse>;
-  /** Emits the pending groups now. */
-  flush(): void;
+  /**
+   * Validates method, media type and size, parses, caps and groups the violations: core's
+   * neutral handler, mounted by the bindings (`cspReportHandler`, `cspReports`,
+   * `cspReportRoute`). The peer address (`remoteAddress`) keys the per-client quota when
+   * the request context has no `ip`.
+   */
+  handle(request: NeutralRequest): Promise<Answer>;
+  /** Emits the pending groups now (synchronously; the promise is already settled). */
+  flush(): Promise<void>;
   /** Emits the pending groups and stops the timer; later violations are emitted at once. */
-  close(): void;
+  close(): Promise<void>;
   stats(): ReportStats;
+}
+
+/** The options of every binding's receiver route: a receiver's, or a receiver to share. */
+export interface ReportRouteOptions extends ReportReceiverOptions {
+  /** Share a receiver (and its counters) instead of creating one. */
+  receiver?: ReportReceiver;
+}
+
+/** The receiver a binding mounts: the shared one, or a new one made from the options. */
+export function receiverFor(options: ReportRouteOptions): ReportReceiver {
+  const { receiver, ...rest } = options;
+  return receiver ?? createReportReceiver(rest);
 }
 
 /** How often drops are summed up when violations are emitted at once (`aggregateMs: 0`). */
@@ -56,16 +66,20 @@ const TITLES = {
   415: 'Unsupported media type',
 } as const;
 
-function problem(
-  status: keyof typeof TITLES,
-  extra: Record<string, string> = {},
-): ReceiverResponse {
-  const requestId = getContext()?.requestId;
-  return {
+function problem(status: keyof typeof TITLES, extra: Record<string, string> = {}): Answer {
+  return problemAnswer(
     status,
-    headers: { 'Content-Type': 'application/problem+json', ...extra },
-    body: JSON.stringify({ type: 'about:blank', title: TITLES[status], status, requestId }),
-  };
+    { title: TITLES[status], requestId: getContext()?.requestId },
+    extra,
+  );
+}
+
+/** The report body: the one a body parser left (text, bytes or parsed JSON), else read here. */
+async function rawBody(request: NeutralRequest, limit: number) {
+  const body = request.body;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body !== undefined) return JSON.stringify(body);
+  return request.readBody?.(limit);
 }
 
 /**
@@ -90,15 +104,19 @@ export function createReportReceiver(options: ReportReceiverOptions = {}): Repor
     emitted: 0,
     callbackErrors: 0,
   };
-  const warn = opts.logger
-    ? (obj: object, msg: string) => opts.logger?.warn(obj, msg)
-    : (obj: object, msg: string) => console.warn(JSON.stringify({ msg, ...obj }));
-  const emit = opts.onViolation ?? ((v: AggregatedViolation) => warn(v, 'csp violation'));
+  const diag = diagnostics('@platform/headers', {
+    logger: loggerOf(opts.logger),
+    onError: opts.onError,
+  });
+  const emit =
+    opts.onViolation ??
+    ((v: AggregatedViolation) => diag.warn('HEADERS_CSP_VIOLATION', 'csp violation', v));
   const quotas = opts.perClient
     ? clientQuotas(opts.perClient.max, opts.perClient.windowMs, opts.maxClients)
     : undefined;
   const groups = violationGroups(opts.maxGroups);
   let aggregateMs = opts.aggregateMs;
+  const shutdown = opts.shutdown ?? opts.flushOnShutdown;
   let timer: NodeJS.Timeout | undefined;
   let unregister: (() => void) | undefined;
   let reported = { perReport: 0, perClient: 0, groups: 0 };
@@ -107,8 +125,9 @@ export function createReportReceiver(options: ReportReceiverOptions = {}): Repor
     stats.emitted++;
     try {
       emit(v);
-    } catch {
+    } catch (error) {
       stats.callbackErrors++;
+      diag.error('HEADERS_VIOLATION_CALLBACK', error, 'onViolation threw');
     }
   };
   const flush = () => {
@@ -125,7 +144,7 @@ export function createReportReceiver(options: ReportReceiverOptions = {}): Repor
     };
     if (since.perReport + since.perClient + since.groups > 0) {
       reported = { ...dropped };
-      warn({ dropped: since }, 'csp violations dropped');
+      diag.warn('HEADERS_CSP_DROPPED', 'csp violations dropped', { dropped: since });
     }
   };
   // The timer and the shutdown step exist only while something waits to be emitted.
@@ -133,7 +152,7 @@ export function createReportReceiver(options: ReportReceiverOptions = {}): Repor
     if (timer) return;
     timer = setTimeout(flush, aggregateMs || DROP_SUMMARY_MS);
     timer.unref();
-    if (opts.flushOnShutdown) unregister = onShutdown(flush, { name: 'csp-reports' });
+    unregister = manage('csp-reports', { close: async () => flush() }, { shutdown });
   };
 
   const malformed = () => {
@@ -182,16 +201,17 @@ export function createReportReceiver(options: ReportReceiverOptions = {}): Repor
     async handle(request) {
       if (request.method !== 'POST') {
         stats.rejected.method++;
-        return problem(405, { Allow: 'POST' });
+        return problem(405, { allow: 'POST' });
       }
-      const media = request.contentType?.split(';')[0]?.trim().toLowerCase();
+      const media = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
       const format = MEDIA_TYPES.find((m) => m === media);
       if (!format) {
         stats.rejected.mediaType++;
-        return problem(415, { Accept: MEDIA_TYPES.join(', ') });
+        return problem(415, { accept: MEDIA_TYPES.join(', ') });
       }
-      const declared = Number(request.contentLength);
-      const raw = declared > opts.maxBodyBytes ? undefined : await request.read(opts.maxBodyBytes);
+      const declared = Number(request.header('content-length'));
+      const raw =
+        declared > opts.maxBodyBytes ? undefined : await rawBody(request, opts.maxBodyBytes);
       if (raw === undefined || raw.length > opts.maxBodyBytes) {
         stats.rejected.tooLarge++;
         return problem(413);
@@ -210,11 +230,13 @@ export function createReportReceiver(options: ReportReceiverOptions = {}): Repor
       if (format === 'application/reports+json')
         stats.ignored += (json as unknown[]).length - parsed.length;
       stats.requests++;
-      accept(parsed, format, request.clientIp);
-      return { status: 204, headers: {} };
+      accept(parsed, format, request.remoteAddress);
+      return emptyAnswer(204);
     },
-    flush,
-    close() {
+    async flush() {
+      flush();
+    },
+    async close() {
       aggregateMs = 0;
       flush();
     },

@@ -1,14 +1,16 @@
-import { parseOptions } from '@platform/core';
+import { type HttpExchange, parseOptions } from '@platform/core';
 import type { CompiledCsp } from './csp.js';
 import { compileHeaders, optionsSchema, type SecurityHeadersOptions } from './headers.js';
 import { createNonce } from './nonce.js';
 import { PRESETS } from './presets.js';
 
-/** Anything headers can be set on: Node's ServerResponse, Express' res, or an adapter. */
-export interface HeaderTarget {
-  setHeader(name: string, value: string): unknown;
+/**
+ * Anything headers can be set on: core's `HttpExchange` (every binding's), Node's
+ * ServerResponse and Express' res; `removeHeader` (for X-Powered-By) where there is one.
+ */
+export type HeaderTarget = Pick<HttpExchange, 'setHeader'> & {
   removeHeader?(name: string): unknown;
-}
+};
 
 /** The compiled header set every binding applies. */
 export interface SecurityHeaders {
@@ -19,6 +21,8 @@ export interface SecurityHeaders {
   /** True when each response gets a fresh CSP nonce. */
   readonly usesNonce: boolean;
   readonly removePoweredBy: boolean;
+  /** A header every `apply()` sets (the CSP's, else the first): absent means it did not run. */
+  readonly marker?: string;
   /** Sets every header on `target`; returns this response's nonce when the CSP uses one. */
   apply(target: HeaderTarget): string | undefined;
   /** The full header list for one response (with a fresh nonce when the CSP uses one). */
@@ -45,6 +49,7 @@ export function createSecurityHeaders(options: SecurityHeadersOptions = {}): Sec
     csp,
     usesNonce: dynamic !== undefined,
     removePoweredBy,
+    marker: csp?.header ?? headers[0]?.[0],
     apply(target) {
       if (removePoweredBy) target.removeHeader?.('X-Powered-By');
       for (let i = 0; i < headers.length; i++) {

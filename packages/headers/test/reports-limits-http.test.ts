@@ -7,6 +7,9 @@ import { listen } from './helpers.js';
 
 type Line = [Record<string, unknown>, string | undefined];
 
+/** The fields core's diagnostics put on every line of this package. */
+const DROPPED = { component: '@platform/headers', code: 'HEADERS_CSP_DROPPED' };
+
 /** One reports+json body of `n` violations, each blocking a different URL (the worst case). */
 function batch(n: number, tag = 'x'): string {
   const reports = Array.from({ length: n }, (_, i) => ({
@@ -56,7 +59,10 @@ describe('CSP receiver log volume over HTTP', () => {
     const violations = lines.filter(([, msg]) => msg === 'csp violation');
     expect(violations).toHaveLength(100);
     expect(lines.filter(([, msg]) => msg === 'csp violations dropped')).toEqual([
-      [{ dropped: { perReport: 824, perClient: 0, groups: 0 } }, 'csp violations dropped'],
+      [
+        { ...DROPPED, dropped: { perReport: 824, perClient: 0, groups: 0 } },
+        'csp violations dropped',
+      ],
     ]);
     expect(lines).toHaveLength(101);
     expect(receiver.stats()).toMatchObject({
@@ -99,7 +105,7 @@ describe('CSP receiver log volume over HTTP', () => {
     expect(emitted).toHaveLength(200);
     expect(emitted.filter(([v]) => String(v.blockedUri).includes('other-'))).toHaveLength(50);
     expect(lines.at(-1)).toEqual([
-      { dropped: { perReport: 0, perClient: 350, groups: 0 } },
+      { ...DROPPED, dropped: { perReport: 0, perClient: 350, groups: 0 } },
       'csp violations dropped',
     ]);
   });

@@ -1,10 +1,11 @@
-import { expressExchange } from '@platform/core/express';
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { contextOf, expressExchange, expressRoute } from '@platform/core/express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { enterContext } from './context-manager.js';
-import { type ActiveRequest, createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
-
-const ACTIVE = Symbol('platform.tracing.request');
-type Traced = Request & { [ACTIVE]?: ActiveRequest };
+import { inspectorHandlers, logLevelHandlers } from './handlers.js';
+import type { HttpTelemetryOptions } from './http.js';
+import { activeRequest, createHttpTelemetry, socketServer } from './http.js';
+import type { Inspector } from './inspector.js';
+import type { LogLevels } from './log-levels.js';
 
 /**
  * Express middleware: one SERVER span per request (and the request log line when a
@@ -17,12 +18,8 @@ type Traced = Request & { [ACTIVE]?: ActiveRequest };
 export function tracing(options: HttpTelemetryOptions = {}): RequestHandler {
   const telemetry = createHttpTelemetry(options);
   return (req, res, next) => {
-    const socket = req.socket as typeof req.socket & { encrypted?: boolean };
-    const active = telemetry.start(expressExchange(req, res), {
-      scheme: socket.encrypted ? 'https' : 'http',
-      port: socket.localPort,
-    });
-    (req as Traced)[ACTIVE] = active;
+    const active = telemetry.start(expressExchange(req, res), socketServer(req.socket));
+    activeRequest.set(contextOf(req), active);
     // `on`, not `once`: 'close' fires once per response and needs no once-wrapper.
     res.on('close', () => active.end(res.statusCode));
     enterContext(active.context, next);
@@ -39,9 +36,19 @@ export function tracing(options: HttpTelemetryOptions = {}): RequestHandler {
  */
 export function tracingErrors(): ErrorRequestHandler {
   return (err, req, _res, next) => {
-    (req as Traced)[ACTIVE]?.fail(err);
+    activeRequest.get(contextOf(req))?.fail(err);
     next(err);
   };
+}
+
+/** Runtime log levels (see `logLevelHandlers`): `app.use('/admin/log-levels', logLevelRoute())`. */
+export function logLevelRoute(levels?: LogLevels): RequestHandler {
+  return expressRoute(logLevelHandlers(levels).handle);
+}
+
+/** The development inspector (see `inspectorHandlers`): `app.use('/_dev/inspector', inspectorRoute(inspector))`. */
+export function inspectorRoute(inspector: Inspector): RequestHandler {
+  return expressRoute(inspectorHandlers(inspector).handle);
 }
 
 export type { HttpTelemetryOptions as TracingOptions };

@@ -1,29 +1,26 @@
-import { fastifyExchange } from '@platform/core/fastify';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { fastifyExchange, fastifyRoute } from '@platform/core/fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { enterContext } from './context-manager.js';
-import { type ActiveRequest, createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
-
-const ACTIVE = Symbol('platform.tracing.request');
-type Traced = FastifyRequest & { [ACTIVE]?: ActiveRequest };
+import { inspectorHandlers, logLevelHandlers } from './handlers.js';
+import type { HttpTelemetryOptions } from './http.js';
+import { activeRequest, createHttpTelemetry, socketServer } from './http.js';
+import type { Inspector } from './inspector.js';
+import type { LogLevels } from './log-levels.js';
 
 const plugin: FastifyPluginAsync<HttpTelemetryOptions> = async (app, options) => {
   const telemetry = createHttpTelemetry(options);
   app.addHook('onRequest', (req, reply, done) => {
-    const socket = req.raw.socket as typeof req.raw.socket & { encrypted?: boolean };
-    const active = telemetry.start(fastifyExchange(req, reply), {
-      scheme: socket.encrypted ? 'https' : 'http',
-      port: socket.localPort,
-    });
-    (req as Traced)[ACTIVE] = active;
+    const active = telemetry.start(fastifyExchange(req, reply), socketServer(req.raw.socket));
+    activeRequest.set(req.platformContext, active);
     enterContext(active.context, done);
   });
   app.addHook('onError', (req, _reply, error, done) => {
-    (req as Traced)[ACTIVE]?.fail(error);
+    activeRequest.get(req.platformContext)?.fail(error);
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
-    (req as Traced)[ACTIVE]?.end(reply.statusCode);
+    activeRequest.get(req.platformContext)?.end(reply.statusCode);
     done();
   });
 };
@@ -41,5 +38,15 @@ export const tracing = fp(plugin, {
   name: '@platform/tracing',
   dependencies: ['@platform/core'],
 });
+
+/** Runtime log levels (see `logLevelHandlers`): `app.all('/admin/log-levels/*', logLevelRoute())`. */
+export function logLevelRoute(levels?: LogLevels, options?: { base?: string }) {
+  return fastifyRoute(logLevelHandlers(levels).handle, options);
+}
+
+/** The development inspector (see `inspectorHandlers`): `app.get('/_dev/inspector/*', inspectorRoute(inspector))`. */
+export function inspectorRoute(inspector: Inspector, options?: { base?: string }) {
+  return fastifyRoute(inspectorHandlers(inspector).handle, options);
+}
 
 export type { HttpTelemetryOptions as TracingOptions };

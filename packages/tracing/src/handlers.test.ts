@@ -1,45 +1,74 @@
+import { neutralRequest } from '@platform/core';
 import { describe, expect, it } from 'vitest';
 import { memoryDestination } from '../test/helpers.js';
-import { inspectorHandlers, logLevelHandlers } from './handlers.js';
+import { inspectorHandlers, logLevelHandlers, type TracingHandlers } from './handlers.js';
 import { createInspector } from './inspector.js';
 import { LogLevels } from './log-levels.js';
 import { createLogger } from './logger.js';
 
+interface Call {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Calls a handler set with core's neutral request; the answer's JSON body parsed back. */
+async function call(h: TracingHandlers, { method, path, query, body }: Call) {
+  const search = query ? `?${new URLSearchParams(query)}` : '';
+  const request = neutralRequest({
+    method,
+    url: `/${path}${search}`,
+    header: () => undefined,
+    body,
+  });
+  const answer = await h.handle(request);
+  const text = answer.body as string;
+  const json = answer.headers['content-type']?.includes('json');
+  return { ...answer, body: json ? (JSON.parse(text) as unknown) : text };
+}
+
 describe('logLevelHandlers', () => {
-  it('lists, reads, sets and resets module levels; bad input gets a problem body', () => {
+  it('lists, reads, sets and resets module levels; bad input gets a problem body', async () => {
     const levels = new LogLevels();
     const log = createLogger({ destination: memoryDestination(), module: 'billing', levels });
     const h = logLevelHandlers(levels);
-    expect(h.handle({ method: 'GET', path: '' })).toMatchObject({
+    expect(await call(h, { method: 'GET', path: '' })).toMatchObject({
       status: 200,
       body: { modules: [{ module: 'billing', level: 'info', overridden: false }] },
     });
-    expect(h.handle({ method: 'PUT', path: 'billing', body: { level: 'debug' } })).toMatchObject({
+    expect(
+      await call(h, { method: 'PUT', path: 'billing', body: { level: 'debug' } }),
+    ).toMatchObject({
       status: 200,
       body: { level: 'debug', overridden: true },
     });
     expect(log.level).toBe('debug');
-    expect(h.handle({ method: 'GET', path: '/billing' }).body).toMatchObject({ level: 'debug' });
-    expect(h.handle({ method: 'DELETE', path: 'billing' }).body).toMatchObject({ level: 'info' });
+    expect((await call(h, { method: 'GET', path: '/billing' })).body).toMatchObject({
+      level: 'debug',
+    });
+    expect((await call(h, { method: 'DELETE', path: 'billing' })).body).toMatchObject({
+      level: 'info',
+    });
     expect(log.level).toBe('info');
-    const unknown = h.handle({ method: 'PUT', path: 'ghost', body: { level: 'debug' } });
+    const unknown = await call(h, { method: 'PUT', path: 'ghost', body: { level: 'debug' } });
     expect(unknown.status).toBe(404);
     expect(unknown.headers['content-type']).toBe('application/problem+json');
-    expect(h.handle({ method: 'PUT', path: 'billing', body: { level: 'verbose' } }).status).toBe(
-      400,
-    );
-    expect(h.handle({ method: 'PUT', path: 'billing', body: {} }).status).toBe(400);
-    expect(h.handle({ method: 'POST', path: 'billing' }).status).toBe(405);
+    expect(
+      (await call(h, { method: 'PUT', path: 'billing', body: { level: 'verbose' } })).status,
+    ).toBe(400);
+    expect((await call(h, { method: 'PUT', path: 'billing', body: {} })).status).toBe(400);
+    expect((await call(h, { method: 'POST', path: 'billing' })).status).toBe(405);
   });
 });
 
 describe('inspectorHandlers', () => {
-  it('refuses everything when the inspector is disabled', () => {
+  it('refuses everything when the inspector is disabled', async () => {
     const h = inspectorHandlers(createInspector({ enabled: false }));
-    expect(h.handle({ method: 'GET', path: 'recent' }).status).toBe(404);
+    expect((await call(h, { method: 'GET', path: 'recent' })).status).toBe(404);
   });
 
-  it('serves recent lines, errors and a request timeline as JSON or Markdown', () => {
+  it('serves recent lines, errors and a request timeline as JSON or Markdown', async () => {
     const inspector = createInspector({ size: 10 });
     const log = createLogger({
       destination: memoryDestination(),
@@ -50,20 +79,20 @@ describe('inspectorHandlers', () => {
     log.error({ requestId: 'r2' }, 'broke');
     const h = inspectorHandlers(inspector);
     expect(
-      (h.handle({ method: 'GET', path: 'recent' }).body as { logs: unknown[] }).logs,
+      ((await call(h, { method: 'GET', path: 'recent' })).body as { logs: unknown[] }).logs,
     ).toHaveLength(2);
-    expect(h.handle({ method: 'GET', path: 'errors' }).body).toMatchObject({
+    expect((await call(h, { method: 'GET', path: 'errors' })).body).toMatchObject({
       logs: [{ msg: 'broke' }],
     });
-    expect(h.handle({ method: 'GET', path: 'requests/r1' }).body).toMatchObject({
+    expect((await call(h, { method: 'GET', path: 'requests/r1' })).body).toMatchObject({
       requestId: 'r1',
       logs: [{ msg: 'hello' }],
     });
-    const md = h.handle({ method: 'GET', path: 'requests/r1', query: { format: 'markdown' } });
+    const md = await call(h, { method: 'GET', path: 'requests/r1', query: { format: 'markdown' } });
     expect(md.headers['content-type']).toMatch(/text\/markdown/);
     expect(md.body).toContain('# Request r1');
-    expect(h.handle({ method: 'GET', path: 'requests/<script>' }).status).toBe(404);
-    expect(h.handle({ method: 'DELETE', path: 'recent' }).status).toBe(405);
+    expect((await call(h, { method: 'GET', path: 'requests/<script>' })).status).toBe(404);
+    expect((await call(h, { method: 'DELETE', path: 'recent' })).status).toBe(405);
   });
 });
 

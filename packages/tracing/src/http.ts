@@ -11,7 +11,16 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { getContext, type HttpExchange, type RequestContext, setTrace } from '@platform/core';
+import {
+  getContext,
+  type HttpExchange,
+  processSingleton,
+  type RequestContext,
+  type RequestSlot,
+  requestSlot,
+  setTrace,
+} from '@platform/core';
+import { webExchange } from '@platform/core/next';
 import type { Logger } from 'pino';
 import { getTracing, serverSpans } from './provider.js';
 import { createRequestLog, type RequestLog, type RequestLogOptions } from './request-log.js';
@@ -37,8 +46,19 @@ export interface ActiveRequest {
   readonly context: Context;
   /** Records an exception thrown by the handler (kept for `end`). */
   fail(error: unknown): void;
-  end(status: number): void;
+  /** Ends the span; `route` names it when the request context has no route. */
+  end(status: number, route?: string): void;
 }
+
+/**
+ * The request in flight, kept on core's request context so a binding's error hook finds
+ * it again (one slot per process, shared by every copy of this module).
+ */
+export const activeRequest: RequestSlot<ActiveRequest> = processSingleton(
+  '@platform/tracing.activeRequest',
+  1,
+  () => requestSlot<ActiveRequest>('tracing.request'),
+);
 
 export interface HttpTelemetry {
   start(exchange: HttpExchange, server: ServerInfo): ActiveRequest;
@@ -173,20 +193,20 @@ class Request implements ActiveRequest, SpanSource {
     this.#error ??= error;
   }
 
-  end(status: number): void {
+  end(status: number, route?: string): void {
     if (this.#ended) return;
     this.#ended = true;
     try {
-      this.#finish(status);
+      this.#finish(status, route);
     } catch {
       // never throw into the host's response path
     }
   }
 
-  #finish(status: number): void {
+  #finish(status: number, matched: string | undefined): void {
     const ended = performance.now();
     const ctx = this.#ctx;
-    const route = ctx?.route;
+    const route = ctx?.route ?? matched;
     const error = this.#error;
     const span = this.#spans ? this.#spans.settle(this.span, status >= 500) : this.span;
     if (span) {
@@ -220,6 +240,24 @@ class Request implements ActiveRequest, SpanSource {
       });
     }
   }
+}
+
+/** Scheme and port of a Node request's socket (Express, Fastify). */
+export function socketServer(socket: { encrypted?: boolean; localPort?: number }): ServerInfo {
+  return { scheme: socket.encrypted ? 'https' : 'http', port: socket.localPort };
+}
+
+/** Starts the request telemetry of a Fetch `Request` (Next route handlers, Hono). */
+export function startFetch(
+  telemetry: HttpTelemetry,
+  request: globalThis.Request,
+  route?: string,
+): ActiveRequest {
+  const url = new URL(request.url);
+  return telemetry.start(webExchange(request, new Headers(), route), {
+    scheme: url.protocol.slice(0, -1),
+    port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+  });
 }
 
 function untraced(): ActiveRequest {

@@ -1,12 +1,7 @@
 export { LogDestination, type LogDestinationOptions, logDestination } from './destination.js';
 export { safeUrl, type TracedFetchOptions, tracedFetch } from './fetch.js';
 export { type GenAIRequest, type GenAIUsage, genAiCall, usageFromResponse } from './genai.js';
-export {
-  inspectorHandlers,
-  logLevelHandlers,
-  type NeutralRequest,
-  type NeutralResponse,
-} from './handlers.js';
+export { inspectorHandlers, logLevelHandlers, type TracingHandlers } from './handlers.js';
 export {
   type ActiveRequest,
   createHttpTelemetry,

@@ -1,6 +1,6 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import { context as otelContext, trace } from '@opentelemetry/api';
-import { getContext, parseOptions } from '@platform/core';
+import { getContext, parseOptions, processSingleton, setDefaultLogger } from '@platform/core';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { z } from 'zod';
 import { stdoutDestination } from './destination.js';
@@ -46,6 +46,18 @@ type Tracked = Logger & { [MODULE]?: string; [PLAIN]?: true };
 
 const INVALID_TRACE = '00000000000000000000000000000000';
 
+// Whether a logger became core's process-wide default yet (once per process, every copy).
+const firstLogger = processSingleton('@platform/tracing.defaultLogger', 1, () => ({
+  set: false,
+}));
+
+/** The first logger created becomes where every @platform package's diagnostics go. */
+function becomeDefault(logger: Logger): void {
+  if (firstLogger.set) return;
+  firstLogger.set = true;
+  setDefaultLogger(logger);
+}
+
 /**
  * requestId, trace_id, span_id and tenantId from the current request, on every line.
  * Lines that carry their own `requestId` (the request log) are left alone.
@@ -76,7 +88,9 @@ function correlation(merge: object, _level: number, logger: Tracked): Record<str
 /**
  * A pino logger writing JSON lines with requestId, trace_id, span_id and tenantId
  * from the request context, secrets redacted, and its level controlled at runtime
- * through `logLevels` (children with their own `module` binding included).
+ * through `logLevels` (children with their own `module` binding included). The first
+ * logger created in the process becomes @platform/core's default logger, so every
+ * package's diagnostics (given no `logger` of their own) are written through it.
  *
  * @example
  * const log = createLogger({ module: 'orders' });
@@ -141,6 +155,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return c;
   }
   logger.child = child as unknown as Logger['child'];
+  becomeDefault(logger);
   return logger;
 }
 

@@ -1,6 +1,9 @@
 import { context as otelContext } from '@opentelemetry/api';
-import { webExchange } from '@platform/core/next';
-import { createHttpTelemetry, type HttpTelemetryOptions } from './http.js';
+import { nextRoute } from '@platform/core/next';
+import { inspectorHandlers, logLevelHandlers } from './handlers.js';
+import { createHttpTelemetry, type HttpTelemetryOptions, startFetch } from './http.js';
+import type { Inspector } from './inspector.js';
+import type { LogLevels } from './log-levels.js';
 
 export interface NextTracingOptions extends HttpTelemetryOptions {
   /** The route template, e.g. `/api/items/[id]` (else the request context's). */
@@ -25,11 +28,7 @@ export function withTracing<A extends unknown[]>(
   const { route, ...rest } = options;
   const telemetry = createHttpTelemetry(rest);
   return async (request, ...args) => {
-    const url = new URL(request.url);
-    const active = telemetry.start(webExchange(request, new Headers(), route), {
-      scheme: url.protocol.slice(0, -1),
-      port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
-    });
+    const active = startFetch(telemetry, request, route);
     try {
       const response = await otelContext.with(active.context, () => handler(request, ...args));
       active.end(response.status);
@@ -40,4 +39,14 @@ export function withTracing<A extends unknown[]>(
       throw error;
     }
   };
+}
+
+/** Runtime log levels (see `logLevelHandlers`) for `app/admin/log-levels/[[...module]]/route.ts`. */
+export function logLevelRoute(levels?: LogLevels, options?: { base?: string }) {
+  return nextRoute(logLevelHandlers(levels).handle, options);
+}
+
+/** The development inspector (see `inspectorHandlers`) for a catch-all route; give its `base`. */
+export function inspectorRoute(inspector: Inspector, options?: { base?: string }) {
+  return nextRoute(inspectorHandlers(inspector).handle, options);
 }

@@ -53,8 +53,10 @@ export const tracingOptionsSchema = z.object({
       exportTimeoutMillis: z.number().int().positive().optional(),
     })
     .default({}),
-  /** Register the flush with @platform/core's shutdown registry (default true). */
-  registerShutdown: z.boolean().default(true),
+  /** Close the pipeline (flushing its spans) with @platform/core's `shutdown()` (default true). */
+  shutdown: z.boolean().optional(),
+  /** @deprecated Use `shutdown`. */
+  registerShutdown: z.boolean().optional(),
   shutdownTimeoutMs: z.number().int().positive().default(5000),
 });
 

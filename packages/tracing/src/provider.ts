@@ -13,7 +13,13 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
-import { type HttpExchange, onShutdown, parseOptions, processSingleton } from '@platform/core';
+import {
+  type HttpExchange,
+  type Lifecycle,
+  manage,
+  parseOptions,
+  processSingleton,
+} from '@platform/core';
 import { PlatformContextManager } from './context-manager.js';
 import { KeepErrorsProcessor } from './keep-errors.js';
 import {
@@ -29,8 +35,8 @@ import { PinnableIdGenerator, ServerSpans } from './server-span.js';
 
 export const TRACER_NAME = '@platform/tracing';
 
-/** What `initTracing` returns (the same object on every later call). */
-export interface TracingHandle {
+/** What `initTracing` returns (the same object on every later call): the span pipeline. */
+export interface TracingHandle extends Lifecycle {
   readonly provider: NodeTracerProvider;
   readonly tracer: Tracer;
   /** The in-memory exporter when `exporter: 'memory'`, for tests and dev tools. */
@@ -45,8 +51,13 @@ export interface TracingHandle {
   ready(): Promise<void>;
   /** Whether a request's caller may decide sampling through its `traceparent` flags. */
   trusts(exchange: HttpExchange): boolean;
+  /** Exports every span ended so far. */
+  flush(): Promise<void>;
+  /** Flushes and stops exporting; the next `initTracing` call starts afresh. Idempotent. */
+  close(): Promise<void>;
+  /** OpenTelemetry's name for `flush()`. */
   forceFlush(): Promise<void>;
-  /** Flushes and stops exporting; the next `initTracing` call starts afresh. */
+  /** OpenTelemetry's name for `close()`. */
   shutdown(): Promise<void>;
 }
 
@@ -72,8 +83,9 @@ export function serverSpans(handle: TracingHandle): ServerSpans | undefined {
  * Starts OpenTelemetry tracing once per process: NodeTracerProvider with a
  * BatchSpanProcessor, OTLP/HTTP (or console / memory / none) exporter, W3C trace
  * context + baggage, AsyncLocalStorage context, ParentBased(TraceIdRatio) sampling
- * (1.0 in development, 0.1 in production) and errors kept. Spans are flushed by
- * `@platform/core`'s shutdown. Calling it again returns the running handle.
+ * (1.0 in development, 0.1 in production) and errors kept. The handle is closed (spans
+ * flushed) by `@platform/core`'s shutdown unless `shutdown: false`. Calling it again
+ * returns the running handle.
  *
  * @example
  * initTracing({ serviceName: 'orders-api', endpoint: 'http://localhost:4318/v1/traces' });
@@ -125,6 +137,19 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
   const trust = opts.trustIncomingSampling;
   let unregister: (() => void) | undefined;
   const tracer = provider.getTracer(TRACER_NAME);
+  const flush = () => provider.forceFlush();
+  async function close(): Promise<void> {
+    if (getTracing() !== handle) return;
+    state.handle = undefined;
+    unregister?.();
+    try {
+      await provider.shutdown();
+    } finally {
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    }
+  }
   const handle: TracingHandle = {
     provider,
     tracer,
@@ -136,31 +161,18 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
       if (exporter instanceof LazyOtlpExporter) await exporter.ready();
     },
     trusts: typeof trust === 'function' ? safePredicate(trust) : () => trust,
-    forceFlush: () => provider.forceFlush(),
-    async shutdown() {
-      if (getTracing() !== handle) return;
-      state.handle = undefined;
-      unregister?.();
-      try {
-        await provider.shutdown();
-      } finally {
-        trace.disable();
-        context.disable();
-        propagation.disable();
-      }
-    },
+    flush,
+    close,
+    forceFlush: flush,
+    shutdown: close,
   };
   // Other span processors see every recorded span, so only without them can an
   // unsampled request's span wait until its end to be built.
   const spans = new ServerSpans(tracer, sampler, ids, opts.spanProcessors.length === 0, keepErrors);
   Object.defineProperty(handle, SERVER_SPANS, { value: spans });
   state.handle = handle;
-  if (opts.registerShutdown) {
-    unregister = onShutdown(() => handle.shutdown(), {
-      name: 'tracing',
-      timeoutMs: opts.shutdownTimeoutMs,
-    });
-  }
+  const shutdown = opts.shutdown ?? opts.registerShutdown;
+  unregister = manage('tracing', handle, { shutdown }, opts.shutdownTimeoutMs);
   return handle;
 }
 

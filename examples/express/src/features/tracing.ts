@@ -5,12 +5,11 @@ import {
   createLogger,
   genAiCall,
   initTracing,
-  inspectorHandlers,
   traced,
   tracedFetch,
   tracedSql,
 } from '@platform/tracing';
-import { tracing, tracingErrors } from '@platform/tracing/express';
+import { inspectorRoute, tracing, tracingErrors } from '@platform/tracing/express';
 import pg from 'pg';
 import type { AppFeature, FeatureEnv } from './types.js';
 
@@ -30,7 +29,6 @@ export async function tracingFeature(env: FeatureEnv): Promise<AppFeature> {
     spanProcessors: [inspector.spanProcessor],
   });
   const logger = createLogger({ module: 'http', onLine: inspector.capture });
-  const dev = inspectorHandlers(inspector);
   const orders = orderService(logger.child({ module: 'orders' }));
   return {
     name: 'tracing',
@@ -41,11 +39,7 @@ export async function tracingFeature(env: FeatureEnv): Promise<AppFeature> {
       app.get('/api/orders/:id/summary', async (req, res) => {
         res.json(await orders.summary(Number(req.params.id)));
       });
-      app.get('/_dev/inspector/*path', (req, res) => {
-        const path = (req.params as { path: string[] }).path.join('/');
-        const r = dev.handle({ method: 'GET', path, query: req.query as Record<string, string> });
-        res.status(r.status).set(r.headers).send(r.body);
-      });
+      app.use('/_dev/inspector', inspectorRoute(inspector));
     },
     errors(app) {
       // after every route, so errors from any feature's routes mark the span too

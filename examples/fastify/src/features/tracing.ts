@@ -5,12 +5,11 @@ import {
   createLogger,
   genAiCall,
   initTracing,
-  inspectorHandlers,
   traced,
   tracedFetch,
   tracedSql,
 } from '@platform/tracing';
-import { tracing } from '@platform/tracing/fastify';
+import { inspectorRoute, tracing } from '@platform/tracing/fastify';
 import pg from 'pg';
 import type { AppFeature, FeatureEnv } from './types.js';
 
@@ -30,7 +29,6 @@ export async function tracingFeature(env: FeatureEnv): Promise<AppFeature> {
     spanProcessors: [inspector.spanProcessor],
   });
   const logger = createLogger({ module: 'http', onLine: inspector.capture });
-  const dev = inspectorHandlers(inspector);
   const orders = orderService(logger.child({ module: 'orders' }));
   return {
     name: 'tracing',
@@ -41,13 +39,7 @@ export async function tracingFeature(env: FeatureEnv): Promise<AppFeature> {
       app.get<{ Params: { id: string } }>('/api/orders/:id/summary', (req) =>
         orders.summary(Number(req.params.id)),
       );
-      app.get<{ Params: { '*': string }; Querystring: Record<string, string> }>(
-        '/_dev/inspector/*',
-        async (req, reply) => {
-          const r = dev.handle({ method: 'GET', path: req.params['*'], query: req.query });
-          return reply.code(r.status).headers(r.headers).send(r.body);
-        },
-      );
+      app.get('/_dev/inspector/*', inspectorRoute(inspector));
     },
   };
 }

@@ -1,4 +1,5 @@
-import { createReportReceiver, createSecurityHeaders, readWebBody } from '@platform/headers';
+import { nextRoute } from '@platform/core/next';
+import { createReportReceiver, createSecurityHeaders } from '@platform/headers';
 import type { RouteFeature } from './types';
 
 /** Where browsers send CSP violation reports (app/api/csp-report/route.ts). */
@@ -36,14 +37,6 @@ function withApiHeaders(response: Response): Response {
 }
 
 /** The CSP violation receiver as a route handler body (its counters: `cspReceiver.stats()`). */
-export async function receiveCspReport(request: Request): Promise<Response> {
-  const r = await receiver.handle({
-    method: request.method,
-    contentType: request.headers.get('content-type') ?? undefined,
-    contentLength: request.headers.get('content-length') ?? undefined,
-    read: (limit) => readWebBody(request, limit),
-  });
-  return new Response(r.body ?? null, { status: r.status, headers: r.headers });
-}
+export const receiveCspReport = nextRoute(receiver.handle);
 
 export const cspReceiver = receiver;

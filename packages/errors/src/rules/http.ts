@@ -112,6 +112,17 @@ export function fromHttpError(e: Loose): PlatformError | undefined {
   return undefined;
 }
 
+/**
+ * Hono's `HTTPException` (thrown by its middleware, such as `bodyLimit`, and by apps):
+ * its status is kept, its message shown below 500, and a `Retry-After` on its response kept.
+ */
+export function fromHono(e: Loose): PlatformError | undefined {
+  if (!isHttpStatus(e.status) || typeof e.getResponse !== 'function') return undefined;
+  if (!classNames(e).includes('HTTPException')) return undefined;
+  const headers = isObject(e.res) ? e.res.headers : undefined;
+  return fromStatus(e.status, e, e.status < 500, headers);
+}
+
 const BUILTIN_ERRORS = new Set(['URIError', 'SyntaxError', 'RangeError', 'TypeError']);
 
 /**

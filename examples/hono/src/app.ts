@@ -1,0 +1,153 @@
+import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
+import { withAudit } from '@platform/audit/next';
+import { contextOf, honoRoute, requestContext } from '@platform/core/hono';
+import { NotFoundError, ValidationError } from '@platform/errors';
+import { errorHandler, notFoundHandler } from '@platform/errors/hono';
+import { cspReportRoute, securityHeaders } from '@platform/headers/hono';
+import { rateLimit } from '@platform/ratelimit/hono';
+import { createInspector, createLogger, initTracing } from '@platform/tracing';
+import { inspectorRoute, tracing } from '@platform/tracing/hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { auditStoreOpened, exampleAuditStore } from '../../shared/audit-store.js';
+import { applyDemoAuth, mayReadTenant } from '../../shared/demo-auth.js';
+import { exampleLimiters, exampleRateLimitStore } from '../../shared/ratelimit-limiters.js';
+import { whoami } from '../../shared/whoami.js';
+import { itemStore, newItemSchema } from './items.js';
+
+export interface AppOptions {
+  /** Hide error internals from clients (default: NODE_ENV === 'production'). */
+  production?: boolean;
+}
+
+/** Demo auth from the X-User-* / X-Tenant-Id headers, into the request context. */
+const demoAuth: MiddlewareHandler = async (c, next) => {
+  applyDemoAuth((name) => c.req.header(name));
+  await next();
+};
+
+/**
+ * A path with malformed percent-encoding is a 400 problem, as Express and Fastify answer it
+ * (Hono itself would route it undecoded, to a 404).
+ */
+const decodablePath: MiddlewareHandler = async (c, next) => {
+  try {
+    decodeURIComponent(c.req.path);
+  } catch {
+    throw new ValidationError('The request path is not valid percent-encoding');
+  }
+  await next();
+};
+
+/** The matched route's template on the request context, for handlers (whoami) and logs. */
+const routeTemplate: MiddlewareHandler = async (c, next) => {
+  const ctx = contextOf(c);
+  if (ctx) ctx.route ??= routePath(c, -1);
+  await next();
+};
+
+/** Every mutation recorded in the audit trail (outcome from the final response, 429s included). */
+function auditRequests(trail: AuditTrail): MiddlewareHandler {
+  return async (c, next) => {
+    const audited = withAudit(
+      async () => {
+        await next();
+        return c.res;
+      },
+      trail,
+      { captureBody: true },
+    );
+    c.res = await audited(c.req.raw);
+  };
+}
+
+/** The request body as JSON: a 400 problem when it does not parse. */
+async function jsonOf(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError('The request body is not valid JSON');
+  }
+}
+
+/** Tracing: one SERVER span and log line per request, the inspector in development. */
+function tracingSetup(production: boolean) {
+  const inspector = createInspector({ enabled: !production });
+  initTracing({
+    serviceName: 'example-hono',
+    environment: production ? 'production' : 'development',
+    spanProcessors: [inspector.spanProcessor],
+  });
+  const logger = createLogger({ module: 'http', onLine: inspector.capture });
+  return { inspector, middleware: tracing({ logger }) };
+}
+
+/** The audit trail (PGlite in memory by default, see shared/audit-store.ts) and its read API. */
+async function auditSetup(production: boolean) {
+  const store = exampleAuditStore();
+  await auditStoreOpened(store);
+  const trail = auditTrail({
+    store,
+    log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
+  });
+  const handlers = auditHandlers({ trail, production, authorize: mayReadTenant });
+  return { trail, handlers };
+}
+
+function itemRoutes(app: Hono): void {
+  const items = itemStore();
+  app.get('/api/items', (c) => c.json({ items: items.list() }));
+  app.post('/api/items', async (c) => {
+    const input = newItemSchema.parse(await jsonOf(c));
+    return c.json(items.add(input), 201);
+  });
+  app.get('/api/items/:id', (c) => {
+    const item = items.get(c.req.param('id'));
+    if (!item) throw new NotFoundError(`Item ${c.req.param('id')} does not exist`);
+    return c.json(item);
+  });
+}
+
+/**
+ * The example app, in the Express example's chain order: request context, demo auth,
+ * tracing, security headers, audit, rate limits, the routes; `notFound` / `onError` last.
+ */
+export async function buildApp(options: AppOptions = {}): Promise<Hono> {
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  const traces = tracingSetup(production);
+  const [audit, limits] = await Promise.all([auditSetup(production), rateLimitSetup()]);
+  const app = new Hono();
+  app.use(requestContext());
+  app.use(demoAuth);
+  app.use(traces.middleware);
+  app.use(securityHeaders({ preset: 'api' }));
+  app.use(decodablePath);
+  app.use(routeTemplate);
+  // before the rate limiter: refused writes (429) are audited too
+  app.use(auditRequests(audit.trail));
+  app.use('/api/*', rateLimit(limits.api));
+  app.post('/api/items', rateLimit(limits.itemWrites));
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/api/whoami', (c) => c.json(whoami()));
+  itemRoutes(app);
+  app.get('/api/boom', () => {
+    throw new Error('database password is hunter2');
+  });
+  app.post('/api/csp-report', cspReportRoute({ aggregateMs: 1_000 }));
+  app.get('/api/audit/events', honoRoute(audit.handlers.search));
+  app.get('/api/audit/export', honoRoute(audit.handlers.export));
+  app.get('/api/audit/verify', honoRoute(audit.handlers.verify));
+  app.all('/_dev/inspector/*', inspectorRoute(traces.inspector, { base: '/_dev/inspector' }));
+
+  app.notFound(notFoundHandler({ production }));
+  app.onError(errorHandler({ production }));
+  return app;
+}
+
+/** The two limiters of the other examples (shared/ratelimit-limiters.ts), memory or Redis. */
+async function rateLimitSetup() {
+  const { store, ready } = exampleRateLimitStore(false);
+  await ready;
+  return exampleLimiters(store);
+}

@@ -1,0 +1,23 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { installSignalHandlers, onShutdown, parseEnv } from '@platform/core';
+import { z } from 'zod';
+import { buildApp } from './app.js';
+
+const env = parseEnv(
+  z.object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+  }),
+);
+
+const app = await buildApp();
+const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  const { port } = info as AddressInfo;
+  console.log(`listening on http://${env.HOST}:${port}`);
+});
+
+onShutdown(() => new Promise<void>((resolve) => server.close(() => resolve())), {
+  name: 'http-server',
+});
+installSignalHandlers();
