@@ -298,5 +298,6 @@ describe('live updates without LISTEN', () => {
     await waitFor(() => reader.value('theme') === 'dark', 1_000);
     await Promise.all([writer.close(), reader.close()]);
     await db.close();
-  });
+    // PGlite boots in seconds alone, and in tens of seconds on a loaded two-core runner.
+  }, 90_000);
 });
