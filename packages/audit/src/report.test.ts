@@ -1,8 +1,8 @@
 import { type PlatformLogger, setDefaultLogger, shutdown } from '@platform/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryStore } from './stores/memory.js';
 import { type AuditErrorInfo, errorCode } from './report.js';
 import type { AuditStore } from './store.js';
+import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
 
 type Line = { level: keyof PlatformLogger; fields: Record<string, unknown>; message?: string };

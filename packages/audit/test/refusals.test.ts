@@ -13,8 +13,8 @@ import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditRequests as expressAudit } from '../src/express.js';
 import { auditRequests as fastifyAudit } from '../src/fastify.js';
-import { memoryStore } from '../src/stores/memory.js';
 import { withAudit } from '../src/next.js';
+import { memoryStore } from '../src/stores/memory.js';
 import { type AuditTrail, auditTrail } from '../src/trail.js';
 import { headerAuth } from './http-support.js';
 

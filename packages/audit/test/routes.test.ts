@@ -11,8 +11,8 @@ import { type ExportManifest, exportVerifier } from '../src/export.js';
 import { auditRoute as expressRoute } from '../src/express.js';
 import { auditRoute as fastifyRoute } from '../src/fastify.js';
 import { type AuditHandlers, auditHandlers } from '../src/handlers.js';
-import { memoryStore } from '../src/stores/memory.js';
 import { auditRoute as nextRoute } from '../src/next.js';
+import { memoryStore } from '../src/stores/memory.js';
 import { auditTrail } from '../src/trail.js';
 import { headerAuth } from './http-support.js';
 
