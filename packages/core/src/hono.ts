@@ -1,51 +1,16 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { type RequestContext, runRequest } from './context.js';
-import type { HttpExchange } from './exchange.js';
+import { honoExchange } from './hono-exchange.js';
 import type { NeutralHandler } from './http/request.js';
-import { nextRoute, withHeaders } from './next.js';
+import { nextRoute } from './next.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
+import { withHeaders } from './web-exchange.js';
 
-declare module 'hono' {
-  interface ContextVariableMap {
-    /** The @platform request context (also reachable through `getContext()`). */
-    platformContext: RequestContext;
-  }
-}
-
-/** The socket address @hono/node-server exposes as `c.env.incoming`; undefined elsewhere. */
-function peerAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
-}
-
-/**
- * Adapts a Hono context to core's neutral exchange. Response headers are collected in
- * `responseHeaders` and put on a copy of whatever response the chain ends with: a handler may
- * return a `Response` of its own (dropping headers set with `c.header`), and @hono/node-server's
- * lightweight responses ignore later changes to their headers.
- */
-export function honoExchange(c: Context, responseHeaders: Headers): HttpExchange {
-  return {
-    method: c.req.method,
-    path: c.req.path,
-    remoteAddress: peerAddress(c),
-    header: (name) => c.req.header(name),
-    setHeader: (name, value) => responseHeaders.set(name, value),
-  };
-}
-
-/** The matched route's template: the last handler that is not an `app.use` middleware. */
-function matchedRoute(c: Context): string | undefined {
-  const routes = c.req.matchedRoutes;
-  for (let i = routes.length - 1; i >= 0; i--) {
-    if (routes[i]?.method !== 'ALL') return routes[i]?.path;
-  }
-  return undefined;
-}
+export { honoExchange } from './hono-exchange.js';
 
 /**
  * Hono middleware that opens the request context (request id, client IP, tenant) for the
- * rest of the chain. Mount it first. The route template is recorded once a route matched.
+ * rest of the chain. Mount it first. The route template is the matched route's.
  *
  * @example
  * app.use(requestContext({ trustProxy: ['loopback'] }));
@@ -57,7 +22,6 @@ export function requestContext(options?: RequestContextOptions): MiddlewareHandl
     const ctx = await engine.begin(honoExchange(c, headers));
     c.set('platformContext', ctx);
     await runRequest(ctx, next);
-    ctx.route ??= matchedRoute(c);
     c.res = withHeaders(new Response(c.res.body, c.res), headers);
   };
 }
