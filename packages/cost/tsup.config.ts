@@ -1,28 +1,17 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    express: 'src/express.ts',
-    fastify: 'src/fastify.ts',
-    next: 'src/next.ts',
-    redis: 'src/stores/redis.ts',
-    postgres: 'src/stores/postgres.ts',
-    pdf: 'src/pdf.ts',
-    testkit: 'src/testkit.ts',
-  },
-  format: ['esm', 'cjs'],
-  // Entries share chunks in the CommonJS build too, as they do in ESM: one copy of each
-  // module per format instead of one per entry (see @platform/core's processSingleton for
-  // state shared across formats and copies).
-  splitting: true,
-  dts: true,
-  clean: true,
-  // No sourcemaps: they would point at src/, which the tarball does not ship.
-  sourcemap: false,
-  target: 'node20',
-  treeshake: true,
-  external: [
+export default defineConfig(
+  packageBuild({
+  index: 'src/index.ts',
+  express: 'src/express.ts',
+  fastify: 'src/fastify.ts',
+  next: 'src/next.ts',
+  redis: 'src/stores/redis.ts',
+  postgres: 'src/stores/postgres.ts',
+  pdf: 'src/pdf.ts',
+  testkit: 'src/testkit.ts',
+}, [
     'pg',
     '@electric-sql/pglite',
     'ioredis',
@@ -31,5 +20,5 @@ export default defineConfig({
     '@platform/audit',
     'pdf-lib',
     'vitest',
-  ],
-});
+  ]),
+);

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { RequestContext } from './context.js';
 import type { HttpExchange } from './exchange.js';
+import { firstHeader, pathOf } from './http/request.js';
 
 const EXCHANGE = Symbol('platform.exchange');
 type Exchanged = Request & { [EXCHANGE]?: ExpressExchange };
@@ -26,10 +27,8 @@ class ExpressExchange implements HttpExchange {
   constructor(req: Request, res: Response) {
     this.#req = req;
     this.#res = res;
-    const url = req.originalUrl ?? req.url;
-    const q = url.indexOf('?');
     this.method = req.method;
-    this.path = q === -1 ? url : url.slice(0, q);
+    this.path = pathOf(req.originalUrl ?? req.url);
     this.remoteAddress = req.socket.remoteAddress;
   }
 
@@ -39,8 +38,7 @@ class ExpressExchange implements HttpExchange {
   }
 
   header(name: string): string | undefined {
-    const v = this.#req.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : v;
+    return firstHeader(this.#req.headers, name);
   }
 
   setHeader(name: string, value: string): void {

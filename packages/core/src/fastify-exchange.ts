@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getContext, type RequestContext } from './context.js';
 import type { HttpExchange } from './exchange.js';
 import { type Answer, isStreamBody } from './http/answer.js';
-import { type NeutralRequest, neutralRequest } from './http/request.js';
+import { firstHeader, type NeutralRequest, neutralRequest, pathOf } from './http/request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,16 +36,14 @@ class FastifyExchange implements HttpExchange {
   constructor(req: FastifyRequest, reply: FastifyReply) {
     this.#req = req;
     this.#reply = reply;
-    const q = req.url.indexOf('?');
     this.method = req.method;
-    this.path = q === -1 ? req.url : req.url.slice(0, q);
+    this.path = pathOf(req.url);
     this.route = req.routeOptions.url;
     this.remoteAddress = req.raw.socket.remoteAddress;
   }
 
   header(name: string): string | undefined {
-    const v = this.#req.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : v;
+    return firstHeader(this.#req.headers, name);
   }
 
   setHeader(name: string, value: string): void {
@@ -99,10 +97,7 @@ export function fastifyRequest(req: FastifyRequest, base?: string): NeutralReque
     method: req.method,
     url: req.url,
     base: base ?? baseOf(req.routeOptions.url),
-    header: (name) => {
-      const v = req.headers[name.toLowerCase()];
-      return Array.isArray(v) ? v[0] : v;
-    },
+    header: (name) => firstHeader(req.headers, name),
     body: req.body,
     remoteAddress: req.raw.socket.remoteAddress,
     context: req.platformContext ?? getContext(),

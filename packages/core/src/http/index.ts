@@ -13,10 +13,12 @@ export { type NodeRequestLike, nodeRequest, writeAnswer } from './node.js';
 export {
   JSON_BODY_LIMIT,
   jsonBody,
+  firstHeader,
   type NeutralHandler,
   type NeutralRequest,
   type NeutralRequestInit,
   neutralRequest,
+  pathOf,
   splitUrl,
   subpath,
 } from './request.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../context.js';
 import { type Answer, isStreamBody } from './answer.js';
 import { readNodeBody } from './body.js';
-import { type NeutralRequest, neutralRequest } from './request.js';
+import { firstHeader, type NeutralRequest, neutralRequest } from './request.js';
 
 /** What Express (and plain `http` servers with a body parser) put on the request. */
 export type NodeRequestLike = IncomingMessage & {
@@ -21,10 +21,7 @@ export function nodeRequest(
     method: req.method ?? 'GET',
     url: req.originalUrl ?? req.url ?? '/',
     base: options.base ?? req.baseUrl ?? '',
-    header: (name) => {
-      const v = req.headers[name.toLowerCase()];
-      return Array.isArray(v) ? v[0] : v;
-    },
+    header: (name) => firstHeader(req.headers, name),
     body: req.body,
     readBody: consumed ? undefined : (limit) => readNodeBody(req, limit),
     remoteAddress: req.socket?.remoteAddress,

@@ -68,10 +68,25 @@ export async function jsonBody(
   }
 }
 
-/** Splits a request target at `?` (the only place that does). */
-export function splitUrl(url: string): { path: string; search: string } {
+/** The path of a request target: everything before `?` (the only place that splits there). */
+export function pathOf(url: string): string {
   const q = url.indexOf('?');
-  return q === -1 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Splits a request target into its path and its query string (without the `?`). */
+export function splitUrl(url: string): { path: string; search: string } {
+  const path = pathOf(url);
+  return { path, search: url.slice(path.length + 1) };
+}
+
+/** The first value of a Node request header (lower-case or any-case name). */
+export function firstHeader(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /** The path below the mount point: `''` at the mount point, never starting with `/`. */
