@@ -2,15 +2,18 @@ import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
 export default defineConfig(
-  packageBuild({
-  index: 'src/index.ts',
-  express: 'src/express.ts',
-  fastify: 'src/fastify.ts',
-  next: 'src/next.ts',
-  hono: 'src/hono.ts',
-  redis: 'src/stores/redis.ts',
-  postgres: 'src/stores/postgres.ts',
-  algorithms: 'src/algorithms.ts',
-  testkit: 'src/testkit.ts',
-}, ['vitest', 'ioredis', 'redis', 'pg', 'hono']),
+  packageBuild(
+    {
+      index: 'src/index.ts',
+      express: 'src/express.ts',
+      fastify: 'src/fastify.ts',
+      next: 'src/next.ts',
+      hono: 'src/hono.ts',
+      redis: 'src/stores/redis.ts',
+      postgres: 'src/stores/postgres.ts',
+      algorithms: 'src/algorithms.ts',
+      testkit: 'src/testkit.ts',
+    },
+    ['vitest', 'ioredis', 'redis', 'pg', 'hono'],
+  ),
 );

@@ -81,7 +81,6 @@ export function contextOf(req: Request): RequestContext | undefined {
   return (req as unknown as Record<symbol, RequestContext | undefined>)[CONTEXT];
 }
 
-
 /** Opens the exchange for this request: every middleware after `requestContext` shares it. */
 export function openExpressExchange(req: Request, res: Response): HttpExchange {
   const exchange = new ExpressExchange(req, res);

@@ -11,9 +11,9 @@ export { readNodeBody, readWebBody } from './body.js';
 export { fetchRequest, toResponse } from './fetch.js';
 export { type NodeRequestLike, nodeRequest, writeAnswer } from './node.js';
 export {
+  firstHeader,
   JSON_BODY_LIMIT,
   jsonBody,
-  firstHeader,
   type NeutralHandler,
   type NeutralRequest,
   type NeutralRequestInit,
