@@ -178,7 +178,8 @@ describe('migrate', () => {
     expect(both.flatMap((r) => r.applied).sort()).toEqual([1, 2]);
     const { rows } = await lite.query('SELECT id, body FROM notes');
     expect(rows).toEqual([{ id: 'a', body: 'b' }]);
-  });
+    // PGlite boots in seconds alone, and in tens of seconds on a loaded two-core runner.
+  }, 90_000);
 });
 
 describe('withTransaction', () => {
