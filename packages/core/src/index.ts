@@ -44,6 +44,24 @@ export {
 } from './ip.js';
 export { type Lifecycle, type LifecycleOptions, manage } from './lifecycle.js';
 export { memoize } from './memo.js';
+export {
+  type Counter,
+  counter,
+  declaredMetrics,
+  type Exemplar,
+  type Gauge,
+  type GaugeCollector,
+  type GaugeSample,
+  gauge,
+  type Histogram,
+  type HistogramSpec,
+  histogram,
+  type MetricLabels,
+  type MetricSpec,
+  type MetricsBackend,
+  metricsEnabled,
+  setMetricsBackend,
+} from './metrics.js';
 export { ConfigError, parseOptions } from './options.js';
 export { isPromise } from './promise.js';
 export {
