@@ -1,0 +1,1 @@
+export type { RequestObserver, RequestSample } from './observer.js';
