@@ -134,11 +134,12 @@ async function loadSuites(names: string[]): Promise<Suite[]> {
     throw new Error(`unknown suite ${unknown.join(', ')}; available: ${available.join(', ')}`);
   }
   const picked = names.length > 0 ? names : available;
-  return Promise.all(
+  const suites = await Promise.all(
     picked.map(
       async (n) => ((await import(new URL(`${n}.ts`, dir).href)) as { default: Suite }).default,
     ),
   );
+  return names.length > 0 ? suites : suites.filter((suite) => !suite.explicit);
 }
 
 const CPU_ANSWER_MS = 5000;

@@ -40,6 +40,8 @@ export interface Suite {
   variants: Variant[];
   /** Printed under the table: per-round ratios and whether the goal was reached. */
   comparisons?: Comparison[];
+  /** Runs only when named on the command line (it needs set-up `pnpm bench` cannot assume). */
+  explicit?: boolean;
 }
 
 /**
