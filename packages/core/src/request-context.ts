@@ -6,6 +6,7 @@ import { compileCidrs } from './ip.js';
 import { parseOptions } from './options.js';
 import { isPromise } from './promise.js';
 import { parseRequestId, uuidv7 } from './request-id.js';
+import { REQUEST_STATE } from './state.js';
 
 const optionsSchema = z.object({
   requestIdHeader: z
@@ -125,7 +126,9 @@ export function createRequestContext(options: RequestContextOptions = {}): Reque
         ip: resolveClientIp(ex.remoteAddress, trust && ex.header(proxyHeader), trust, proxyHeader),
         userAgent: ua === undefined ? undefined : ua.slice(0, 512),
         startTime: Date.now(),
-      };
+        tenantId: undefined,
+        [REQUEST_STATE]: undefined,
+      } as RequestContext;
       if (!resolveTenant) return ctx;
       let tenant: ReturnType<TenantResolver>;
       try {

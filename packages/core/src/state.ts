@@ -13,6 +13,13 @@ const shared = processSingleton('@platform/core.requestState', 1, () => ({
 const KEY = shared.key;
 type Holder = { [KEY]?: unknown[] };
 
+/**
+ * The key core's bindings put on every context they create (`[REQUEST_STATE]: undefined`),
+ * so setting the first slot replaces a value instead of changing the object's shape: a
+ * context keeps one hidden class, and every reader of it stays monomorphic.
+ */
+export const REQUEST_STATE: symbol = KEY;
+
 /** A value kept for one request on its context (see `requestSlot`). */
 export interface RequestSlot<T> {
   readonly name: string;
@@ -43,12 +50,13 @@ export function requestSlot<T>(name: string): RequestSlot<T> {
     set(context, value) {
       if (!context) return false;
       const holder = context as unknown as Holder;
-      let values = holder[KEY];
-      if (!values) {
-        values = [];
-        Object.defineProperty(holder, KEY, { value: values, enumerable: false });
+      const values = holder[KEY];
+      if (values) values[index] = value;
+      else {
+        const created: unknown[] = [];
+        created[index] = value;
+        holder[KEY] = created;
       }
-      values[index] = value;
       return true;
     },
   };
