@@ -2,6 +2,8 @@
 import type { Context } from 'hono';
 import type { RequestContext } from './context.js';
 import type { HttpExchange } from './exchange.js';
+import type { NeutralHandler } from './http/request.js';
+import { nextRoute } from './next.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -41,4 +43,21 @@ export function matchedRoute(c: Context): string | undefined {
     if (routes[i]?.method !== 'ALL') return routes[i]?.path;
   }
   return undefined;
+}
+
+/** The context `requestContext` opened for this request. */
+export function contextOf(c: Context): RequestContext | undefined {
+  return c.get('platformContext');
+}
+
+/**
+ * Mounts a neutral handler (audit, cost, flags admin, log levels, ...) as a Hono handler.
+ * Give `base` when it serves everything below a mount point (`app.all('/admin/flags/*', ...)`).
+ *
+ * @example
+ * app.get('/admin/audit/events', honoRoute(handlers.search));
+ */
+export function honoRoute(handler: NeutralHandler, options: { base?: string } = {}) {
+  const route = nextRoute(handler, options);
+  return (c: Context): Promise<Response> => route(c.req.raw);
 }

@@ -1,12 +1,10 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { type RequestContext, runRequest } from './context.js';
+import type { MiddlewareHandler } from 'hono';
+import { runRequest } from './context.js';
 import { honoExchange } from './hono-exchange.js';
-import type { NeutralHandler } from './http/request.js';
-import { nextRoute } from './next.js';
 import { createRequestContext, type RequestContextOptions } from './request-context.js';
 import { withHeaders } from './web-exchange.js';
 
-export { honoExchange } from './hono-exchange.js';
+export { contextOf, honoExchange, honoRoute } from './hono-exchange.js';
 
 /**
  * Hono middleware that opens the request context (request id, client IP, tenant) for the
@@ -24,23 +22,6 @@ export function requestContext(options?: RequestContextOptions): MiddlewareHandl
     await runRequest(ctx, next);
     c.res = withHeaders(new Response(c.res.body, c.res), headers);
   };
-}
-
-/** The context `requestContext` opened for this request. */
-export function contextOf(c: Context): RequestContext | undefined {
-  return c.get('platformContext');
-}
-
-/**
- * Mounts a neutral handler (audit, cost, flags admin, log levels, ...) as a Hono handler.
- * Give `base` when it serves everything below a mount point (`app.all('/admin/flags/*', ...)`).
- *
- * @example
- * app.get('/admin/audit/events', honoRoute(handlers.search));
- */
-export function honoRoute(handler: NeutralHandler, options: { base?: string } = {}) {
-  const route = nextRoute(handler, options);
-  return (c: Context): Promise<Response> => route(c.req.raw);
 }
 
 export type { RequestContextOptions };

@@ -1,19 +1,8 @@
-import { toResponse } from '@platform/core';
-import { webExchange } from '@platform/core/next';
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { problemAnswerOf } from './answer.js';
 import { NotFoundError } from './errors.js';
-import {
-  createErrorResponder,
-  type ErrorResponder,
-  type ErrorResponderOptions,
-} from './responder.js';
-
-function answer(respond: ErrorResponder, err: unknown, c: Context, route?: string): Response {
-  const problem = respond(err, webExchange(c.req.raw, new Headers(), route));
-  return toResponse(problemAnswerOf(problem, c.req.method));
-}
+import { createErrorResponder, type ErrorResponderOptions } from './responder.js';
+import { webProblem } from './web.js';
 
 /**
  * For `app.onError`: every error (Hono's `HTTPException` keeps its status) becomes an
@@ -24,7 +13,7 @@ function answer(respond: ErrorResponder, err: unknown, c: Context, route?: strin
  */
 export function errorHandler(options?: ErrorResponderOptions): ErrorHandler {
   const respond = createErrorResponder(options);
-  return (err, c) => answer(respond, err, c, routePath(c));
+  return (err, c) => webProblem(respond, err, c.req.raw, routePath(c));
 }
 
 /**
@@ -35,7 +24,7 @@ export function errorHandler(options?: ErrorResponderOptions): ErrorHandler {
  */
 export function notFoundHandler(options?: ErrorResponderOptions): NotFoundHandler {
   const respond = createErrorResponder(options);
-  return (c) => answer(respond, new NotFoundError(), c);
+  return (c) => webProblem(respond, new NotFoundError(), c.req.raw);
 }
 
 export type { ErrorResponderOptions };

@@ -1,20 +1,8 @@
-import { toResponse } from '@platform/core';
-import { webExchange } from '@platform/core/next';
-import { problemAnswerOf } from './answer.js';
 import { isNextControlFlow } from './control-flow.js';
-import {
-  createErrorResponder,
-  type ErrorResponder,
-  type ErrorResponderOptions,
-  responderFor,
-} from './responder.js';
+import { createErrorResponder, type ErrorResponderOptions, responderFor } from './responder.js';
+import { webProblem } from './web.js';
 
 type Handler<A extends unknown[]> = (request: Request, ...rest: A) => Response | Promise<Response>;
-
-function answer(respond: ErrorResponder, err: unknown, request: Request): Response {
-  const problem = respond(err, webExchange(request, new Headers()));
-  return toResponse(problemAnswerOf(problem, request.method));
-}
 
 const NO_OPTIONS: ErrorResponderOptions = {};
 
@@ -26,7 +14,7 @@ const NO_OPTIONS: ErrorResponderOptions = {};
  * catch (err) { return problemResponse(err, request); }
  */
 export function problemResponse(err: unknown, request: Request, options = NO_OPTIONS): Response {
-  return answer(responderFor(options), err, request);
+  return webProblem(responderFor(options), err, request);
 }
 
 /**
@@ -47,7 +35,7 @@ export function withErrorHandling<A extends unknown[]>(
       return await handler(request, ...args);
     } catch (err) {
       if (isNextControlFlow(err)) throw err;
-      return answer(respond, err, request);
+      return webProblem(respond, err, request);
     }
   };
 }

@@ -6,19 +6,16 @@ import { createSecurityHeaders } from './security-headers.js';
 
 declare global {
   namespace Express {
+    /** `cspNonce`: this response's CSP nonce, set by `securityHeaders()`. */
     interface Locals {
-      /** This response's CSP nonce, set by `securityHeaders()`. */
       cspNonce?: string;
     }
   }
 }
 
 /**
- * Express middleware that sets the security headers on every response, removes
- * X-Powered-By and exposes this response's CSP nonce as `res.locals.cspNonce`.
- *
- * @example
- * app.use(securityHeaders({ contentSecurityPolicy: { reportUri: '/csp-report' } }));
+ * Express middleware: the security headers on every response, no X-Powered-By, and this
+ * response's CSP nonce as `res.locals.cspNonce`. @example app.use(securityHeaders());
  */
 export function securityHeaders(options?: SecurityHeadersOptions): RequestHandler {
   const engine = createSecurityHeaders(options);
@@ -29,20 +26,15 @@ export function securityHeaders(options?: SecurityHeadersOptions): RequestHandle
   };
 }
 
-export type ExpressReportOptions = ReportRouteOptions;
-
 /**
- * The CSP violation receiver as an Express handler. Mount it before any body parser
- * that would consume `application/csp-report` or `application/reports+json`.
- *
- * @example
- * app.post('/csp-report', cspReportHandler({ onViolation: (v) => log.warn(v, 'csp violation') }));
+ * The CSP violation receiver as an Express handler, mounted before any body parser that
+ * would consume its body. @example app.post('/csp-report', cspReportHandler({ onViolation }));
  */
-export function cspReportHandler(
-  options: ExpressReportOptions = {},
-): RequestHandler & { receiver: ReportReceiver } {
+export function cspReportHandler(options: ReportRouteOptions = {}) {
   const receiver = receiverFor(options);
-  return Object.assign(expressRoute(receiver.handle), { receiver });
+  return Object.assign(expressRoute(receiver.handle), { receiver }) as RequestHandler & {
+    receiver: ReportReceiver;
+  };
 }
 
-export type { SecurityHeadersOptions };
+export type { ReportRouteOptions as ExpressReportOptions, SecurityHeadersOptions };

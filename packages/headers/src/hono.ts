@@ -1,4 +1,4 @@
-import { nextRoute } from '@platform/core/next';
+import { honoRoute } from '@platform/core/hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import { withSecurityHeaders } from './fetch-headers.js';
 import type { SecurityHeadersOptions } from './headers.js';
@@ -11,11 +11,7 @@ export type SecurityHeadersEnv = { Variables: { cspNonce?: string } };
 /**
  * Hono middleware: the security headers on every response (404s and `onError` answers
  * included) unless the handler set one itself, and this response's CSP nonce as
- * `c.get('cspNonce')` for the page's scripts and styles.
- *
- * @example
- * app.use(securityHeaders({ preset: 'html' }));
- * app.get('/', (c) => c.html(`<script nonce="${c.get('cspNonce')}">boot()</script>`));
+ * `c.get('cspNonce')`. @example app.use(securityHeaders({ preset: 'html' }));
  */
 export function securityHeaders(
   options?: SecurityHeadersOptions,
@@ -30,18 +26,12 @@ export function securityHeaders(
   };
 }
 
-/**
- * The CSP violation receiver as a Hono handler.
- *
- * @example
- * app.post('/csp-report', cspReportRoute({ onViolation: (v) => log.warn(v, 'csp violation') }));
- */
+/** The CSP violation receiver as a Hono handler: `app.post('/csp-report', cspReportRoute())`. */
 export function cspReportRoute(
   options: ReportRouteOptions = {},
 ): ((c: Context) => Promise<Response>) & { receiver: ReportReceiver } {
   const receiver = receiverFor(options);
-  const route = nextRoute(receiver.handle);
-  return Object.assign((c: Context) => route(c.req.raw), { receiver });
+  return Object.assign(honoRoute(receiver.handle), { receiver });
 }
 
 export type { SecurityHeadersOptions };

@@ -1,6 +1,6 @@
 import { context as otelContext } from '@opentelemetry/api';
-import { nextRoute } from '@platform/core/next';
-import type { Context, MiddlewareHandler } from 'hono';
+import { honoRoute } from '@platform/core/hono';
+import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { inspectorHandlers, logLevelHandlers } from './handlers.js';
 import { createHttpTelemetry, type HttpTelemetryOptions, startFetch } from './http.js';
@@ -9,11 +9,8 @@ import type { LogLevels } from './log-levels.js';
 
 /**
  * Hono middleware: one SERVER span per request (and the request log line when a logger is
- * given), continuing the incoming `traceparent`, named after the matched route when the
- * request context has none. Mount it first, right after @platform/core's request context.
- *
- * @example
- * app.use(tracing({ logger: createLogger({ module: 'http' }) }));
+ * given), continuing the incoming `traceparent`. Mount it right after core's request
+ * context. @example app.use(tracing({ logger: createLogger({ module: 'http' }) }));
  */
 export function tracing(options: HttpTelemetryOptions = {}): MiddlewareHandler {
   const telemetry = createHttpTelemetry(options);
@@ -33,16 +30,10 @@ export function tracing(options: HttpTelemetryOptions = {}): MiddlewareHandler {
   };
 }
 
-/** Runtime log levels (see `logLevelHandlers`): `app.all('/admin/log-levels/*', logLevelRoute(levels, { base: '/admin/log-levels' }))`. */
-export function logLevelRoute(levels?: LogLevels, options?: { base?: string }) {
-  const route = nextRoute(logLevelHandlers(levels).handle, options);
-  return (c: Context) => route(c.req.raw);
-}
-
-/** The development inspector (see `inspectorHandlers`), below `options.base`. */
-export function inspectorRoute(inspector: Inspector, options?: { base?: string }) {
-  const route = nextRoute(inspectorHandlers(inspector).handle, options);
-  return (c: Context) => route(c.req.raw);
-}
+/** Runtime log levels (`logLevelHandlers`) and the dev inspector, below `options.base`. */
+export const logLevelRoute = (levels?: LogLevels, options?: { base?: string }) =>
+  honoRoute(logLevelHandlers(levels).handle, options);
+export const inspectorRoute = (inspector: Inspector, options?: { base?: string }) =>
+  honoRoute(inspectorHandlers(inspector).handle, options);
 
 export type { HttpTelemetryOptions as TracingOptions };
