@@ -1,7 +1,7 @@
 import { type PlatformLogger, setDefaultLogger, shutdown } from '@platform/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { flakyStore } from '../test/trail-support.js';
 import { type AuditErrorInfo, errorCode } from './report.js';
-import type { AuditStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
 
@@ -16,20 +16,6 @@ function recordingLogger(): PlatformLogger & { lines: Line[] } {
       lines.push({ level, fields: fields as Record<string, unknown>, message });
     };
   return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
-}
-
-/** A store whose appends fail while `down` is true. */
-function downStore(): { store: AuditStore; state: { down: boolean } } {
-  const inner = memoryStore();
-  const state = { down: true };
-  const store: AuditStore = {
-    ...inner,
-    async append(events) {
-      if (state.down) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
-      return inner.append(events);
-    },
-  };
-  return { store, state };
 }
 
 afterEach(() => setDefaultLogger(undefined));
@@ -72,7 +58,7 @@ describe('the trail on core diagnostics', () => {
 
   it('hands every error to onError with component, code and where, and then logs none', async () => {
     const logger = recordingLogger();
-    const { store, state } = downStore();
+    const { store, state } = flakyStore(true);
     const seen: { error: unknown; info: AuditErrorInfo }[] = [];
     const audit = auditTrail({
       store,
@@ -100,7 +86,7 @@ describe('the trail on core diagnostics', () => {
 
   it('without onError, logs errors through `logger`, at most one line a second', async () => {
     const logger = recordingLogger();
-    const { store, state } = downStore();
+    const { store, state } = flakyStore(true);
     const audit = auditTrail({
       store,
       shutdown: false,
