@@ -6,6 +6,7 @@ import { runWithContext } from '@platform/core';
 import { describe, expect, it } from 'vitest';
 import { flakyStore, quiet, spillFile } from '../test/trail-support.js';
 import { checkpointValid } from './chain.js';
+import type { AuditTrailOptions } from './options.js';
 import type { AuditStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
@@ -23,6 +24,20 @@ const ctx = {
   actor: { type: 'user' as const, id: 'alice', roles: ['admin'] },
   startTime: Date.now(),
 };
+
+/** A trail that checkpoints every 10 events (batches of 5); `seen` collects each checkpoint's seq. */
+function checkpointing(signing?: AuditTrailOptions['signing']) {
+  const store = memoryStore();
+  const seen: number[] = [];
+  const audit = auditTrail({
+    store,
+    ...quiet,
+    queue: { batchSize: 5 },
+    ...(signing && { signing }),
+    checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
+  });
+  return { store, seen, audit };
+}
 
 describe('auditTrail', () => {
   it('fills actor, tenant, source, request and trace from the context, and logs one line', async () => {
@@ -201,14 +216,9 @@ describe('auditTrail', () => {
   });
 
   it('signs a checkpoint every N events and hands it to onCheckpoint', async () => {
-    const store = memoryStore();
-    const seen: number[] = [];
-    const audit = auditTrail({
-      store,
-      ...quiet,
-      queue: { batchSize: 5 },
-      signing: { privateKey: generateKeyPairSync('ed25519').privateKey, keyId: 'k' },
-      checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
+    const { store, seen, audit } = checkpointing({
+      privateKey: generateKeyPairSync('ed25519').privateKey,
+      keyId: 'k',
     });
     for (let i = 0; i < 25; i++) audit.record({ action: 'x.update', tenantId: 'cp' });
     await audit.flush();
@@ -224,14 +234,7 @@ describe('auditTrail', () => {
   });
 
   it('makes no periodic checkpoints with a per-process key (no other process could check them)', async () => {
-    const store = memoryStore();
-    const seen: number[] = [];
-    const audit = auditTrail({
-      store,
-      ...quiet,
-      queue: { batchSize: 5 },
-      checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
-    });
+    const { store, seen, audit } = checkpointing();
     expect(audit.keyId).toMatch(/^ephemeral-[0-9a-f]{8}$/);
     for (let i = 0; i < 25; i++) audit.record({ action: 'x.update', tenantId: 'eph' });
     await audit.flush();
