@@ -1,7 +1,8 @@
 import { type PlatformLogger, setDefaultLogger, shutdown } from '@platform/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { flakyStore } from '../test/trail-support.js';
+import type { AuditTrailOptions } from './options.js';
 import { type AuditErrorInfo, errorCode } from './report.js';
-import type { AuditStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
 
@@ -18,18 +19,19 @@ function recordingLogger(): PlatformLogger & { lines: Line[] } {
   return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
 
-/** A store whose appends fail while `down` is true. */
-function downStore(): { store: AuditStore; state: { down: boolean } } {
-  const inner = memoryStore();
-  const state = { down: true };
-  const store: AuditStore = {
-    ...inner,
-    async append(events) {
-      if (state.down) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
-      return inner.append(events);
-    },
-  };
-  return { store, state };
+/** A trail over a store that is down, retrying every 5 ms, logging through a recording logger. */
+function failingTrail(onError?: AuditTrailOptions['onError']) {
+  const logger = recordingLogger();
+  const { store, state } = flakyStore(true);
+  const audit = auditTrail({
+    store,
+    shutdown: false,
+    log: false,
+    logger,
+    retry: { initialMs: 5, maxMs: 5 },
+    ...(onError && { onError }),
+  });
+  return { logger, state, audit };
 }
 
 afterEach(() => setDefaultLogger(undefined));
@@ -71,17 +73,8 @@ describe('the trail on core diagnostics', () => {
   });
 
   it('hands every error to onError with component, code and where, and then logs none', async () => {
-    const logger = recordingLogger();
-    const { store, state } = downStore();
     const seen: { error: unknown; info: AuditErrorInfo }[] = [];
-    const audit = auditTrail({
-      store,
-      shutdown: false,
-      log: false,
-      logger,
-      retry: { initialMs: 5, maxMs: 5 },
-      onError: (error, info) => seen.push({ error, info }),
-    });
+    const { logger, state, audit } = failingTrail((error, info) => seen.push({ error, info }));
     audit.record({ action: 'x.update', tenantId: 'd2' });
     while (seen.length < 10) await new Promise((r) => setTimeout(r, 5));
     state.down = false;
@@ -99,15 +92,7 @@ describe('the trail on core diagnostics', () => {
   });
 
   it('without onError, logs errors through `logger`, at most one line a second', async () => {
-    const logger = recordingLogger();
-    const { store, state } = downStore();
-    const audit = auditTrail({
-      store,
-      shutdown: false,
-      log: false,
-      logger,
-      retry: { initialMs: 5, maxMs: 5 },
-    });
+    const { logger, state, audit } = failingTrail();
     audit.record({ action: 'x.update', tenantId: 'd3' });
     // ten failed attempts 5 ms apart: logging each would need them a second apart
     while (audit.stats().storeFailures < 10) await new Promise((r) => setTimeout(r, 5));

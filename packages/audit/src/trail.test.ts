@@ -4,25 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWithContext } from '@platform/core';
 import { describe, expect, it } from 'vitest';
+import { flakyStore, quiet, spillFile } from '../test/trail-support.js';
 import { checkpointValid } from './chain.js';
+import type { AuditTrailOptions } from './options.js';
 import type { AuditStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 import { auditTrail } from './trail.js';
-
-/** A memory store that fails every call while `down` is true. */
-function flakyStore() {
-  const inner = memoryStore();
-  const state = { down: false, calls: 0 };
-  const store: AuditStore = {
-    ...inner,
-    async append(events) {
-      state.calls++;
-      if (state.down) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
-      return inner.append(events);
-    },
-  };
-  return { store, state, inner };
-}
 
 const ctx = {
   requestId: 'req-123',
@@ -38,7 +25,19 @@ const ctx = {
   startTime: Date.now(),
 };
 
-const quiet = { log: false as const, shutdown: false as const, onError: () => undefined };
+/** A trail that checkpoints every 10 events (batches of 5); `seen` collects each checkpoint's seq. */
+function checkpointing(signing?: AuditTrailOptions['signing']) {
+  const store = memoryStore();
+  const seen: number[] = [];
+  const audit = auditTrail({
+    store,
+    ...quiet,
+    queue: { batchSize: 5 },
+    ...(signing && { signing }),
+    checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
+  });
+  return { store, seen, audit };
+}
 
 describe('auditTrail', () => {
   it('fills actor, tenant, source, request and trace from the context, and logs one line', async () => {
@@ -119,8 +118,7 @@ describe('auditTrail', () => {
   });
 
   it('never throws: invalid events, a failing logger and a failing store are counted', async () => {
-    const { store, state } = flakyStore();
-    state.down = true;
+    const { store, state } = flakyStore(true);
     const errors: string[] = [];
     const audit = auditTrail({
       store,
@@ -146,8 +144,7 @@ describe('auditTrail', () => {
   });
 
   it('counts what a full queue drops when spill is off', async () => {
-    const { store, state } = flakyStore();
-    state.down = true;
+    const { store, state } = flakyStore(true);
     const audit = auditTrail({
       store,
       ...quiet,
@@ -162,10 +159,8 @@ describe('auditTrail', () => {
   });
 
   it('spills to NDJSON when the queue is full and replays it once the store is back, each event once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-spill-'));
-    const path = join(dir, 'spill.ndjson');
-    const { store, state, inner } = flakyStore();
-    state.down = true;
+    const path = spillFile('audit-spill');
+    const { store, state, inner } = flakyStore(true);
     const audit = auditTrail({
       store,
       ...quiet,
@@ -190,10 +185,8 @@ describe('auditTrail', () => {
   });
 
   it('close() spills what the store could not take before the deadline', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'audit-close-'));
-    const path = join(dir, 'spill.ndjson');
-    const { store, state } = flakyStore();
-    state.down = true;
+    const path = spillFile('audit-close');
+    const { store, state } = flakyStore(true);
     const audit = auditTrail({
       store,
       ...quiet,
@@ -215,22 +208,17 @@ describe('auditTrail', () => {
     const audit = auditTrail({ store, ...quiet, queue: { batchSize: 5, flushIntervalMs: 60_000 } });
     for (let i = 0; i < 5; i++) audit.record({ action: 'x.update', tenantId: 'soon' });
     // the fifth record() filled the batch; its caller (a request) has not paid for the write
-    expect(state.calls).toBe(0);
+    expect(state.attempts).toBe(0);
     await new Promise((r) => setImmediate(r));
-    expect(state.calls).toBe(1);
+    expect(state.attempts).toBe(1);
     await audit.flush();
     expect((await store.query({ tenantId: 'soon' })).events).toHaveLength(5);
   });
 
   it('signs a checkpoint every N events and hands it to onCheckpoint', async () => {
-    const store = memoryStore();
-    const seen: number[] = [];
-    const audit = auditTrail({
-      store,
-      ...quiet,
-      queue: { batchSize: 5 },
-      signing: { privateKey: generateKeyPairSync('ed25519').privateKey, keyId: 'k' },
-      checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
+    const { store, seen, audit } = checkpointing({
+      privateKey: generateKeyPairSync('ed25519').privateKey,
+      keyId: 'k',
     });
     for (let i = 0; i < 25; i++) audit.record({ action: 'x.update', tenantId: 'cp' });
     await audit.flush();
@@ -246,14 +234,7 @@ describe('auditTrail', () => {
   });
 
   it('makes no periodic checkpoints with a per-process key (no other process could check them)', async () => {
-    const store = memoryStore();
-    const seen: number[] = [];
-    const audit = auditTrail({
-      store,
-      ...quiet,
-      queue: { batchSize: 5 },
-      checkpoint: { everyEvents: 10, onCheckpoint: (cp) => void seen.push(cp.seq) },
-    });
+    const { store, seen, audit } = checkpointing();
     expect(audit.keyId).toMatch(/^ephemeral-[0-9a-f]{8}$/);
     for (let i = 0; i < 25; i++) audit.record({ action: 'x.update', tenantId: 'eph' });
     await audit.flush();
@@ -327,7 +308,7 @@ describe('auditTrail with a store that refuses one event as bad data', () => {
 
 describe('auditTrail after close()', () => {
   it('spills (or counts as dropped) what is recorded after close, never queues it silently', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'audit-late-')), 'spill.ndjson');
+    const path = spillFile('audit-late');
     const spilling = auditTrail({ store: memoryStore(), ...quiet, spill: { path } });
     await spilling.close();
     spilling.record({ action: 'x.update' });

@@ -1,10 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { retryDelay } from '@platform/core/batch-writer';
 import { describe, expect, it } from 'vitest';
-import type { AuditStore } from './store.js';
-import { memoryStore } from './stores/memory.js';
+import { flakyStore, quiet, spillFile } from '../test/trail-support.js';
 import { auditTrail } from './trail.js';
 
 /** Attempts a store down for `windowMs` sees: the first, then one after each completed wait. */
@@ -18,24 +15,6 @@ function attemptsIn(windowMs: number, initialMs: number, maxMs: number, random: 
   }
 }
 
-/** A memory store that refuses every append while `down`, counting the attempts. */
-function flakyStore() {
-  const inner = memoryStore();
-  const state = { down: true, attempts: 0 };
-  const store: AuditStore = {
-    ...inner,
-    async append(events) {
-      state.attempts++;
-      if (state.down)
-        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-      return inner.append(events);
-    },
-  };
-  return { store, inner, state };
-}
-
-const spillFile = () => join(mkdtempSync(join(tmpdir(), 'audit-backoff-')), 'spill.ndjson');
-
 describe('retry backoff', () => {
   it('keeps a 30 s outage to at most 15 attempts at the defaults, whatever the jitter', () => {
     expect(attemptsIn(30_000, 100, 5_000, () => 0)).toBeLessThanOrEqual(15);
@@ -45,13 +24,11 @@ describe('retry backoff', () => {
   });
 
   it('is not woken by new events: attempts stay bounded while events keep queueing and spilling', async () => {
-    const { store, inner, state } = flakyStore();
+    const { store, inner, state } = flakyStore(true);
     const audit = auditTrail({
       store,
-      log: false,
-      shutdown: false,
-      onError: () => undefined,
-      spill: { path: spillFile() },
+      ...quiet,
+      spill: { path: spillFile('audit-backoff') },
       queue: { max: 100, batchSize: 50 },
       retry: { initialMs: 20, maxMs: 300 },
     });
@@ -81,13 +58,11 @@ describe('retry backoff', () => {
   });
 
   it('still drains on close: a long backoff sleep does not hold shutdown, the queue is spilled', async () => {
-    const { store } = flakyStore();
-    const spill = spillFile();
+    const { store } = flakyStore(true);
+    const spill = spillFile('audit-backoff');
     const audit = auditTrail({
       store,
-      log: false,
-      shutdown: false,
-      onError: () => undefined,
+      ...quiet,
       spill: { path: spill },
       retry: { initialMs: 10_000, maxMs: 10_000 },
     });

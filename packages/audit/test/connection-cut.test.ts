@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type SqlClient, withTransaction } from '@platform/core/stores';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +5,7 @@ import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { postgresStore } from '../src/stores/postgres.js';
 import { auditTrail } from '../src/trail.js';
 import { DATABASE_URL, isolatedSchema } from './pg-support.js';
+import { spillFile } from './trail-support.js';
 
 let db: Awaited<ReturnType<typeof isolatedSchema>>;
 let proxy: TcpProxy;
@@ -35,7 +33,7 @@ describe('PostgreSQL connections cut under the audit store', () => {
     const reports: { where: string; message: string }[] = [];
     const audit = auditTrail({
       store: postgresStore({ client: pool, schema: db.schema }),
-      spill: { path: join(mkdtempSync(join(tmpdir(), 'audit-cut-')), 'spill.ndjson') },
+      spill: { path: spillFile('audit-cut') },
       log: false,
       shutdown: false,
       retry: { initialMs: 50, maxMs: 200 },

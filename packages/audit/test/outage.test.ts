@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { postgresStore } from '../src/stores/postgres.js';
 import { auditTrail } from '../src/trail.js';
 import { DATABASE_URL, isolatedSchema } from './pg-support.js';
+import { quiet, spillFile } from './trail-support.js';
 
 let db: Awaited<ReturnType<typeof isolatedSchema>>;
 let proxy: TcpProxy;
@@ -33,12 +31,10 @@ afterAll(async () => {
 
 it('stores all 5,000 events recorded while PostgreSQL was unreachable, each exactly once', async () => {
   const store = postgresStore({ client: viaProxy, schema: db.schema });
-  const spill = join(mkdtempSync(join(tmpdir(), 'audit-outage-')), 'spill.ndjson');
+  const spill = spillFile('audit-outage');
   const audit = auditTrail({
     store,
-    log: false,
-    shutdown: false,
-    onError: () => undefined,
+    ...quiet,
     spill: { path: spill },
     queue: { max: 1000, batchSize: 500 },
     retry: { initialMs: 20, maxMs: 200 },
@@ -93,9 +89,7 @@ it('stores a batch once when the commit succeeded but the acknowledgement was lo
   };
   const audit = auditTrail({
     store,
-    log: false,
-    shutdown: false,
-    onError: () => undefined,
+    ...quiet,
     retry: { initialMs: 5, maxMs: 10 },
   });
   const ids = Array.from({ length: 300 }, () =>

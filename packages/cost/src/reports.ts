@@ -1,5 +1,6 @@
 import { formatUsd } from './money.js';
-import type { LedgerStore, RollupRow } from './store.js';
+import type { LedgerStore, UsageTotals } from './store.js';
+import { addTotals, noTotals, TOKEN_FIELDS } from './totals.js';
 
 export type Granularity = 'day' | 'week' | 'month';
 export type Dimension = 'tenant' | 'user' | 'model';
@@ -15,13 +16,7 @@ export interface ReportQuery {
   groupBy?: Dimension[];
 }
 
-interface Totals {
-  calls: number;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
+interface Totals extends Omit<UsageTotals, 'costNanoUsd'> {
   totalTokens: number;
   /** Exact nano-USD as a decimal string (JSON has no 64-bit integers). */
   costNanoUsd: string;
@@ -45,14 +40,6 @@ export interface UsageReport {
   totals: Totals;
 }
 
-const TOKEN_FIELDS = [
-  'inputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'outputTokens',
-  'reasoningTokens',
-] as const;
-
 /** The period a day falls in: the day, its ISO week's Monday, or its month. */
 export function periodOf(day: string, granularity: Granularity): string {
   if (granularity === 'day') return day;
@@ -62,9 +49,7 @@ export function periodOf(day: string, granularity: Granularity): string {
   return new Date(d.getTime() - back * 86_400_000).toISOString().slice(0, 10);
 }
 
-function totalsOf(
-  rows: { calls: number; costNanoUsd: bigint } & Record<(typeof TOKEN_FIELDS)[number], number>,
-): Totals {
+function totalsOf(rows: UsageTotals): Totals {
   const tokens = TOKEN_FIELDS.reduce((s, f) => s + rows[f], 0);
   return {
     calls: rows.calls,
@@ -79,23 +64,6 @@ function totalsOf(
   };
 }
 
-type Acc = Omit<RollupRow, 'day' | 'tenant' | 'user' | 'model'>;
-const empty = (): Acc => ({
-  calls: 0,
-  inputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  costNanoUsd: 0n,
-});
-
-function add(into: Acc, r: Acc): void {
-  into.calls += r.calls;
-  for (const f of TOKEN_FIELDS) into[f] += r[f];
-  into.costNanoUsd += r.costNanoUsd;
-}
-
 /**
  * Usage and cost per period and per tenant / user / model, from the ledger's daily rollups.
  * Rows are sorted and money is exact, so the same ledger always gives the same report.
@@ -107,8 +75,8 @@ export async function buildReport(ledger: LedgerStore, q: ReportQuery): Promise<
   const granularity = q.granularity ?? 'day';
   const dims = new Set<Dimension>(q.groupBy ?? ['tenant', 'user', 'model']);
   const rollups = await ledger.rollups({ tenant: q.tenant, fromDay: q.from, toDay: q.to });
-  const groups = new Map<string, { key: Omit<ReportRow, keyof Totals>; acc: Acc }>();
-  const all = empty();
+  const groups = new Map<string, { key: Omit<ReportRow, keyof Totals>; acc: UsageTotals }>();
+  const all = noTotals();
   for (const r of rollups) {
     const key: Omit<ReportRow, keyof Totals> = { period: periodOf(r.day, granularity) };
     if (dims.has('tenant')) key.tenant = r.tenant;
@@ -117,11 +85,11 @@ export async function buildReport(ledger: LedgerStore, q: ReportQuery): Promise<
     const id = JSON.stringify(key);
     let g = groups.get(id);
     if (!g) {
-      g = { key, acc: empty() };
+      g = { key, acc: noTotals() };
       groups.set(id, g);
     }
-    add(g.acc, r);
-    add(all, r);
+    addTotals(g.acc, r);
+    addTotals(all, r);
   }
   const rows = [...groups.values()]
     .map((g) => ({ ...g.key, ...totalsOf(g.acc) }))

@@ -91,20 +91,19 @@ export interface UsageRecord {
   durationMs?: number;
 }
 
+/** What rollups add up: calls, core's token split and the exact cost in nano-USD. */
+export interface UsageTotals extends Usage {
+  calls: number;
+  costNanoUsd: bigint;
+}
+
 /** Usage and cost of one tenant, user and model on one day. */
-export interface RollupRow {
+export interface RollupRow extends UsageTotals {
   day: string;
   tenant: string;
   /** Empty string when calls had no user. */
   user: string;
   model: string;
-  calls: number;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costNanoUsd: bigint;
 }
 
 export interface RecordQuery {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ZERO_USAGE } from '@platform/core/genai';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from '../../ratelimit/test/tcp-proxy.js';
@@ -41,15 +42,7 @@ async function run(cutMs: number, ledgerQueue: { max: number }) {
   let settled = 0;
   const call = async () => {
     const admission = await control.admit({ tenant: 't', model: 'gpt-4o-mini', inputTokens: 10 });
-    await admission.settle({
-      usage: {
-        inputTokens: 10,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        outputTokens: 5,
-        reasoningTokens: 0,
-      },
-    });
+    await admission.settle({ usage: { ...ZERO_USAGE, inputTokens: 10, outputTokens: 5 } });
     settled++;
   };
   let stop = false;

@@ -16,13 +16,7 @@ export function murmur3(key: string, seed = 0): number {
     const c2 = key.charCodeAt(i + 2);
     const c3 = key.charCodeAt(i + 3);
     if ((c0 | c1 | c2 | c3) > 0x7f) return murmurBytes(key, seed);
-    let k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = mixBlock(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
   }
   const tail = len & 3;
   if (tail === 0) return fmix(h, len);
@@ -30,12 +24,19 @@ export function murmur3(key: string, seed = 0): number {
   const t1 = tail >= 2 ? key.charCodeAt(blocks + 1) : 0;
   const t2 = tail === 3 ? key.charCodeAt(blocks + 2) : 0;
   if ((t0 | t1 | t2) > 0x7f) return murmurBytes(key, seed);
-  let k = t0 | (t1 << 8) | (t2 << 16);
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  return fmix(h, len);
+  return fmix(h ^ scramble(t0 | (t1 << 8) | (t2 << 16)), len);
+}
+
+/** MurmurHash3's scramble of one block: multiply, rotate left by 15, multiply. */
+function scramble(k: number): number {
+  const m = Math.imul(k, 0xcc9e2d51);
+  return Math.imul((m << 15) | (m >>> 17), 0x1b873593);
+}
+
+/** Mixes one whole 4-byte block into the hash. */
+function mixBlock(hash: number, k: number): number {
+  const h = hash ^ scramble(k);
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
 }
 
 function fmix(hash: number, len: number): number {
@@ -55,13 +56,10 @@ function murmurBytes(key: string, seed: number): number {
   let h = seed >>> 0;
   const blocks = len & ~3;
   for (let i = 0; i < blocks; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = mixBlock(
+      h,
+      bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24),
+    );
   }
   let k = 0;
   switch (len & 3) {
@@ -73,10 +71,7 @@ function murmurBytes(key: string, seed: number): number {
       k ^= bytes[blocks + 1]! << 8;
     case 1:
       k ^= bytes[blocks]!;
-      k = Math.imul(k, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, 0x1b873593);
-      h ^= k;
+      h ^= scramble(k);
   }
   return fmix(h, len);
 }

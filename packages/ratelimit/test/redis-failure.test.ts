@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rateLimiter } from '../src/limiter.js';
 import { redisStore } from '../src/stores/redis.js';
 import { expectFailModeKept, loadThroughOutage } from './outage.js';
-import { deleteKeys, ioredis, nodeRedis, REDIS_URL, runPrefix } from './redis-support.js';
+import { cleanedPrefixes, ioredis, nodeRedis, REDIS_URL } from './redis-support.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const TIMEOUT = 50;
@@ -11,15 +10,7 @@ const TIMEOUT = 50;
 const SLACK = 450;
 const redisPort = Number(new URL(REDIS_URL).port || 6379);
 
-let admin: Redis;
-const prefixes: string[] = [];
-beforeAll(() => {
-  admin = ioredis();
-});
-afterAll(async () => {
-  for (const p of prefixes) await deleteKeys(admin, p);
-  admin.disconnect();
-});
+const { admin, newPrefix } = cleanedPrefixes();
 
 async function clientFor(kind: 'ioredis' | 'node-redis', port: number) {
   const url = `redis://127.0.0.1:${port}`;
@@ -36,8 +27,7 @@ describe.each(['ioredis', 'node-redis'] as const)('Redis gone mid-load (%s)', (k
     const proxy = new TcpProxy(redisPort);
     await proxy.start();
     const { client, close } = await clientFor(kind, proxy.port);
-    const prefix = runPrefix('failure');
-    prefixes.push(prefix);
+    const prefix = newPrefix('failure');
     const store = redisStore({
       client,
       prefix,
@@ -58,8 +48,7 @@ describe.each(['ioredis', 'node-redis'] as const)('Redis gone mid-load (%s)', (k
 describe('SCRIPT FLUSH mid-load', () => {
   it('falls back to EVAL without a single error or over-admission', async () => {
     const client = ioredis();
-    const prefix = runPrefix('flush');
-    prefixes.push(prefix);
+    const prefix = newPrefix('flush');
     const store = redisStore({ client, prefix, timeoutMs: 5000 });
     const limiter = rateLimiter({
       policies: { name: 'p', limit: 1000, window: '1m', algorithm: 'fixed' },

@@ -1,19 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LimiterLogEvent } from '../src/events.js';
 import { rateLimiter } from '../src/limiter.js';
 import type { StoreUnavailableError } from '../src/store.js';
 import { redisStore } from '../src/stores/redis.js';
 import { OwnRedis } from './own-redis.js';
-import { deleteKeys, ioredis, REDIS_URL, runPrefix } from './redis-support.js';
+import { cleanedPrefixes, ioredis, REDIS_URL } from './redis-support.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const admin = ioredis();
-const prefixes: string[] = [];
-afterAll(async () => {
-  for (const p of prefixes) await deleteKeys(admin, p);
-  admin.disconnect();
-});
+const { newPrefix } = cleanedPrefixes();
 
 describe('a healthy but slow Redis (every chunk held 60 ms each way)', () => {
   it('never opens the breaker, and exactly `limit` of 2 × limit attempts are admitted', async () => {
@@ -22,8 +17,7 @@ describe('a healthy but slow Redis (every chunk held 60 ms each way)', () => {
     proxy.delayMs = 60;
     const client = ioredis(proxy.urlFor(REDIS_URL), { maxRetriesPerRequest: null });
     await new Promise((resolve) => client.once('ready', resolve));
-    const prefix = runPrefix('slow');
-    prefixes.push(prefix);
+    const prefix = newPrefix('slow');
     const store = redisStore({ client, prefix }); // defaults: 50 ms deadline, adaptive
     const limiter = rateLimiter({
       name: 'slow',

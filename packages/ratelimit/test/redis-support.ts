@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { afterAll } from 'vitest';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -30,4 +31,23 @@ export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
     cursor = next;
     if (keys.length > 0) await client.del(...keys);
   } while (cursor !== '0');
+}
+
+/**
+ * For a test file: an `admin` connection and `newPrefix(label)`, which hands out a fresh key
+ * prefix whose keys are deleted (through `admin`) after the file's tests.
+ */
+export function cleanedPrefixes() {
+  const admin = ioredis();
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    for (const p of prefixes) await deleteKeys(admin, p);
+    admin.disconnect();
+  });
+  const newPrefix = (label: string) => {
+    const p = runPrefix(label);
+    prefixes.push(p);
+    return p;
+  };
+  return { admin, newPrefix };
 }

@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { usageAttributes } from './attributes.js';
 import { streamUsage } from './stream.js';
-import { normalizeUsage, totalTokens } from './usage.js';
+import { normalizeUsage, totalTokens, type Usage } from './usage.js';
+
+/** The whole split, every count not named being zero. */
+const split = (u: Partial<Usage>): Usage => ({
+  inputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  ...u,
+});
+
+/** Anthropic's `message_start`: 30 input, 70 cache reads and the 1 output token it opens with. */
+const anthropicStart = (message: Record<string, unknown> = {}) => ({
+  type: 'message_start',
+  message: {
+    ...message,
+    usage: { input_tokens: 30, cache_read_input_tokens: 70, output_tokens: 1 },
+  },
+});
 
 describe('normalizeUsage', () => {
   it('OpenAI chat: cached tokens come out of prompt_tokens, reasoning out of completion_tokens', () => {
@@ -14,13 +34,9 @@ describe('normalizeUsage', () => {
         completion_tokens_details: { reasoning_tokens: 256 },
       },
     });
-    expect(u).toEqual({
-      inputTokens: 86,
-      cacheReadTokens: 1920,
-      cacheWriteTokens: 0,
-      outputTokens: 44,
-      reasoningTokens: 256,
-    });
+    expect(u).toEqual(
+      split({ inputTokens: 86, cacheReadTokens: 1920, outputTokens: 44, reasoningTokens: 256 }),
+    );
     expect(totalTokens(u as never)).toBe(2306);
   });
 
@@ -35,13 +51,9 @@ describe('normalizeUsage', () => {
         total_tokens: 590,
       },
     });
-    expect(u).toEqual({
-      inputTokens: 400,
-      cacheReadTokens: 100,
-      cacheWriteTokens: 0,
-      outputTokens: 26,
-      reasoningTokens: 64,
-    });
+    expect(u).toEqual(
+      split({ inputTokens: 400, cacheReadTokens: 100, outputTokens: 26, reasoningTokens: 64 }),
+    );
   });
 
   it('Anthropic: input_tokens excludes cache reads and writes', () => {
@@ -54,13 +66,9 @@ describe('normalizeUsage', () => {
         output_tokens: 50,
       },
     });
-    expect(u).toEqual({
-      inputTokens: 20,
-      cacheReadTokens: 3000,
-      cacheWriteTokens: 1000,
-      outputTokens: 50,
-      reasoningTokens: 0,
-    });
+    expect(u).toEqual(
+      split({ inputTokens: 20, cacheReadTokens: 3000, cacheWriteTokens: 1000, outputTokens: 50 }),
+    );
   });
 
   it('ignores garbage and missing usage', () => {
@@ -89,35 +97,20 @@ describe('streamUsage', () => {
     const t = streamUsage({ estimatedInputTokens: 40 });
     t.push({ choices: [{ delta: { content: 'x'.repeat(41) } }] });
     expect(t.result()).toEqual({
-      usage: {
-        inputTokens: 40,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        outputTokens: 11,
-        reasoningTokens: 0,
-      },
+      usage: split({ inputTokens: 40, outputTokens: 11 }),
       estimated: true,
     });
   });
 
   it('Anthropic events: message_start input, message_delta cumulative output', () => {
     const t = streamUsage({ estimatedInputTokens: 1 });
-    t.push({
-      type: 'message_start',
-      message: { usage: { input_tokens: 30, cache_read_input_tokens: 70, output_tokens: 1 } },
-    });
+    t.push(anthropicStart());
     t.push({ type: 'content_block_delta', delta: { type: 'text_delta', text: 'abcd' } });
     t.push({ type: 'message_delta', usage: { output_tokens: 15 } });
     expect(t.result().estimated).toBe(true);
     t.push({ type: 'message_stop' });
     expect(t.result()).toEqual({
-      usage: {
-        inputTokens: 30,
-        cacheReadTokens: 70,
-        cacheWriteTokens: 0,
-        outputTokens: 15,
-        reasoningTokens: 0,
-      },
+      usage: split({ inputTokens: 30, cacheReadTokens: 70, outputTokens: 15 }),
       estimated: false,
     });
   });
@@ -131,6 +124,66 @@ describe('streamUsage', () => {
     });
     expect(t.result()).toMatchObject({
       usage: { inputTokens: 9, outputTokens: 3 },
+      estimated: false,
+    });
+  });
+});
+
+describe('provider details beyond the fixtures', () => {
+  it('Anthropic extended thinking: thinking_tokens are the reasoning part of output_tokens', () => {
+    const usage = normalizeUsage({
+      type: 'message',
+      usage: {
+        input_tokens: 40,
+        output_tokens: 900,
+        output_tokens_details: { thinking_tokens: 700 },
+      },
+    });
+    expect(usage).toMatchObject({ outputTokens: 200, reasoningTokens: 700 });
+    expect(usageAttributes(usage!)).toMatchObject({
+      'gen_ai.usage.output_tokens': 900,
+      'gen_ai.usage.reasoning.output_tokens': 700,
+    });
+  });
+
+  it('Anthropic stream: null fields of message_delta leave message_start counts in place', () => {
+    const t = streamUsage({ estimatedInputTokens: 1 });
+    t.push(anthropicStart({ id: 'msg_1', model: 'claude-sonnet-4-5-20250929' }));
+    t.push({
+      type: 'message_delta',
+      delta: { stop_reason: 'max_tokens' },
+      usage: {
+        input_tokens: null,
+        cache_creation_input_tokens: null,
+        cache_read_input_tokens: null,
+        output_tokens: 64,
+      },
+    });
+    t.push({ type: 'message_stop' });
+    expect(t.result()).toEqual({
+      usage: split({ inputTokens: 30, cacheReadTokens: 70, outputTokens: 64 }),
+      estimated: false,
+    });
+    expect(t.response()).toEqual({
+      id: 'msg_1',
+      model: 'claude-sonnet-4-5-20250929',
+      finishReasons: ['max_tokens'],
+    });
+  });
+
+  it('Responses stream ended by max_output_tokens: usage in response.incomplete', () => {
+    const t = streamUsage({ estimatedInputTokens: 1 });
+    t.push({
+      type: 'response.incomplete',
+      response: {
+        id: 'resp_1',
+        status: 'incomplete',
+        incomplete_details: { reason: 'max_output_tokens' },
+        usage: { input_tokens: 12, output_tokens: 100, total_tokens: 112 },
+      },
+    });
+    expect(t.result()).toMatchObject({
+      usage: { inputTokens: 12, outputTokens: 100 },
       estimated: false,
     });
   });

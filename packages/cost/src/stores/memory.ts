@@ -10,6 +10,7 @@ import type {
   SettleResult,
   UsageRecord,
 } from '../store.js';
+import { addTotals, noTotals } from '../totals.js';
 
 interface Group {
   counters: Map<string, { value: number; expiresAt: number }>;
@@ -148,21 +149,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
           tenant: r.tenant,
           user: r.user ?? '',
           model: r.model,
-          calls: 0,
-          inputTokens: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          outputTokens: 0,
-          reasoningTokens: 0,
-          costNanoUsd: 0n,
+          ...noTotals(),
         };
-        row.calls += 1;
-        row.inputTokens += r.usage.inputTokens;
-        row.cacheReadTokens += r.usage.cacheReadTokens;
-        row.cacheWriteTokens += r.usage.cacheWriteTokens;
-        row.outputTokens += r.usage.outputTokens;
-        row.reasoningTokens += r.usage.reasoningTokens;
-        row.costNanoUsd += r.costNanoUsd;
+        addTotals(row, { calls: 1, ...r.usage, costNanoUsd: r.costNanoUsd });
         rollups.set(key, row);
       }
     },

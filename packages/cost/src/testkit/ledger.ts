@@ -7,7 +7,8 @@ import { HOUR, T0 } from './budget.js';
 /** The named suites of the ledger store conformance run, in order; `skip` takes these. */
 export type LedgerStoreSuite = 'records' | 'rollups';
 
-function rec(over: Partial<UsageRecord> & { id: string }): UsageRecord {
+/** A settled gpt-4o-mini call of tenant `acme` at T0 costing 1,000 nano-USD; `over` changes any field. */
+export function usageRecord(over: Partial<UsageRecord> & { id: string }): UsageRecord {
   return {
     at: T0,
     day: '2026-01-15',
@@ -34,8 +35,8 @@ const records: StoreSuite<LedgerStore> = (store) => {
   const tenant = `t-${randomUUID()}`;
   it('stores records and finds them by tenant and request id, newest first', async () => {
     await store().record([
-      rec({ id: randomUUID(), tenant, at: T0, requestId: 'req-1', user: 'u1' }),
-      rec({
+      usageRecord({ id: randomUUID(), tenant, at: T0, requestId: 'req-1', user: 'u1' }),
+      usageRecord({
         id: randomUUID(),
         tenant,
         at: T0 + 1000,
@@ -61,19 +62,19 @@ const rollups: StoreSuite<LedgerStore> = (store) => {
   it('is idempotent by record id and rolls up per day, tenant, user and model exactly', async () => {
     const t = `t-${randomUUID()}`;
     const big = 9_007_199_254_740_993n;
-    const first = rec({ id: randomUUID(), tenant: t, costNanoUsd: big, user: 'u1' });
+    const first = usageRecord({ id: randomUUID(), tenant: t, costNanoUsd: big, user: 'u1' });
     await store().record([first]);
     await store().record([first]);
     await store().record([
-      rec({ id: randomUUID(), tenant: t, costNanoUsd: big, user: 'u1' }),
-      rec({
+      usageRecord({ id: randomUUID(), tenant: t, costNanoUsd: big, user: 'u1' }),
+      usageRecord({
         id: randomUUID(),
         tenant: t,
         model: 'gpt-4o',
         day: '2026-01-16',
         at: T0 + 24 * HOUR,
       }),
-      rec({ id: randomUUID(), tenant: t, day: '2026-01-20', at: T0 + 5 * 24 * HOUR }),
+      usageRecord({ id: randomUUID(), tenant: t, day: '2026-01-20', at: T0 + 5 * 24 * HOUR }),
     ]);
     const rows = await store().rollups({ tenant: t, fromDay: '2026-01-15', toDay: '2026-01-16' });
     expect(rows.map((r) => [r.day, r.user, r.model, r.calls, r.costNanoUsd])).toEqual([
