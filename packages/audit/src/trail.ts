@@ -4,6 +4,7 @@ import { eventBuilder } from './build.js';
 import { type Checkpoint, createSigner, signCheckpoint, toPublicKey } from './chain.js';
 import { trustedPending } from './check.js';
 import { checkpointer } from './checkpoints.js';
+import { watchQueue, writerMetrics } from './metrics.js';
 import { type AuditTrailOptions, trailSchema } from './options.js';
 import { createRedactor } from './redact.js';
 import { errorReporter, eventLog } from './report.js';
@@ -68,7 +69,9 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
     spillPath: o.spill === false ? undefined : o.spill.path,
     onStored: checkpoints.onStored,
     onError: report,
+    observer: writerMetrics,
   });
+  const unwatch = watchQueue(() => writer.stats.queued);
 
   const build = eventBuilder(createRedactor(o.redact), o.defaultTenant);
 
@@ -112,6 +115,7 @@ export function auditTrail(options: AuditTrailOptions): AuditTrail {
   const shutdownMs = o.shutdown === false ? 5_000 : o.shutdown.timeoutMs;
   const close = async (timeoutMs = shutdownMs) => {
     unregister();
+    unwatch();
     await writer.close(timeoutMs);
     await checkpoints.settle();
   };

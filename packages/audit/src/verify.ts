@@ -6,6 +6,7 @@ import {
   hashEvent,
   isEphemeralKeyId,
 } from './chain.js';
+import { verifyFailed } from './metrics.js';
 import type { StoredEvent } from './schema.js';
 import type { AuditStore } from './store.js';
 
@@ -133,6 +134,12 @@ export async function verifyChain(
   store: AuditStore,
   options: VerifyOptions,
 ): Promise<VerifyResult> {
+  const result = await verifyStoredChain(store, options);
+  if (!result.ok) verifyFailed();
+  return result;
+}
+
+async function verifyStoredChain(store: AuditStore, options: VerifyOptions): Promise<VerifyResult> {
   const { tenantId } = options;
   const all = await store.checkpoints(tenantId);
   if (options.checkpoint) all.push(options.checkpoint);

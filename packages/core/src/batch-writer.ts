@@ -28,6 +28,18 @@ export interface BatchWriterOptions<T, S = T> {
   fromJSON?(value: unknown): T;
   onStored?(stored: S[]): void;
   onError(error: unknown, where: string): void;
+  /** Told of every batch written, event spilled and event lost, for a package's metrics. */
+  observer?: BatchWriterObserver;
+}
+
+/** Why events were lost: a full queue or a close without a spill file, a failed spill, a corrupt spill line, bad data. */
+export type DropReason = 'queue_full' | 'closed' | 'spill_failed' | 'corrupt_spill' | 'rejected';
+
+/** What a batch writer reports as it goes (each method optional; errors it throws are ignored). */
+export interface BatchWriterObserver {
+  written?(events: number): void;
+  spilled?(events: number): void;
+  dropped?(events: number, reason: DropReason): void;
 }
 
 /** Counters since start. `dropped` is the only loss, and only without a working spill file. */
@@ -200,6 +212,7 @@ export class BatchWriter<T, S = T> {
   async #write(batch: T[]): Promise<void> {
     const stored = await this.o.write(batch);
     this.stats.stored += stored.length;
+    this.#observe('written', batch.length);
     if (stored.length > 0) {
       try {
         this.o.onStored?.(stored);
@@ -225,6 +238,7 @@ export class BatchWriter<T, S = T> {
         } catch (single) {
           if (!isDataError(single)) throw single;
           this.stats.rejected++;
+          this.#observe('dropped', 1, 'rejected');
           this.o.onError(single, 'rejected');
           if (this.o.spillPath) {
             try {
@@ -263,6 +277,7 @@ export class BatchWriter<T, S = T> {
         batch.push(this.#parse(line));
       } catch {
         this.stats.dropped++;
+        this.#observe('dropped', 1, 'corrupt_spill');
         continue;
       }
       if (batch.length >= this.o.batchSize) {
@@ -282,6 +297,7 @@ export class BatchWriter<T, S = T> {
     const path = this.o.spillPath;
     if (!path) {
       this.stats.dropped += events.length;
+      this.#observe('dropped', events.length, 'queue_full');
       this.o.onError(
         new Error(`${this.o.label ?? 'batch'} queue full: ${events.length} event(s) dropped`),
         'drop',
@@ -298,6 +314,20 @@ export class BatchWriter<T, S = T> {
     this.#spill.write(events.map((e) => this.#line(e)).join(''));
     this.#spillPending += events.length;
     this.stats.spilled += events.length;
+    this.#observe('spilled', events.length);
+  }
+
+  #observe<K extends keyof BatchWriterObserver>(
+    what: K,
+    ...args: Parameters<NonNullable<BatchWriterObserver[K]>>
+  ): void {
+    const fn = this.o.observer?.[what] as ((...a: typeof args) => void) | undefined;
+    if (!fn) return;
+    try {
+      fn.apply(this.o.observer, args);
+    } catch {
+      // metrics must never stop the writer
+    }
   }
 
   #line(item: T): string {
@@ -312,6 +342,7 @@ export class BatchWriter<T, S = T> {
   #spillSync(events: T[]): void {
     if (!this.o.spillPath) {
       this.stats.dropped += events.length;
+      this.#observe('dropped', events.length, 'closed');
       this.o.onError(
         new Error(`${this.o.label ?? 'batch'} closed with ${events.length} event(s) unstored`),
         'drop',
@@ -323,8 +354,10 @@ export class BatchWriter<T, S = T> {
       if (existsSync(this.o.spillPath)) appendFileSync(this.o.spillPath, text);
       else writeFileSync(this.o.spillPath, text);
       this.stats.spilled += events.length;
+      this.#observe('spilled', events.length);
     } catch (error) {
       this.stats.dropped += events.length;
+      this.#observe('dropped', events.length, 'spill_failed');
       this.o.onError(error, 'spill');
     }
   }

@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 
+export {
+  type RecordedSample,
+  type RecordingMetrics,
+  recordingMetrics,
+} from './recording-metrics.js';
+
 /**
  * The one shape every `@platform/<domain>/testkit` takes: the store factory, its migrations and
  * cleanup, and the named suites to switch off.

@@ -2,6 +2,7 @@ import { type Diagnostics, getContext } from '@platform/core';
 import { totalTokens, type Usage } from '@platform/core/genai';
 import type { Applied, Subject } from './counters.js';
 import { steps } from './counters.js';
+import { recordRefunded, recordSettled } from './metrics.js';
 import { localDay } from './periods.js';
 import type { Price, PricingTable } from './pricing.js';
 import type { BudgetStore, Outcome, UsageRecord } from './store.js';
@@ -78,12 +79,14 @@ export function createAdmission(
     release: () =>
       store
         .release(a.group, a.id, clock())
+        .then(recordRefunded)
         .catch((err) => diag.error('COST_RELEASE_FAILED', err, 'cost release failed')),
     settle(input) {
       done ??= (async () => {
         const now = clock();
         const cost = pricing.cost(input.usage, a.price);
         const tokens = totalTokens(input.usage);
+        recordSettled(a.subject.tenant, a.model, input.usage, cost);
         try {
           const counters = steps(a.applied, { calls: 1, tokens, nanoUsd: cost }).map(
             ({ key, amount, expiresAt }) => ({ key, amount, expiresAt }),

@@ -1,6 +1,7 @@
 import type { Diagnostics } from '@platform/core';
 import { type AlertSinks, type CostAlert, deliverAlert } from './alerts.js';
 import type { Applied } from './counters.js';
+import { recordAlert, recordUtilization } from './metrics.js';
 import type { BudgetStore } from './store.js';
 
 /** The usage alerts of one control: each threshold fires once per tenant, limit and period. */
@@ -62,6 +63,7 @@ export function thresholdAlerts(o: ThresholdAlertsOptions): ThresholdAlerts {
   const claimed = new Set<string>();
 
   const fire = (alert: CostAlert) => {
+    recordAlert(alert);
     const p = deliverAlert(alert, o.sinks, o.diag).finally(() => pending.delete(p));
     pending.add(p);
   };
@@ -83,6 +85,7 @@ export function thresholdAlerts(o: ThresholdAlertsOptions): ThresholdAlerts {
 
   return {
     async check(group, tenant, applied, values, only) {
+      recordUtilization(tenant, applied, values);
       for (let i = 0; i < applied.length; i++) {
         const a = applied[i] as Applied;
         const used = values[i] ?? 0;

@@ -1,8 +1,10 @@
 import {
+  counter,
   type Diagnostics,
   diagnostics,
   type ErrorInfo,
   getContext,
+  metricsEnabled,
   type PlatformLogger,
   parseOptions,
   parseRequestId,
@@ -104,6 +106,12 @@ export type ErrorResponder = (
 
 const COMPONENT = '@platform/errors';
 
+const answered = counter({
+  name: 'platform_errors_total',
+  help: 'Errors answered with a problem response, by category and code.',
+  labelNames: ['category', 'code'],
+});
+
 /** One `request failed` line per 5xx, on the package's diagnostics channel. */
 function logFailure(diag: Diagnostics, err: PlatformError, report: ErrorReport): void {
   if (report.status < 500) return;
@@ -130,6 +138,7 @@ function reporter(options: { logger?: PlatformLogger; onError?: OnErrorHook }) {
   const { logger, onError } = options;
   const diag = onError && !logger ? undefined : diagnostics(COMPONENT, { logger });
   return (err: PlatformError, response: ProblemResponse, ctx: ErrorContext) => {
+    if (metricsEnabled()) answered.inc({ category: err.category, code: err.code });
     const report: ErrorReport = {
       ...response,
       component: COMPONENT,

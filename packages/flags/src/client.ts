@@ -1,4 +1,10 @@
-import { getContext, type LifecycleOptions, manage, parseOptions } from '@platform/core';
+import {
+  getContext,
+  type LifecycleOptions,
+  manage,
+  metricsEnabled,
+  parseOptions,
+} from '@platform/core';
 import { z } from 'zod';
 import { EvaluationCounter } from './analytics.js';
 import { type CompiledSnapshot, compileSnapshot } from './compile.js';
@@ -10,6 +16,7 @@ import {
   flagDiagnostics,
 } from './diagnostics.js';
 import { evaluateFlag, reader } from './evaluate.js';
+import { countEvaluation, watchStaleness } from './metrics.js';
 import type { Evaluation, EvaluationContext, FlagState } from './model.js';
 import { seedFromDefinitions } from './seed.js';
 import type { ChangeRecord, FlagStore } from './store.js';
@@ -169,6 +176,7 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
   ).snapshot;
   let status: FlagsStatus = 'loading';
   let loadedOnce = false;
+  let refreshedAt = Date.now();
   const listeners = new Set<(s: CompiledSnapshot) => void>();
   const counter = opts.analytics ? new EvaluationCounter(opts.analytics.maxKeys) : undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -195,6 +203,7 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
           diagnostics.loaded(problems, snapshot);
           current = snapshot;
           loadedOnce = true;
+          refreshedAt = Date.now();
           status = 'ready';
           for (const l of listeners) {
             try {
@@ -275,6 +284,7 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
     }
     if (counter && result.errorCode !== 'FLAG_NOT_FOUND')
       counter.add(key, result.variant, read('tenantId'));
+    if (metricsEnabled()) countEvaluation(key, result);
     return result;
   };
 
@@ -294,6 +304,7 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
     closing ??= (async () => {
       closed = true;
       unregister();
+      unwatch();
       for (const t of timers) clearInterval(t);
       unsubscribe?.();
       await flush();
@@ -301,6 +312,7 @@ export function createFlags<D extends DefinitionMap>(options: FlagsOptions<D>): 
     })();
     return closing;
   };
+  const unwatch = watchStaleness(() => refreshedAt);
   const unregister = manage(
     'flags',
     { close },

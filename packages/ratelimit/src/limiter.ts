@@ -1,7 +1,8 @@
-import { getContext, parseOptions, type RequestContext } from '@platform/core';
+import { getContext, metricsEnabled, parseOptions, type RequestContext } from '@platform/core';
 import { type ProblemOptions, RateLimitError, toProblem } from '@platform/errors';
 import { AllowList } from './allow-list.js';
 import { createKeyer, type LimitInput, NO_INPUT } from './keys.js';
+import { LimiterMetrics } from './metrics.js';
 import { limiterSchema, type ParsedLimiterOptions, type RateLimiterOptions } from './options.js';
 import { isPromise, type Pending } from './pending.js';
 import { Planner } from './plan.js';
@@ -92,6 +93,7 @@ class Limiter implements RateLimiter {
   readonly #allowList: AllowList | undefined;
   readonly #planner: Planner;
   readonly #reporter: LimiterReporter;
+  readonly #metrics: LimiterMetrics;
   // check(key) reads the request context only when a limit or cost depends on it (or, for
   // the deny log, when it refuses): the hot path of a plain limit skips the lookup.
   readonly #dynamic: boolean;
@@ -117,6 +119,7 @@ class Limiter implements RateLimiter {
     });
     this.#planner = new Planner(opts.name, this.policies, keyer);
     this.#reporter = new LimiterReporter(opts);
+    this.#metrics = new LimiterMetrics(this.name, this.#store.name);
     this.#dynamic = this.policies.some((p) => p.dynamic);
   }
 
@@ -202,32 +205,52 @@ class Limiter implements RateLimiter {
     return this.#dynamic ? { context: getContext() } : NO_INPUT;
   }
 
-  /** Asks the store; synchronous stores (memory) answer without a promise. */
+  /**
+   * Asks the store; synchronous stores (memory) answer without a promise. The clock is read
+   * only while a metrics backend is installed (`started` stays undefined otherwise).
+   */
   #run(checks: readonly PlannedCheck[], input: LimitInput): Pending<LimitResult> {
     if (checks.length === 0) return this.#skipped(input);
+    const started = metricsEnabled() ? performance.now() : undefined;
     let pending: Pending<StoreDecision>;
     try {
       pending = this.#store.consume(checks);
     } catch (err) {
-      return this.#failed(err, input);
+      return this.#failed(checks, err, input, started);
     }
     if (isPromise(pending)) {
       return pending.then(
-        (d) => this.#decided(checks, d, input),
-        (err) => this.#failed(err, input),
+        (d) => this.#decided(checks, d, input, started),
+        (err) => this.#failed(checks, err, input, started),
       );
     }
-    return this.#decided(checks, pending, input);
+    return this.#decided(checks, pending, input, started);
   }
 
-  #decided(checks: readonly PlannedCheck[], d: StoreDecision, input: LimitInput): LimitResult {
+  #decided(
+    checks: readonly PlannedCheck[],
+    d: StoreDecision,
+    input: LimitInput,
+    started: number | undefined,
+  ): LimitResult {
+    if (started !== undefined) this.#metrics.storeTook(started);
     this.#reporter.storeAnswered();
     const result: Spent = decided(this.name, checks, d.outcomes, this.#dryRun);
     if (!result.limited) result[SPENT] = checks;
+    if (started !== undefined) this.#metrics.decided(result);
     return this.#reporter.report(result, input);
   }
 
-  #failed(err: unknown, input: LimitInput): LimitResult {
+  #failed(
+    checks: readonly PlannedCheck[],
+    err: unknown,
+    input: LimitInput,
+    started: number | undefined,
+  ): LimitResult {
+    if (started !== undefined) {
+      this.#metrics.storeTook(started);
+      this.#metrics.failed(checks);
+    }
     this.#reporter.storeFailed(err);
     return this.#reporter.report(degraded(this.name, this.#failOpen, this.#dryRun, err), input);
   }

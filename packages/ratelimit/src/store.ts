@@ -54,6 +54,8 @@ export interface StoreDecision {
  * const store: RateLimitStore = { consume: (checks) => myBackend.run(checks) };
  */
 export interface RateLimitStore {
+  /** What the store is (`memory`, `redis`, `postgres`): the `store` label of its latency metric. */
+  readonly name?: string;
   /**
    * True when `consume`, `refund` and `reset` always answer without a promise (the memory
    * store): the limiter's `checkSync()` works only over such a store.

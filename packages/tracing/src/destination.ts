@@ -1,6 +1,7 @@
 import { close, openSync, writeSync } from 'node:fs';
 import { onShutdown, processSingleton } from '@platform/core';
 import type { DestinationStream } from 'pino';
+import { countDropped } from './metrics.js';
 
 export interface LogDestinationOptions {
   /** A file descriptor (default 1, stdout) or a file path, opened for appending. */
@@ -74,6 +75,7 @@ export class LogDestination implements DestinationStream {
   write(line: string): boolean {
     if (this.#closed || this.#chars + line.length > this.#max) {
       this.dropped++;
+      countDropped(line);
       return false;
     }
     this.#lines.push(line);
@@ -152,6 +154,7 @@ export class LogDestination implements DestinationStream {
         }
         this.lastError = e;
         this.dropped += this.#batchLines;
+        countDropped(buf.subarray(this.#offset).toString());
         break;
       }
     }

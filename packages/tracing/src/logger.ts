@@ -1,10 +1,17 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import { context as otelContext, trace } from '@opentelemetry/api';
-import { getContext, parseOptions, processSingleton, setDefaultLogger } from '@platform/core';
+import {
+  getContext,
+  metricsEnabled,
+  parseOptions,
+  processSingleton,
+  setDefaultLogger,
+} from '@platform/core';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { z } from 'zod';
 import { stdoutDestination } from './destination.js';
 import { LEVELS, type Level, type LogLevels, logLevels } from './log-levels.js';
+import { countLine } from './metrics.js';
 import { CENSOR, createRedactor, DEFAULT_REDACT_KEYS } from './redact.js';
 
 export { DEFAULT_REDACT_KEYS };
@@ -62,7 +69,8 @@ function becomeDefault(logger: Logger): void {
  * requestId, trace_id, span_id and tenantId from the current request, on every line.
  * Lines that carry their own `requestId` (the request log) are left alone.
  */
-function correlation(merge: object, _level: number, logger: Tracked): Record<string, unknown> {
+function correlation(merge: object, level: number, logger: Tracked): Record<string, unknown> {
+  if (metricsEnabled()) countLine(level, 'written');
   // `module` comes from here rather than from pino bindings, which would repeat the key
   // in a child that names its own module.
   const out: Record<string, unknown> = { module: logger[MODULE] };
@@ -205,6 +213,7 @@ export function lineWriter(logger: Logger, message: string): LineWriter | undefi
     const line = `${cache[level]}${time}${own[chindingsSym] as string}${moduleField}${fields}${messageField}${own[endSym] as string}`;
     const hook = (own[hooksSym] as { streamWrite?: (s: string) => string }).streamWrite;
     stream.write(hook ? hook(line) : line);
+    if (metricsEnabled()) countLine(level, 'written');
     return true;
   };
 }

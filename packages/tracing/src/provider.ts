@@ -22,6 +22,7 @@ import {
 } from '@platform/core';
 import { PlatformContextManager } from './context-manager.js';
 import { KeepErrorsProcessor } from './keep-errors.js';
+import { MeteredBatchProcessor, meteredExporter } from './metrics.js';
 import {
   endpointFromEnv,
   type ParsedTracingOptions,
@@ -111,7 +112,10 @@ export function initTracing(options: TracingOptions = {}): TracingHandle {
 
   const { exporter, memoryExporter } = buildExporter(opts, env);
   const batch: SpanProcessor = exporter
-    ? new BatchSpanProcessor(exporter, opts.batch)
+    ? new MeteredBatchProcessor(
+        new BatchSpanProcessor(meteredExporter(exporter), opts.batch),
+        opts.batch?.maxQueueSize,
+      )
     : { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} };
   const keepErrors = new KeepErrorsProcessor(
     batch,

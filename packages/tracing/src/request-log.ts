@@ -1,7 +1,8 @@
-import { parseOptions } from '@platform/core';
+import { metricsEnabled, parseOptions } from '@platform/core';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { jsonNumber, jsonString, type LineWriter, lineWriter } from './logger.js';
+import { countLine } from './metrics.js';
 
 const requestLogSchema = z.object({
   /**
@@ -50,7 +51,10 @@ export function createRequestLog(logger: Logger, options: RequestLogOptions = {}
       try {
         const failed = e.status >= 500;
         const slow = e.durationMs >= slowMs;
-        if (!failed && !slow && rate < 1 && Math.random() >= rate) return;
+        if (!failed && !slow && rate < 1 && Math.random() >= rate) {
+          if (metricsEnabled()) countLine(e.status >= 400 ? 40 : 30, 'sampled_out');
+          return;
+        }
         const durationMs = Math.round(e.durationMs * 1000) / 1000;
         if (!failed && fast && writeFast(fast, e, durationMs, slow)) return;
         const line: Record<string, unknown> = {

@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { SqlClient } from '@platform/core';
+import { metricsEnabled, type SqlClient } from '@platform/core';
+import { observeQuery } from './metrics.js';
 import { traced } from './traced.js';
 
 export interface TracedSqlOptions {
@@ -44,7 +45,12 @@ export function tracedSql<C extends SqlClient>(client: C, options: TracedSqlOpti
           if (options.namespace) span.setAttribute('db.namespace', options.namespace);
           span.setAttribute('db.query.text', text.length > 2048 ? `${text.slice(0, 2048)}…` : text);
         }
-        return client.query(text, params);
+        if (!metricsEnabled()) return client.query(text, params);
+        const started = performance.now();
+        const done = () => observeQuery(operation, started);
+        const result = client.query(text, params);
+        result.then(done, done);
+        return result;
       },
       { kind: SpanKind.CLIENT, layer: 'db' },
     );

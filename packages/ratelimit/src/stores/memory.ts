@@ -96,6 +96,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   };
 
   return {
+    name: 'memory',
     synchronous: true,
     consume(checks) {
       const now = clock();

@@ -101,6 +101,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const unwatch = watchPoolErrors(opts.client, nothing);
 
   return {
+    name: 'postgres',
     consume: (checks) => guard.run(db.consume, checks, decision),
     refund: (checks) => guard.run(db.refund, checks, nothing),
     reset: (keys) => (keys.length > 0 ? guard.run(db.reset, keys, nothing) : Promise.resolve()),

@@ -117,6 +117,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const del = (keys: readonly StoreKey[]) => runner.del(keys.map((k) => opts.prefix + k.key));
 
   return {
+    name: 'redis',
     consume: (checks) => guard.run(consume, checks, decision),
     refund: (checks) => guard.run(refund, checks, nothing),
     reset: (keys) => (keys.length > 0 ? guard.run(del, keys, nothing) : Promise.resolve()),
