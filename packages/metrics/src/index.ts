@@ -1,1 +1,2 @@
+export * from './health/index.js';
 export type { RequestObserver, RequestSample } from './observer.js';
