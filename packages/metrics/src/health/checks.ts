@@ -2,7 +2,7 @@ import { type SqlClient, watchPoolErrors } from '@platform/core/stores';
 import type { CheckOutcome, HealthCheck } from './probe.js';
 
 /** What every built-in check accepts besides its client. */
-export type CheckOptions = Partial<Omit<HealthCheck, 'check'>>;
+export type CheckOptions = Partial<Omit<HealthCheck, 'check' | 'close'>>;
 
 interface PoolCounts {
   totalCount?: unknown;
@@ -26,7 +26,7 @@ export function postgresCheck(client: SqlClient, options: CheckOptions = {}): He
     );
   }
   let lastError: string | undefined;
-  watchPoolErrors(client, (error) => {
+  const unwatch = watchPoolErrors(client, (error) => {
     lastError = error.message;
   });
   return {
@@ -46,6 +46,7 @@ export function postgresCheck(client: SqlClient, options: CheckOptions = {}): He
       if (lastError !== undefined) details.last_connection_error = lastError;
       return { details };
     },
+    close: unwatch,
   };
 }
 

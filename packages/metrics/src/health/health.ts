@@ -52,7 +52,7 @@ export interface Health {
   /** Runs (or reuses) every check. */
   report(): Promise<HealthReport>;
   history(): HealthTransition[];
-  /** Stops exporting the `platform_health_check_*` gauges. */
+  /** Stops exporting the `platform_health_check_*` gauges and closes every check. */
   close(): void;
 }
 
@@ -215,6 +215,13 @@ export function health(options: HealthOptions = {}): Health {
     close() {
       removeStatus();
       removeDuration();
+      for (const c of options.checks ?? []) {
+        try {
+          c.close?.();
+        } catch {
+          // closing is best effort: a check's close must not throw into the host's shutdown
+        }
+      }
     },
   };
 }

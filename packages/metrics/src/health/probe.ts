@@ -18,6 +18,8 @@ export interface HealthCheck {
   degradedMs?: number;
   /** `false`: an unhealthy result degrades the status instead of failing readiness (default true). */
   critical?: boolean;
+  /** Releases what the check holds (listeners on a client); `health().close()` calls it. */
+  close?(): void;
 }
 
 /** One check's result, as `/health/status` shows it. */
