@@ -19,7 +19,7 @@ const secure = securityHeadersForProxy({
 
 // Route handlers send the `api` preset themselves (lib/features/headers.ts); headers set
 // here would override theirs.
-const ROUTE_HANDLERS = /^\/(?:api\/|health$)/;
+const ROUTE_HANDLERS = /^\/(?:api\/|health(?:\/ready|\/status)?$)/;
 
 /**
  * Gives every request, pages included, a validated request id before it reaches the app;

@@ -1,14 +1,16 @@
 import { type AuditStore, lazyStore, memoryStore } from '@platform/audit';
 import { postgresStore } from '@platform/audit/postgres';
+import type { SqlClient } from '@platform/core/stores';
 
 /**
  * The Express and Fastify examples' audit store: PGlite in memory by default
  * (`PLATFORM_AUDIT_DATA_DIR` for a durable directory), PostgreSQL when
  * `PLATFORM_AUDIT_DATABASE_URL` is set (`PLATFORM_AUDIT_SCHEMA` for its schema), or
- * `PLATFORM_AUDIT_STORE=memory`. Opened and migrated on first use.
+ * `PLATFORM_AUDIT_STORE=memory`. Opened and migrated on first use; `onClient` receives the
+ * database client once it is made (for the health check).
  */
-export function exampleAuditStore(): AuditStore {
-  if (process.env.PLATFORM_AUDIT_STORE === 'memory') return memoryStore();
+export function exampleAuditStore(onClient?: (client: SqlClient) => void): AuditStore {
+  if (auditStoreInMemory()) return memoryStore();
   return lazyStore(async () => {
     const url = process.env.PLATFORM_AUDIT_DATABASE_URL;
     const client = url
@@ -21,10 +23,16 @@ export function exampleAuditStore(): AuditStore {
           connectionTimeoutMillis: 5_000,
         })
       : new (await import('@electric-sql/pglite')).PGlite(process.env.PLATFORM_AUDIT_DATA_DIR);
+    onClient?.(client);
     const store = postgresStore({ client, schema: process.env.PLATFORM_AUDIT_SCHEMA });
     await store.migrate();
     return store;
   });
+}
+
+/** True when `PLATFORM_AUDIT_STORE=memory`: the audit store has no database. */
+export function auditStoreInMemory(): boolean {
+  return process.env.PLATFORM_AUDIT_STORE === 'memory';
 }
 
 /**

@@ -52,6 +52,8 @@ export function exampleLimiters(store: RateLimitStore): ExampleLimiters {
 export function exampleRateLimitStore(offlineQueue: boolean): {
   store: RateLimitStore;
   ready: Promise<void>;
+  /** The Redis client, when the store runs on Redis (for the health check). */
+  client?: Redis;
 } {
   const url = process.env.PLATFORM_RATELIMIT_REDIS_URL;
   if (!url) return { store: memoryStore(), ready: Promise.resolve() };
@@ -74,5 +76,5 @@ export function exampleRateLimitStore(offlineQueue: boolean): {
     // the store's default (50 ms) unless set; past it, the limiter fails open
     timeoutMs: Number(process.env.PLATFORM_RATELIMIT_REDIS_TIMEOUT_MS ?? 50),
   });
-  return { store, ready };
+  return { store, ready, client };
 }

@@ -44,6 +44,36 @@ export function describeServerApp(cwd: string, REQUEST_ID_PATTERN: RegExp): void
     return body;
   }
 
+  describe('health', () => {
+    it('answers liveness, and readiness over the audit database (PGlite here)', async () => {
+      const live = await fetch(`${dev.url}/health`);
+      expect(live.headers.get('cache-control')).toBe('no-store');
+      const ready = await fetch(`${prod.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'healthy',
+        checks: { 'audit-database': 'healthy' },
+      });
+    });
+
+    it('reports each dependency and the transitions in /health/status', async () => {
+      const res = await fetch(`${dev.url}/health/status`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { status: string; checks: unknown[]; history: unknown[] };
+      expect(body.status).toBe('healthy');
+      expect(body.checks).toEqual([
+        expect.objectContaining({
+          name: 'audit-database',
+          status: 'healthy',
+          response_time_ms: expect.any(Number),
+        }),
+      ]);
+      expect(body.history).toEqual([
+        expect.objectContaining({ name: 'audit-database', from: null, to: 'healthy' }),
+      ]);
+    });
+  });
+
   describe('request id', () => {
     it('is generated as a UUIDv7 when the client sends none', async () => {
       const res = await fetch(`${dev.url}/health`);

@@ -1,6 +1,7 @@
-import { requestContext } from '@platform/core/express';
+import { expressRoute, requestContext } from '@platform/core/express';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/express';
+import { health } from '@platform/metrics';
 import express, { type Express } from 'express';
 import { applyDemoAuth } from '../../shared/demo-auth.js';
 import { whoami } from '../../shared/whoami.js';
@@ -30,9 +31,11 @@ export async function buildApp(options: AppOptions = {}): Promise<Express> {
   for (const feature of features) feature.before?.(app);
   app.use(express.json({ limit: '16kb' }));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  // liveness, readiness (each feature's dependencies) and the comprehensive status
+  const probes = health({ checks: features.flatMap((feature) => feature.checks ?? []) });
+  app.get('/health', expressRoute(probes.live));
+  app.get('/health/ready', expressRoute(probes.ready));
+  app.get('/health/status', expressRoute(probes.status));
 
   app.get('/api/whoami', (_req, res) => {
     res.json(whoami());

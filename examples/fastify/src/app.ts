@@ -1,6 +1,7 @@
-import { requestContext } from '@platform/core/fastify';
+import { fastifyRoute, requestContext } from '@platform/core/fastify';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler, frameworkErrors } from '@platform/errors/fastify';
+import { health } from '@platform/metrics';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { applyDemoAuth } from '../../shared/demo-auth.js';
 import { whoami } from '../../shared/whoami.js';
@@ -32,7 +33,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(errorHandler, { production });
   for (const feature of features) await feature.before?.(app);
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  // liveness, readiness (each feature's dependencies) and the comprehensive status
+  const probes = health({ checks: features.flatMap((feature) => feature.checks ?? []) });
+  app.get('/health', fastifyRoute(probes.live));
+  app.get('/health/ready', fastifyRoute(probes.ready));
+  app.get('/health/status', fastifyRoute(probes.status));
 
   app.get('/api/whoami', async () => whoami());
 

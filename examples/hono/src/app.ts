@@ -1,9 +1,11 @@
 import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
 import { withAudit } from '@platform/audit/next';
 import { contextOf, honoRoute, requestContext } from '@platform/core/hono';
+import type { SqlClient } from '@platform/core/stores';
 import { NotFoundError, ValidationError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/hono';
 import { cspReportRoute, securityHeaders } from '@platform/headers/hono';
+import { health } from '@platform/metrics';
 import { rateLimit } from '@platform/ratelimit/hono';
 import { createInspector, createLogger, initTracing } from '@platform/tracing';
 import { inspectorRoute, tracing } from '@platform/tracing/hono';
@@ -11,6 +13,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { auditStoreOpened, exampleAuditStore } from '../../shared/audit-store.js';
 import { applyDemoAuth, mayReadTenant } from '../../shared/demo-auth.js';
+import { exampleHealthChecks } from '../../shared/health.js';
 import { exampleLimiters, exampleRateLimitStore } from '../../shared/ratelimit-limiters.js';
 import { whoami } from '../../shared/whoami.js';
 import { itemStore, newItemSchema } from './items.js';
@@ -84,14 +87,17 @@ function tracingSetup(production: boolean) {
 
 /** The audit trail (PGlite in memory by default, see shared/audit-store.ts) and its read API. */
 async function auditSetup(production: boolean) {
-  const store = exampleAuditStore();
+  let database: SqlClient | undefined;
+  const store = exampleAuditStore((client) => {
+    database = client;
+  });
   await auditStoreOpened(store);
   const trail = auditTrail({
     store,
     log: process.env.PLATFORM_AUDIT_LOG === 'off' ? false : undefined,
   });
   const handlers = auditHandlers({ trail, production, authorize: mayReadTenant });
-  return { trail, handlers };
+  return { trail, handlers, checks: exampleHealthChecks({ auditDatabase: () => database }) };
 }
 
 function itemRoutes(app: Hono): void {
@@ -128,7 +134,11 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   app.use('/api/*', rateLimit(limits.api));
   app.post('/api/items', rateLimit(limits.itemWrites));
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  // liveness, readiness (the audit database, Redis when configured) and the comprehensive status
+  const probes = health({ checks: [...audit.checks, ...limits.checks] });
+  app.get('/health', honoRoute(probes.live));
+  app.get('/health/ready', honoRoute(probes.ready));
+  app.get('/health/status', honoRoute(probes.status));
   app.get('/api/whoami', (c) => c.json(whoami()));
   itemRoutes(app);
   app.get('/api/boom', () => {
@@ -147,7 +157,7 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
 
 /** The two limiters of the other examples (shared/ratelimit-limiters.ts), memory or Redis. */
 async function rateLimitSetup() {
-  const { store, ready } = exampleRateLimitStore(false);
+  const { store, ready, client } = exampleRateLimitStore(false);
   await ready;
-  return exampleLimiters(store);
+  return { ...exampleLimiters(store), checks: exampleHealthChecks({ redis: client }) };
 }

@@ -33,6 +33,18 @@ async function expectProblem(res: Response, status: number): Promise<Record<stri
   return body;
 }
 
+describe('health', () => {
+  it('answers liveness, readiness and the status (memory stores here: no dependency to check)', async () => {
+    const ready = await fetch(`${app.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toBe('no-store');
+    expect(ready.headers.get('x-request-id')).toMatch(UUIDV7);
+    expect(await ready.json()).toEqual({ status: 'healthy', checks: {} });
+    const status = await fetch(`${app.url}/health/status`);
+    expect(await status.json()).toMatchObject({ status: 'healthy', checks: [], history: [] });
+  });
+});
+
 describe('request id', () => {
   it('is generated as a UUIDv7 when the client sends none', async () => {
     const res = await fetch(`${app.url}/health`);

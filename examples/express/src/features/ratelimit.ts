@@ -1,4 +1,5 @@
 import { rateLimit } from '@platform/ratelimit/express';
+import { exampleHealthChecks } from '../../../shared/health.js';
 import { exampleLimiters, exampleRateLimitStore } from '../../../shared/ratelimit-limiters.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
@@ -7,11 +8,12 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * and a tighter one on POST /api/items. See shared/ratelimit-limiters.ts for the environment.
  */
 export async function ratelimitFeature(_env: FeatureEnv): Promise<AppFeature> {
-  const { store, ready } = exampleRateLimitStore(false);
+  const { store, ready, client } = exampleRateLimitStore(false);
   await ready;
   const { api, itemWrites } = exampleLimiters(store);
   return {
     name: 'ratelimit',
+    checks: exampleHealthChecks({ redis: client }),
     before(app) {
       app.use('/api', rateLimit(api));
       app.post('/api/items', rateLimit(itemWrites));

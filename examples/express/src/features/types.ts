@@ -1,3 +1,4 @@
+import type { HealthCheck } from '@platform/metrics';
 import type { Express } from 'express';
 
 /** What every feature module of the example receives. */
@@ -12,6 +13,8 @@ export interface FeatureEnv {
  */
 export interface AppFeature {
   name: string;
+  /** The feature's dependencies, checked by /health/ready and /health/status. */
+  checks?: HealthCheck[];
   /** Mounted after the request context and demo auth, before body parsing and the routes. */
   before?(app: Express): void;
   /** The feature's own routes, mounted after the app's routes, before the not-found handler. */

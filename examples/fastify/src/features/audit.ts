@@ -1,7 +1,9 @@
 import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
 import { auditRequests, auditRoute } from '@platform/audit/fastify';
+import type { SqlClient } from '@platform/core/stores';
 import { auditStoreOpened, exampleAuditStore } from '../../../shared/audit-store.js';
 import { mayReadTenant } from '../../../shared/demo-auth.js';
+import { exampleHealthChecks } from '../../../shared/health.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
@@ -12,7 +14,10 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * /api/audit/events, /export and /verify; X-User-Role: platform-admin reads any tenant's.
  */
 export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trail: AuditTrail }> {
-  const store = exampleAuditStore();
+  let database: SqlClient | undefined;
+  const store = exampleAuditStore((client) => {
+    database = client;
+  });
   await auditStoreOpened(store);
   const trail = auditTrail({
     store,
@@ -27,6 +32,7 @@ export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trai
   return {
     name: 'audit',
     trail,
+    checks: exampleHealthChecks({ auditDatabase: () => database }),
     async before(app) {
       await app.register(auditRequests, { trail, captureBody: true });
     },

@@ -1,4 +1,5 @@
 import { rateLimit } from '@platform/ratelimit/fastify';
+import { exampleHealthChecks } from '../../../shared/health.js';
 import { exampleLimiters, exampleRateLimitStore } from '../../../shared/ratelimit-limiters.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
@@ -9,11 +10,12 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * environment.
  */
 export async function ratelimitFeature(_env: FeatureEnv): Promise<AppFeature> {
-  const { store, ready } = exampleRateLimitStore(false);
+  const { store, ready, client } = exampleRateLimitStore(false);
   await ready;
   const { api, itemWrites } = exampleLimiters(store);
   return {
     name: 'ratelimit',
+    checks: exampleHealthChecks({ redis: client }),
     async before(app) {
       await app.register(rateLimit);
       app.addHook('onRoute', (route) => {

@@ -1,3 +1,4 @@
+import type { HealthCheck } from '@platform/metrics';
 import type { FastifyInstance } from 'fastify';
 
 /** What every feature module of the example receives. */
@@ -12,6 +13,8 @@ export interface FeatureEnv {
  */
 export interface AppFeature {
   name: string;
+  /** The feature's dependencies, checked by /health/ready and /health/status. */
+  checks?: HealthCheck[];
   /** Registered after the request context, demo auth and error handler, before the routes. */
   before?(app: FastifyInstance): Promise<void> | void;
   /** The feature's own routes, registered after the app's routes. */

@@ -1,5 +1,8 @@
+import { nextRoute } from '@platform/core/next';
+import { exampleHealth } from '../../lib/health';
 import { route } from '../../lib/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route('/health', () => Response.json({ status: 'ok' }));
+/** Liveness: 200 while the process serves; no dependency is called. */
+export const GET = route('/health', nextRoute(exampleHealth().live));

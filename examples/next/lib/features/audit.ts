@@ -7,12 +7,15 @@ import {
 } from '@platform/audit';
 import { withAudit } from '@platform/audit/next';
 import { postgresStore } from '@platform/audit/postgres';
+import type { SqlClient } from '@platform/core/stores';
 import { mayReadTenant } from '../../../shared/demo-auth';
 import type { RouteFeature } from './types';
 
 interface ExampleAudit {
   trail: AuditTrail;
   handlers: ReturnType<typeof auditHandlers>;
+  /** The PostgreSQL pool once the store opened it (none with the memory store). */
+  database: () => SqlClient | undefined;
 }
 
 const KEY = Symbol.for('platform.example.audit');
@@ -25,16 +28,18 @@ export function exampleAudit(): ExampleAudit {
   const g = globalThis as { [KEY]?: ExampleAudit };
   if (g[KEY]) return g[KEY];
   const url = process.env.PLATFORM_AUDIT_DATABASE_URL;
+  let database: SqlClient | undefined;
   const store = url
     ? lazyStore(async () => {
         const pg = await import('pg');
+        database = new pg.default.Pool({
+          connectionString: url,
+          max: 4,
+          connectionTimeoutMillis: 5_000,
+        });
         const s = postgresStore({
           // the store listens for the pool's 'error' events: a database restart never ends the app
-          client: new pg.default.Pool({
-            connectionString: url,
-            max: 4,
-            connectionTimeoutMillis: 5_000,
-          }),
+          client: database,
           schema: process.env.PLATFORM_AUDIT_SCHEMA,
         });
         await s.migrate();
@@ -51,7 +56,7 @@ export function exampleAudit(): ExampleAudit {
     // admins read their own tenant's trail; platform-admin reads any (a tenant's ?tenant=other: 403)
     authorize: mayReadTenant,
   });
-  g[KEY] = { trail, handlers };
+  g[KEY] = { trail, handlers, database: () => database };
   return g[KEY];
 }
 

@@ -1,4 +1,5 @@
 import { withRateLimit } from '@platform/ratelimit/next';
+import type { Redis } from 'ioredis';
 import {
   type ExampleLimiters,
   exampleLimiters,
@@ -9,11 +10,17 @@ import type { RouteFeature } from './types';
 // Route handlers may be bundled separately: one set of counters per process.
 const key = Symbol.for('platform.example.ratelimit');
 const registry = globalThis as typeof globalThis & {
-  [key]?: ExampleLimiters;
+  [key]?: ExampleLimiters & { redis?: Redis };
 };
 // Built synchronously, so Redis (when configured) keeps its offline queue.
-registry[key] ??= exampleLimiters(exampleRateLimitStore(true).store);
+registry[key] ??= (() => {
+  const { store, client } = exampleRateLimitStore(true);
+  return { ...exampleLimiters(store), redis: client };
+})();
 const { api, itemWrites } = registry[key];
+
+/** The limiters' Redis client, when they run on Redis (for the health check). */
+export const rateLimitRedis = registry[key].redis;
 
 /**
  * @platform/ratelimit in the example: a per-user limit (per IP when anonymous) on every
