@@ -47,7 +47,7 @@ export async function render(registry: Registry, openMetrics: boolean): Promise<
 
 /** True when the client asks for OpenMetrics (Prometheus does, with exemplar storage on). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
-  return accept !== undefined && accept.includes('application/openmetrics-text');
+  return accept?.includes('application/openmetrics-text') ?? false;
 }
 
 /** Answers a scrape: GET or HEAD only, the format the Accept header asks for. */

@@ -15,7 +15,7 @@ describe('RequestSummary', () => {
     // a log-normal-ish spread of 10,000 latencies, 2 % of them 5xx
     const latencies: number[] = [];
     for (let i = 0; i < 10_000; i++) latencies.push(0.002 * Math.exp(((i * 7919) % 10_000) / 1600));
-    latencies.forEach((seconds, i) =>
+    latencies.forEach((seconds, i) => {
       summary.observe({
         method: 'GET',
         route: '/api/items/:id',
@@ -23,8 +23,8 @@ describe('RequestSummary', () => {
         seconds,
         tenant: i % 2 ? 'acme' : 'globex',
         endedAt: now - (i % 3000) * 1000, // spread over the last 50 minutes
-      }),
-    );
+      });
+    });
     const sorted = [...latencies].sort((a, b) => a - b);
     const hour = summary.summary().windows['1h'];
     for (const [q, key] of [
