@@ -30,8 +30,11 @@ export class TenantCap {
  * is recorded as the one overflow series (every value `other`) and `onOverflow` is told.
  */
 export class SeriesSet {
-  readonly #known = new Map<string, Record<string, string>>();
+  // A tree of maps, one level per label, the label object at the leaf: a lookup is one
+  // Map.get per label on strings the caller already has, no key string built per record.
+  readonly #root = new Map<string, unknown>();
   readonly #overflow: Record<string, string>;
+  #size = 0;
 
   constructor(
     readonly names: readonly string[],
@@ -43,29 +46,45 @@ export class SeriesSet {
   }
 
   get size(): number {
-    return this.#known.size;
+    return this.#size;
   }
 
   /** The label object to record with: only declared names, values as strings, tenant capped. */
   labels(input: MetricLabels | undefined): Record<string, string> {
     const names = this.names;
-    let key = '';
-    for (let i = 0; i < names.length; i++) key += `${this.#value(names[i] as string, input)}\u0001`;
-    const found = this.#known.get(key);
-    if (found !== undefined) return found;
-    if (this.#known.size >= this.max) {
-      this.onOverflow();
-      return this.#overflow;
+    const last = names.length - 1;
+    if (last < 0) return this.#overflow; // no labels: the one series, `{}`
+    let level = this.#root;
+    for (let i = 0; i < last; i++) {
+      const value = this.#value(names[i] as string, input);
+      let below = level.get(value) as Map<string, unknown> | undefined;
+      if (below === undefined) {
+        if (this.#size >= this.max) return this.#full();
+        below = new Map();
+        level.set(value, below);
+      }
+      level = below;
     }
+    const value = this.#value(names[last] as string, input);
+    const found = level.get(value) as Record<string, string> | undefined;
+    if (found !== undefined) return found;
+    if (this.#size >= this.max) return this.#full();
     const labels: Record<string, string> = {};
     for (const name of names) labels[name] = this.#value(name, input);
-    this.#known.set(key, labels);
+    level.set(value, labels);
+    this.#size++;
     return labels;
+  }
+
+  #full(): Record<string, string> {
+    this.onOverflow();
+    return this.#overflow;
   }
 
   #value(name: string, input: MetricLabels | undefined): string {
     const raw = input?.[name];
-    const value = raw === undefined || raw === null ? '' : String(raw);
-    return name === 'tenant' && value !== '' ? this.tenants.label(value) : value;
+    if (typeof raw === 'string')
+      return name === 'tenant' && raw !== '' ? this.tenants.label(raw) : raw;
+    return raw === undefined || raw === null ? '' : String(raw);
   }
 }
