@@ -2,11 +2,15 @@ import { getContext } from '@platform/core';
 import { honoRoute } from '@platform/core/hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { PlatformMetrics } from './index.js';
-import { since } from './red.js';
+import { since, UNMATCHED } from './red.js';
 
 const passThrough: MiddlewareHandler = (_c, next) => next();
 
-/** The matched route's template when there is no request context (the last non-`use` handler). */
+/**
+ * The matched route's template: the last handler that is not an `app.use` middleware (core's
+ * rule). Read here rather than from the context, where a wildcard middleware's own pattern
+ * (`/*`) may have been recorded for a request no route matched.
+ */
 function routeOf(c: Context): string | undefined {
   const routes = c.req.matchedRoutes;
   for (let i = routes.length - 1; i >= 0; i--)
@@ -33,14 +37,7 @@ export function metricsMiddleware(metrics: PlatformMetrics): MiddlewareHandler {
       await next();
       status = c.res.status;
     } finally {
-      const context = getContext();
-      recorder.finish(
-        c.req.method,
-        since(started),
-        status,
-        context,
-        context ? undefined : routeOf(c),
-      );
+      recorder.finish(c.req.method, since(started), status, getContext(), routeOf(c) ?? UNMATCHED);
     }
   };
 }

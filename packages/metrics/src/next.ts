@@ -28,7 +28,14 @@ export function withMetrics<A extends unknown[]>(
       status = response.status;
       return response;
     } finally {
-      recorder.finish(request.method, since(started), status, getContext(), options.route);
+      const context = getContext();
+      recorder.finish(
+        request.method,
+        since(started),
+        status,
+        context,
+        context?.route ?? options.route,
+      );
     }
   };
 }

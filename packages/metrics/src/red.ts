@@ -74,7 +74,7 @@ export class RedRecorder {
     return performance.now();
   }
 
-  /** Records one finished request; `route` is the template the binding found when there is no context. */
+  /** Records one finished request; `route`, when the binding gives one, wins over the context's. */
   finish(
     method: string,
     seconds: number,
@@ -84,7 +84,7 @@ export class RedRecorder {
   ): void {
     const m = methodLabel(method);
     inFlight.set(m, (inFlight.get(m) ?? 1) - 1);
-    const template = context?.route ?? route ?? UNMATCHED;
+    const template = route ?? context?.route ?? UNMATCHED;
     const tenant = context?.tenantId ?? '';
     const traceId = context?.traceId;
     duration.observe(

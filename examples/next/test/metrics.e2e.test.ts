@@ -1,0 +1,4 @@
+import { describeMetrics } from '../../test-support/metrics-suite.js';
+import { startNext } from './next-app.js';
+
+describeMetrics(() => startNext(), '/api/items/[id]');
