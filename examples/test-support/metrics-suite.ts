@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, stopAll } from './harness.js';
+import { type RunningApp, startApp, stopAll } from './harness.js';
 
 /** One sample line of a scrape: name, labels and value. */
 function samples(
@@ -19,10 +19,21 @@ function samples(
  * and tenant (never the raw path), unmatched paths are `unmatched`, OpenMetrics carries
  * trace exemplars, and the JSON summary counts the route.
  */
-export function describeMetrics(start: () => Promise<RunningApp>, itemsRoute: string): void {
+export function describeMetrics(
+  /** The example's directory (started with `pnpm start`), or how to start it. */
+  target: string | (() => Promise<RunningApp>),
+  itemsRoute: string,
+): void {
   let app: RunningApp;
   beforeAll(async () => {
-    app = await start();
+    app =
+      typeof target === 'string'
+        ? await startApp('pnpm', ['start'], {
+            cwd: target,
+            env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' },
+            ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+          })
+        : await target();
   }, 180_000);
   afterAll(stopAll);
 
