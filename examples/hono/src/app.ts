@@ -5,7 +5,8 @@ import type { SqlClient } from '@platform/core/stores';
 import { NotFoundError, ValidationError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/hono';
 import { cspReportRoute, securityHeaders } from '@platform/headers/hono';
-import { health } from '@platform/metrics';
+import { health, metrics } from '@platform/metrics';
+import { metricsMiddleware, metricsRoute, summaryRoute } from '@platform/metrics/hono';
 import { rateLimit } from '@platform/ratelimit/hono';
 import { createInspector, createLogger, initTracing } from '@platform/tracing';
 import { inspectorRoute, tracing } from '@platform/tracing/hono';
@@ -122,10 +123,13 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const traces = tracingSetup(production);
   const [audit, limits] = await Promise.all([auditSetup(production), rateLimitSetup()]);
+  // RED metrics per route and tenant, every package's own metrics: GET /metrics
+  const telemetry = metrics();
   const app = new Hono();
   app.use(requestContext());
   app.use(demoAuth);
   app.use(traces.middleware);
+  app.use(metricsMiddleware(telemetry));
   app.use(securityHeaders({ preset: 'api' }));
   app.use(decodablePath);
   app.use(routeTemplate);
@@ -148,6 +152,8 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   app.get('/api/audit/events', honoRoute(audit.handlers.search));
   app.get('/api/audit/export', honoRoute(audit.handlers.export));
   app.get('/api/audit/verify', honoRoute(audit.handlers.verify));
+  app.get('/metrics', metricsRoute(telemetry));
+  app.get('/admin/metrics/summary', summaryRoute(telemetry));
   app.all('/_dev/inspector/*', inspectorRoute(traces.inspector, { base: '/_dev/inspector' }));
 
   app.notFound(notFoundHandler({ production }));

@@ -7,6 +7,7 @@ import { audit } from './features/audit';
 import { cost } from './features/cost';
 import { flags } from './features/flags';
 import { headers } from './features/headers';
+import { metricsFeature } from './features/metrics';
 import { ratelimit } from './features/ratelimit';
 import { tracing } from './features/tracing';
 import type { Handler, RouteFeature } from './features/types';
@@ -22,7 +23,7 @@ const { TRUST_PROXY_HOPS: trustProxy } = parseEnv(
 
 /** Outermost first: each wraps everything listed after it. */
 // audit outside ratelimit: refused writes (429) are audited too, as on every framework
-const features: RouteFeature[] = [tracing, headers, audit, ratelimit, flags, cost];
+const features: RouteFeature[] = [tracing, metricsFeature, headers, audit, ratelimit, flags, cost];
 
 /**
  * Composes the @platform wrappers for one route handler: the request context

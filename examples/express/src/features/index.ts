@@ -2,6 +2,7 @@ import { auditFeature } from './audit.js';
 import { costFeature } from './cost.js';
 import { flagsFeature } from './flags.js';
 import { headersFeature } from './headers.js';
+import { metricsFeature } from './metrics.js';
 import { ratelimitFeature } from './ratelimit.js';
 import { tracingFeature } from './tracing.js';
 import type { AppFeature, FeatureEnv } from './types.js';
@@ -14,6 +15,8 @@ export function loadFeatures(env: FeatureEnv): Promise<AppFeature[]> {
   const audit = auditFeature(env);
   return Promise.all([
     tracing,
+    // right after tracing: every request is measured, with the trace as its exemplar
+    metricsFeature(env),
     headersFeature(env),
     // before the rate limiter: refused writes (429) are audited too, as on every framework
     audit,

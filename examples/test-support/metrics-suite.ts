@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp, stopAll } from './harness.js';
+
+/** One sample line of a scrape: name, labels and value. */
+function samples(
+  text: string,
+  name: string,
+): Array<{ labels: string; value: number; exemplar?: string }> {
+  const out = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(\{.*?\})? (\S+)(?: # (.*))?$/.exec(line);
+    if (m?.[1] === name) out.push({ labels: m[2] ?? '', value: Number(m[3]), exemplar: m[4] });
+  }
+  return out;
+}
+
+/**
+ * /metrics on a running example: the request just made is there under its route template
+ * and tenant (never the raw path), unmatched paths are `unmatched`, OpenMetrics carries
+ * trace exemplars, and the JSON summary counts the route.
+ */
+export function describeMetrics(
+  /** The example's directory (started with `pnpm start`), or how to start it. */
+  target: string | (() => Promise<RunningApp>),
+  itemsRoute: string,
+  /** Whether requests no route matched pass the middleware (not in Next: Next answers them itself). */
+  options: { unmatched?: boolean } = {},
+): void {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app =
+      typeof target === 'string'
+        ? await startApp('pnpm', ['start'], {
+            cwd: target,
+            env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' },
+            ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+          })
+        : await target();
+  }, 180_000);
+  afterAll(stopAll);
+
+  describe('GET /metrics', () => {
+    it('records RED per route template and tenant; negotiates OpenMetrics with exemplars', async () => {
+      for (const path of ['/api/items', '/api/items/1', '/api/items/1', '/no/such/page/7']) {
+        const res = await fetch(`${app.url}${path}`, { headers: { 'x-tenant-id': 'acme' } });
+        await res.arrayBuffer();
+      }
+      const res = await fetch(`${app.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const text = await res.text();
+      const items = samples(text, 'http_server_requests_total').filter(
+        (s) =>
+          s.labels.includes(`http_route="${itemsRoute}"`) && s.labels.includes('tenant="acme"'),
+      );
+      expect(
+        items.reduce((sum, s) => sum + s.value, 0),
+        text,
+      ).toBeGreaterThanOrEqual(2);
+      if (options.unmatched !== false) {
+        expect(
+          samples(text, 'http_server_requests_total').some((s) =>
+            s.labels.includes('http_route="unmatched"'),
+          ),
+        ).toBe(true);
+      }
+      expect(text).not.toContain('/api/items/1"');
+      expect(text).not.toContain('/no/such/page');
+
+      const open = await fetch(`${app.url}/metrics`, {
+        headers: { accept: 'application/openmetrics-text' },
+      });
+      expect(open.headers.get('content-type')).toContain('application/openmetrics-text');
+      const openText = await open.text();
+      expect(openText.endsWith('# EOF\n')).toBe(true);
+      const exemplars = samples(openText, 'http_server_request_duration_seconds_bucket').filter(
+        (s) => s.exemplar,
+      );
+      expect(exemplars.some((s) => /trace_id="[0-9a-f]{32}"/.test(s.exemplar ?? ''))).toBe(true);
+    });
+
+    it('serves the JSON summary', async () => {
+      const res = await fetch(`${app.url}/admin/metrics/summary`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        windows: { '1h': { routes: Record<string, { requests: number }> } };
+      };
+      expect(body.windows['1h'].routes[`GET ${itemsRoute}`]?.requests).toBeGreaterThanOrEqual(2);
+    });
+  });
+}
