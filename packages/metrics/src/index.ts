@@ -21,10 +21,10 @@ import { RequestSummary, type Summary } from './summary/index.js';
 export { OPENMETRICS_TYPE, PROMETHEUS_TYPE, render } from './exposition.js';
 export * from './health/index.js';
 export type { RequestObserver, RequestSample } from './observer.js';
-export * from './slo/index.js';
 export { RedRecorder, since, UNMATCHED } from './red.js';
 export { DURATION_BUCKETS, PromRegistry, type RegistryOptions } from './registry.js';
 export { OTHER } from './series.js';
+export * from './slo/index.js';
 export {
   RequestSummary,
   type Summary,
