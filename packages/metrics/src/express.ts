@@ -18,7 +18,8 @@ export function metricsMiddleware(metrics: PlatformMetrics): RequestHandler {
   if (!recorder) return passThrough;
   return (req, res, next) => {
     const started = recorder.start(req.method);
-    res.once('close', () => {
+    // `on`, not `once`: 'close' fires once per response and needs no once-wrapper.
+    res.on('close', () => {
       const context = contextOf(req);
       const route = context || !req.route ? undefined : `${req.baseUrl}${req.route.path}`;
       recorder.finish(req.method, since(started), res.statusCode, context, route);
