@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { prometheusTool } from '../../../test/support/prometheus.js';
 import { metricNames } from './promql.js';
 
 const TEMPLATES = path.join(import.meta.dirname, '..', 'templates');
@@ -152,21 +152,15 @@ describe('shipped templates', () => {
     }
   });
 
-  const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
-  const ci = process.env.CI === 'true';
-  const skip = !promtool && !ci;
-  const why = skip ? ' (skipped: promtool is not installed; apt-get install -y prometheus)' : '';
+  const promtool = prometheusTool('promtool');
 
-  it.skipIf(skip)(
-    `promtool check rules passes on the rules and on the dashboard's queries${why}`,
+  it.skipIf(promtool.skip)(
+    `promtool check rules passes on the rules and on the dashboard's queries${promtool.why}`,
     async () => {
-      if (!promtool)
-        throw new Error(
-          'CI=true but promtool is missing: install it with apt-get install -y prometheus',
-        );
+      const bin = promtool.require();
       const dir = await mkdtemp(path.join(tmpdir(), 'platform-templates-'));
       try {
-        const out = await run(promtool, [
+        const out = await run(bin, [
           'check',
           'rules',
           path.join(TEMPLATES, 'prometheus-alerts.yml'),
@@ -186,7 +180,7 @@ describe('shipped templates', () => {
         };
         const file = path.join(dir, 'dashboard-rules.yml');
         await writeFile(file, stringify(asRules));
-        const checked = await run(promtool, ['check', 'rules', file]);
+        const checked = await run(bin, ['check', 'rules', file]);
         expect(checked.stdout).toContain(`SUCCESS: ${panelQueries.length} rules found`);
         // and it does reject a broken query, so the check above means something
         await writeFile(
@@ -195,7 +189,7 @@ describe('shipped templates', () => {
             groups: [{ name: 'bad', rules: [{ record: 'x:y', expr: 'sum(rate(x[5m])' }] }],
           }),
         );
-        await expect(run(promtool, ['check', 'rules', file])).rejects.toThrow();
+        await expect(run(bin, ['check', 'rules', file])).rejects.toThrow();
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
