@@ -28,7 +28,10 @@ const ALLOWED = [
   /^bin\/[\w.-]+\.js$/,
 ];
 /** Files a package ships on purpose beyond the list above. */
-const EXTRAS = { '@platform/flags': ['test-vectors.json'] };
+const EXTRAS = {
+  '@platform/flags': ['test-vectors.json'],
+  '@platform/metrics': ['templates/grafana-dashboard.json', 'templates/prometheus-alerts.yml'],
+};
 
 const only = process.argv.slice(2);
 const names = readdirSync(join(root, 'packages'))
