@@ -1,4 +1,4 @@
-import { counter, gauge, histogram, type RequestContext } from '@platform/core';
+import { counter, gauge, histogram, methodLabel, type RequestContext } from '@platform/core';
 import type { RequestObserver, RequestSample } from './observer.js';
 import { DURATION_BUCKETS } from './registry.js';
 
@@ -21,20 +21,6 @@ const active = gauge({
   labelNames: ['http_request_method'],
 });
 
-// OpenTelemetry's rule: methods outside the well-known set are recorded as _OTHER, so a
-// client cannot mint series by inventing methods.
-const KNOWN_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-]);
-const methodLabel = (method: string) => (KNOWN_METHODS.has(method) ? method : '_OTHER');
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 const statusClass = (status: number) =>
   STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;

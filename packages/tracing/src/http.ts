@@ -14,6 +14,7 @@ import {
 import {
   getContext,
   type HttpExchange,
+  methodLabel,
   processSingleton,
   type RequestContext,
   type RequestSlot,
@@ -71,19 +72,6 @@ const headerGetter: TextMapGetter<HttpExchange> = {
 
 const INVALID_TRACE_ID = '00000000000000000000000000000000';
 
-const KNOWN_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-  'QUERY',
-]);
-
 /**
  * The framework-neutral request telemetry every binding calls: one SERVER span per
  * request (stable HTTP semantic conventions, request and tenant id), the trace id in
@@ -133,7 +121,7 @@ class Request implements ActiveRequest, SpanSource {
     this.#ctx = ctx;
     this.#log = log;
     this.#started = performance.now();
-    const method = KNOWN_METHODS.has(ex.method) ? ex.method : '_OTHER';
+    const method = methodLabel(ex.method);
     this.#method = method;
     this.#originalMethod = ex.method;
     this.#path = ex.path;

@@ -9,6 +9,7 @@ export {
 } from './answer.js';
 export { readNodeBody, readWebBody } from './body.js';
 export { fetchRequest, toResponse } from './fetch.js';
+export { methodLabel } from './method.js';
 export { type NodeRequestLike, nodeRequest, writeAnswer } from './node.js';
 export {
   firstHeader,
