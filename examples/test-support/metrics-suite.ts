@@ -87,5 +87,23 @@ export function describeMetrics(
       };
       expect(body.windows['1h'].routes[`GET ${itemsRoute}`]?.requests).toBeGreaterThanOrEqual(2);
     });
+
+    it('tracks the API SLOs from the same requests, as JSON and as platform_slo_* series', async () => {
+      const res = await fetch(`${app.url}/admin/metrics/slos`);
+      expect(res.status).toBe(200);
+      const { slos } = (await res.json()) as {
+        slos: Array<{ name: string; good: number; bad: number; error_budget_remaining: number }>;
+      };
+      const availability = slos.find((s) => s.name === 'api-availability');
+      // the items requests above (2xx) count as good; /metrics and unmatched paths are not /api/
+      expect(availability?.good).toBeGreaterThanOrEqual(2);
+      expect(availability?.bad).toBe(0);
+      expect(availability?.error_budget_remaining).toBe(1);
+      expect(slos.map((s) => s.name)).toContain('api-latency');
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      expect(samples(text, 'platform_slo_objective_ratio')).toContainEqual(
+        expect.objectContaining({ labels: '{slo="api-availability"}', value: 0.9995 }),
+      );
+    });
   });
 }

@@ -16,6 +16,7 @@ import { auditStoreOpened, exampleAuditStore } from '../../shared/audit-store.js
 import { applyDemoAuth, mayReadTenant } from '../../shared/demo-auth.js';
 import { exampleHealthChecks } from '../../shared/health.js';
 import { exampleLimiters, exampleRateLimitStore } from '../../shared/ratelimit-limiters.js';
+import { exampleSlos } from '../../shared/slos.js';
 import { whoami } from '../../shared/whoami.js';
 import { itemStore, newItemSchema } from './items.js';
 
@@ -124,7 +125,8 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   const traces = tracingSetup(production);
   const [audit, limits] = await Promise.all([auditSetup(production), rateLimitSetup()]);
   // RED metrics per route and tenant, every package's own metrics: GET /metrics
-  const telemetry = metrics();
+  const slos = exampleSlos();
+  const telemetry = metrics({ observers: [slos] });
   const app = new Hono();
   app.use(requestContext());
   app.use(demoAuth);
@@ -154,6 +156,7 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   app.get('/api/audit/verify', honoRoute(audit.handlers.verify));
   app.get('/metrics', metricsRoute(telemetry));
   app.get('/admin/metrics/summary', summaryRoute(telemetry));
+  app.get('/admin/metrics/slos', honoRoute(slos.handler));
   app.all('/_dev/inspector/*', inspectorRoute(traces.inspector, { base: '/_dev/inspector' }));
 
   app.notFound(notFoundHandler({ production }));

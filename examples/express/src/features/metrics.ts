@@ -1,15 +1,19 @@
+import { expressRoute } from '@platform/core/express';
 import { metrics } from '@platform/metrics';
 import { metricsMiddleware, metricsRoute, summaryRoute } from '@platform/metrics/express';
+import { exampleSlos } from '../../../shared/slos.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /**
  * @platform/metrics in the example: RED metrics per route template and tenant (with trace
  * exemplars, as the tracing feature runs first), every package's own metrics, at GET
  * /metrics (Prometheus text, or OpenMetrics when asked); the JSON summary at
- * GET /admin/metrics/summary. PLATFORM_METRICS=off switches it off.
+ * GET /admin/metrics/summary, the SLOs' error budgets and burn rates at GET
+ * /admin/metrics/slos. PLATFORM_METRICS=off switches it off.
  */
 export async function metricsFeature(_env: FeatureEnv): Promise<AppFeature> {
-  const telemetry = metrics();
+  const slos = exampleSlos();
+  const telemetry = metrics({ observers: [slos] });
   return {
     name: 'metrics',
     before(app) {
@@ -18,6 +22,7 @@ export async function metricsFeature(_env: FeatureEnv): Promise<AppFeature> {
     routes(app) {
       app.get('/metrics', metricsRoute(telemetry));
       app.get('/admin/metrics/summary', summaryRoute(telemetry));
+      app.get('/admin/metrics/slos', expressRoute(slos.handler));
     },
   };
 }
