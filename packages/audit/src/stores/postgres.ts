@@ -1,8 +1,10 @@
 import {
   connectionWatch,
   migrate as migrateSchema,
+  pingGuard,
   type SqlClient,
   sqlIdentifier,
+  sqlPing,
   watchPoolErrors,
   withTransaction,
 } from '@platform/core/stores';
@@ -51,6 +53,8 @@ export interface PostgresStoreOptions {
 export interface PostgresAuditStore extends AuditStore {
   /** Creates the schema, tables, indexes and this month's and next month's partitions. Idempotent. */
   migrate(): Promise<void>;
+  /** `SELECT 1`; rejects with a StoreUnavailableError when PostgreSQL has not answered within 2 s. */
+  ping(): Promise<void>;
 }
 
 /**
@@ -199,6 +203,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
     reportTo(onError) {
       report = onError;
     },
+    ping: sqlPing(client, pingGuard('PostgreSQL audit store')),
 
     async query(q: AuditQuery): Promise<AuditPage> {
       const limit = clampLimit(q.limit);
