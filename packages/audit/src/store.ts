@@ -75,6 +75,11 @@ export interface AuditStore {
   tenants(): Promise<string[]>;
   close?(): Promise<void>;
   /**
+   * Resolves when the store's backend answers, rejects otherwise (within the store's
+   * deadline, never hanging). Optional; used by health checks (`checkFromStore`).
+   */
+  ping?(): Promise<void>;
+  /**
    * Gives the store the trail's `onError`, for what goes wrong outside any call (a pooled
    * connection that dies while idle). The trail calls it once, when it is built.
    */

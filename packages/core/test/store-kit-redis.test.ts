@@ -114,3 +114,20 @@ describe('createGuard over a Redis connection that is cut', () => {
     }
   });
 });
+
+describe('scriptRunner ping', () => {
+  it.each([
+    ['ioredis', () => io as RedisClientLike],
+    ['node-redis', () => node as unknown as RedisClientLike],
+  ])(
+    'answers PONG with %s, and through a script for a client without ping()',
+    async (_name, client) => {
+      await ready;
+      const real = client();
+      expect(await scriptRunner(real).ping()).toBe('PONG');
+      // a wrapper exposing only what the stores need still pings (the script answers PONG)
+      const wrapped = Object.create(real, { ping: { value: undefined } }) as RedisClientLike;
+      expect(await scriptRunner(wrapped).ping()).toBe('PONG');
+    },
+  );
+});

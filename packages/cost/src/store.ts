@@ -62,6 +62,11 @@ export interface BudgetStore {
   /** True exactly once per key until `expiresAt`: the once-per-period guard of alerts. */
   claim(group: string, key: string, expiresAt: number, now: number): Promise<boolean>;
   close?(): Promise<void>;
+  /**
+   * Resolves when the store's backend answers, rejects otherwise (within the store's
+   * deadline, never hanging). Optional; used by health checks (`checkFromStore`).
+   */
+  ping?(): Promise<void>;
 }
 
 export type Outcome = 'ok' | 'error' | 'cut';
@@ -130,4 +135,9 @@ export interface LedgerStore {
   /** Sorted by day, tenant, user, model. */
   rollups(query: RollupQuery): Promise<RollupRow[]>;
   close?(): Promise<void>;
+  /**
+   * Resolves when the store's backend answers, rejects otherwise (within the store's
+   * deadline, never hanging). Optional; used by health checks (`checkFromStore`).
+   */
+  ping?(): Promise<void>;
 }

@@ -61,6 +61,11 @@ export interface FlagStore {
   recordEvaluations?(counts: EvaluationCount[]): Promise<void>;
   evaluations?(): Promise<EvaluationCount[]>;
   close?(): Promise<void>;
+  /**
+   * Resolves when the store's backend answers, rejects otherwise (within the store's
+   * deadline, never hanging). Optional; used by health checks (`checkFromStore`).
+   */
+  ping?(): Promise<void>;
 }
 
 /** 409: a write carried a stale `expectedVersion`. */

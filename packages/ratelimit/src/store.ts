@@ -68,6 +68,11 @@ export interface RateLimitStore {
   reset?(keys: readonly StoreKey[]): void | Promise<void>;
   /** Releases what the store owns; the limiter never calls it on a host's shared client. */
   shutdown?(): void | Promise<void>;
+  /**
+   * Resolves when the store's backend answers (a `SELECT 1` or `PING` within the store's
+   * deadline), rejects otherwise. Optional; used by health checks (`checkFromStore`).
+   */
+  ping?(): Promise<void>;
 }
 
 export { StoreUnavailableError } from '@platform/core/stores';

@@ -1,8 +1,10 @@
 import {
   connectionWatch,
   migrate as migrateSchema,
+  pingGuard,
   type SqlClient,
   sqlIdentifier,
+  sqlPing,
   watchPoolErrors,
   withTransaction,
 } from '@platform/core/stores';
@@ -20,6 +22,7 @@ import {
 } from '../store.js';
 import { COLS, type Row, searchSql, toCheckpoint, toEvent } from './pg-rows.js';
 import { auditMigrations, monthOf } from './pg-schema.js';
+import { watchTableRows } from './pg-table-rows.js';
 
 const warnOnce = (error: unknown) => {
   process.stderr.write(
@@ -51,6 +54,13 @@ export interface PostgresStoreOptions {
 export interface PostgresAuditStore extends AuditStore {
   /** Creates the schema, tables, indexes and this month's and next month's partitions. Idempotent. */
   migrate(): Promise<void>;
+  /**
+   * Stops reporting `platform_audit_table_rows` for this store and stops listening to the
+   * client's `error` events; the host's pool stays open.
+   */
+  close(): Promise<void>;
+  /** `SELECT 1`; rejects with a StoreUnavailableError when PostgreSQL has not answered within 2 s. */
+  ping(): Promise<void>;
 }
 
 /**
@@ -72,7 +82,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
   // A pooled connection that dies while idle (a restart, a failover, a proxy timeout) makes
   // the Pool (or Client) emit 'error'; with no listener that ends the process. Listening is
   // all it takes: the pool drops the dead connection and the next statement opens another.
-  watchPoolErrors(client, watch);
+  const unwatch = watchPoolErrors(client, watch);
+  const unwatchRows = watchTableRows(client, `${s}.audit_events`, `${schema}.audit_events`);
   const tx = <T>(fn: (db: SqlClient) => Promise<T>) =>
     withTransaction(client, fn, { onConnectionError: watch.lost });
   const partitions = new Set<string>();
@@ -198,6 +209,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresAuditStore
     },
     reportTo(onError) {
       report = onError;
+    },
+    ping: sqlPing(client, pingGuard('PostgreSQL audit store')),
+    async close() {
+      unwatchRows();
+      unwatch();
     },
 
     async query(q: AuditQuery): Promise<AuditPage> {

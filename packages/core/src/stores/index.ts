@@ -9,6 +9,7 @@ export {
 } from './guard.js';
 export { DEFAULT_BREAKER, type GuardOptionsInput, guardOptionsSchema } from './guard-options.js';
 export { type MigrateOptions, type MigrateResult, type Migration, migrate } from './migrate.js';
+export { pingGuard, redisPingOf, sqlPing } from './ping.js';
 export {
   connectionState,
   type IoRedisLike,

@@ -5,6 +5,8 @@ export interface IoRedisLike {
   evalsha(sha: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: Arg[]): Promise<unknown>;
   del(...keys: string[]): Promise<unknown>;
+  /** Used by the stores' `ping()`; a client without it is pinged with a one-line script. */
+  ping?(): Promise<unknown>;
 }
 
 /** The part of a node-redis v4/v5 client (or cluster) the stores use. */
@@ -12,6 +14,8 @@ export interface NodeRedisLike {
   evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   del(keys: string[]): Promise<unknown>;
+  /** Used by the stores' `ping()`; a client without it is pinged with a one-line script. */
+  ping?(): Promise<unknown>;
 }
 
 /** Either client: `scriptRunner` detects which one by its method names. */
@@ -22,7 +26,11 @@ export interface ScriptRunner {
   evalSha(sha: string, keys: string[], args: string[]): Promise<unknown>;
   eval(script: string, keys: string[], args: string[]): Promise<unknown>;
   del(keys: string[]): Promise<unknown>;
+  /** `PING` (or a script answering `PONG` for a client without `ping()`). */
+  ping(): Promise<unknown>;
 }
+
+const PONG = "return 'PONG'";
 
 function isNodeRedis(client: RedisClientLike): client is NodeRedisLike {
   return typeof (client as Partial<NodeRedisLike>).evalSha === 'function';
@@ -42,6 +50,10 @@ export function scriptRunner(client: RedisClientLike, store = 'scriptRunner'): S
       evalSha: (sha, keys, args) => client.evalSha(sha, { keys, arguments: args }),
       eval: (script, keys, args) => client.eval(script, { keys, arguments: args }),
       del: (keys) => client.del(keys),
+      ping: () =>
+        typeof client.ping === 'function'
+          ? client.ping()
+          : client.eval(PONG, { keys: [], arguments: [] }),
     };
   }
   const io = client as IoRedisLike;
@@ -52,6 +64,7 @@ export function scriptRunner(client: RedisClientLike, store = 'scriptRunner'): S
     evalSha: (sha, keys, args) => io.evalsha(sha, keys.length, ...keys, ...args),
     eval: (script, keys, args) => io.eval(script, keys.length, ...keys, ...args),
     del: (keys) => io.del(...keys),
+    ping: () => (typeof io.ping === 'function' ? io.ping() : io.eval(PONG, 0)),
   };
 }
 

@@ -2,8 +2,10 @@ import { parseOptions } from '@platform/core';
 import {
   type Migration,
   migrate as migrateSchema,
+  pingGuard,
   type SqlClient,
   sqlIdentifier,
+  sqlPing,
   watchPoolErrors,
 } from '@platform/core/stores';
 import { z } from 'zod';
@@ -40,6 +42,8 @@ const schema = z.object({
 export interface PostgresLedger extends LedgerStore {
   /** Creates the schema, the usage ledger and the daily rollup table if missing. */
   migrate(): Promise<void>;
+  /** `SELECT 1`; rejects with a StoreUnavailableError when PostgreSQL has not answered within 2 s. */
+  ping(): Promise<void>;
 }
 
 const COLUMNS = [
@@ -117,6 +121,7 @@ export function postgresLedger(options: PostgresLedgerOptions): PostgresLedger {
   const tokenCols = COLUMNS.map(([c]) => c);
   return {
     migrate,
+    ping: sqlPing(db, pingGuard('PostgreSQL cost ledger')),
     async close() {
       unwatch();
     },

@@ -6,6 +6,7 @@ import {
   isRedisClient,
   type RedisClientLike,
   redisGuard,
+  redisPingOf,
   redisPrefixSchema,
   type ScriptRunner,
   scriptRunner,
@@ -41,6 +42,8 @@ export interface RedisBudgetStoreOptions {
 export interface RedisBudgetStore extends BudgetStore {
   /** The circuit breaker's state and the current deadline, for health checks. */
   health(): { breaker: BreakerState; timeoutMs: number };
+  /** `PING` within the store's deadline, through its breaker. */
+  ping(): Promise<void>;
 }
 
 const schema = guardOptionsSchema({ timeoutMs: 500, maxTimeoutMs: 2000 }).extend({
@@ -111,6 +114,7 @@ export function redisBudgetStore(options: RedisBudgetStoreOptions): RedisBudgetS
       return added === 1;
     },
     health: () => ({ breaker: guard.state(), timeoutMs: guard.timeoutMs() }),
+    ping: redisPingOf(runner, guard),
   };
 }
 

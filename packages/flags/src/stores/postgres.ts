@@ -1,8 +1,10 @@
 import {
   type Migration,
   migrate as migrateSchema,
+  pingGuard,
   type SqlClient,
   sqlIdentifier,
+  sqlPing,
   watchPoolErrors,
 } from '@platform/core/stores';
 import type { z } from 'zod';
@@ -95,6 +97,8 @@ type Row = {
 export interface PostgresFlagStore extends FlagStore {
   /** Creates the schema and tables when missing (idempotent). */
   migrate(): Promise<void>;
+  /** `SELECT 1`; rejects with a StoreUnavailableError when PostgreSQL has not answered within 2 s. */
+  ping(): Promise<void>;
 }
 
 /**
@@ -176,6 +180,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresFlagStore 
 
   return {
     name: storeName,
+    ping: sqlPing(db, pingGuard(`Flag store (${storeName})`)),
     async migrate() {
       await migrateSchema(db, {
         component: `flags:${prefix}`,

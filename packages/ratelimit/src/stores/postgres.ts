@@ -5,6 +5,7 @@ import {
   type GuardOptionsInput,
   guardOptionsSchema,
   type SqlClient,
+  sqlPing,
   watchPoolErrors,
 } from '@platform/core/stores';
 import { z } from 'zod';
@@ -51,6 +52,8 @@ export interface PostgresStore extends RateLimitStore {
   health(): { breaker: BreakerState; timeoutMs: number; lastSweep?: SweepReport };
   /** Stops the sweep timer and the pool listener; the host's pool stays open. */
   shutdown(): void;
+  /** `SELECT 1` within the store's deadline, through its breaker. */
+  ping(): Promise<void>;
 }
 
 /** `{now, then allowed, remaining, resetMs, retryAfterMs per check}` as a decision. */
@@ -112,6 +115,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       timeoutMs: guard.timeoutMs(),
       lastSweep: sweeper.last(),
     }),
+    ping: sqlPing(opts.client, guard),
     shutdown() {
       sweeper.stop();
       unwatch();

@@ -4,6 +4,7 @@ import {
   guardOptionsSchema,
   type RedisClientLike,
   redisGuard,
+  redisPingOf,
   redisPrefixSchema,
   scriptRunner,
 } from '@platform/core/stores';
@@ -52,6 +53,8 @@ export interface RedisStoreOptions {
 export interface RedisStore extends RateLimitStore {
   /** The circuit breaker's state, for health checks. */
   health(): { breaker: BreakerState; timeoutMs: number };
+  /** `PING` within the store's deadline, through its breaker. */
+  ping(): Promise<void>;
 }
 
 const LETTER: Record<Algorithm, string> = { fixed: 'f', sliding: 's', gcra: 'g' };
@@ -122,6 +125,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     refund: (checks) => guard.run(refund, checks, nothing),
     reset: (keys) => (keys.length > 0 ? guard.run(del, keys, nothing) : Promise.resolve()),
     health: () => ({ breaker: guard.state(), timeoutMs: guard.timeoutMs() }),
+    ping: redisPingOf(runner, guard),
   };
 }
 
