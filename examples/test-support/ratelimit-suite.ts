@@ -139,3 +139,56 @@ export function describeRateLimits(start: StartWith): void {
     });
   });
 }
+
+/** The part of a Redis client (ioredis) the Redis suite's clean-up uses. */
+interface ScanningRedis {
+  scan(
+    cursor: string,
+    match: 'MATCH',
+    pattern: string,
+    count: 'COUNT',
+    n: number,
+  ): Promise<[cursor: string, keys: string[]]>;
+  del(...keys: string[]): Promise<number>;
+  quit(): Promise<string>;
+}
+
+/**
+ * The rate-limit suite on the example's memory store (its default) and again on Redis
+ * (PLATFORM_RATELIMIT_REDIS_URL, a key prefix of its own, deleted afterwards). The example
+ * hands in its Redis client constructor: this folder has no dependencies of its own.
+ */
+export function describeRateLimitsOnBothStores(
+  start: StartWith,
+  connect: (url: string) => ScanningRedis,
+): void {
+  describe('memory store (default)', () => {
+    describeRateLimits(start);
+  });
+
+  describe('Redis store (PLATFORM_RATELIMIT_REDIS_URL)', () => {
+    const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const prefix = `example-rl-${Math.random().toString(36).slice(2, 10)}:`;
+
+    describeRateLimits((env) =>
+      start({
+        ...env,
+        PLATFORM_RATELIMIT_REDIS_URL: url,
+        PLATFORM_RATELIMIT_REDIS_PREFIX: prefix,
+        // generous: the machine running the tests may be busy; past it, requests pass unlimited
+        PLATFORM_RATELIMIT_REDIS_TIMEOUT_MS: '2000',
+      }),
+    );
+
+    afterAll(async () => {
+      const redis = connect(url);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+    });
+  });
+}
