@@ -1,0 +1,2 @@
+// express bindings of @platform/access.
+export {};

@@ -1,0 +1,2 @@
+// fastify bindings of @platform/access.
+export {};

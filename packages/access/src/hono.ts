@@ -1,0 +1,2 @@
+// hono bindings of @platform/access.
+export {};

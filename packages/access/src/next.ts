@@ -1,0 +1,2 @@
+// next bindings of @platform/access.
+export {};
