@@ -93,7 +93,7 @@ function platform() {
 export default defineMicroSuite({
   name: 'metrics',
   description:
-    'one request recorded (duration histogram + request counter, 4 labels, 200 label sets): prom-client vs the OpenTelemetry metrics SDK vs @platform/metrics’ RED recorder (prom-client under core’s seam, with the caps)',
+    'one request recorded (duration histogram + request counter, 4 labels, 200 label sets): prom-client vs the OpenTelemetry metrics SDK vs @platform/metrics’ RED recorder (its own cells under core’s seam, with the caps, rendered by prom-client)',
   cases: [
     {
       name: '@opentelemetry/sdk-metrics',

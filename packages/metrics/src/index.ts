@@ -39,8 +39,13 @@ export interface MetricsOptions extends LifecycleOptions, DiagnosticsOptions {
   tenants?: { max?: number };
   /** Series per instrument before new label sets fold into one `other` series. Default 10,000. */
   maxSeries?: number;
-  /** prom-client's process metrics (CPU, memory, event loop lag, GC). Default true. */
-  defaultMetrics?: boolean;
+  /**
+   * prom-client's process metrics (CPU, memory, event loop lag, GC). Default true, without
+   * its three gauges named `*_total`, which `promtool check metrics` flags (each is the sum
+   * of a labelled gauge served beside it: `nodejs_active_handles_total` is
+   * `sum(nodejs_active_handles)`); `'prom-client-names'` keeps them for dashboards that query them.
+   */
+  defaultMetrics?: boolean | 'prom-client-names';
   /** Told of every finished request (the SLO tracker is one). */
   observers?: RequestObserver[];
   /** The JSON summary's windows; `false` keeps none. */

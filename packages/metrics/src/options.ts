@@ -9,7 +9,7 @@ const schema = z.object({
     .object({ max: z.number().int().min(0).max(100_000).default(100) })
     .default({ max: 100 }),
   maxSeries: z.number().int().min(1).max(1_000_000).default(10_000),
-  defaultMetrics: z.boolean().default(true),
+  defaultMetrics: z.union([z.boolean(), z.literal('prom-client-names')]).default(true),
   observers: z
     .array(
       z.custom<RequestObserver>(

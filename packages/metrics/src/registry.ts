@@ -9,13 +9,16 @@ import type {
   MetricSpec,
   MetricsBackend,
 } from '@platform/core';
+import { collectDefaultMetrics, type Metric, Gauge as PromGauge, Registry } from 'prom-client';
 import {
-  collectDefaultMetrics,
-  Counter as PromCounter,
-  Gauge as PromGauge,
-  Histogram as PromHistogram,
-  Registry,
-} from 'prom-client';
+  type CounterCell,
+  counterCell,
+  counterMetric,
+  type HistogramCell,
+  histogramCell,
+  histogramMetric,
+  observeCell,
+} from './cells.js';
 import { SeriesSet, TenantCap } from './series.js';
 
 export interface RegistryOptions {
@@ -23,8 +26,8 @@ export interface RegistryOptions {
   tenantsMax?: number;
   /** Series per instrument before new label sets fold into one `other` series. Default 10,000. */
   maxSeries?: number;
-  /** Process metrics (CPU, memory, event loop lag, GC) from prom-client. Default true. */
-  defaultMetrics?: boolean;
+  /** Process metrics from prom-client (see `metrics()`'s option of the same name). Default true. */
+  defaultMetrics?: boolean | 'prom-client-names';
   /** Told once per instrument whose series cap was reached, and of every instrument that failed to register. */
   onProblem?: (code: 'SERIES_CAP' | 'REGISTER_FAILED', name: string, err?: unknown) => void;
 }
@@ -53,14 +56,30 @@ export class PromRegistry implements MetricsBackend {
   readonly tenants: TenantCap;
   readonly #maxSeries: number;
   readonly #onProblem: NonNullable<RegistryOptions['onProblem']>;
-  readonly #series = new Map<string, SeriesSet>();
+  readonly #series = new Map<string, SeriesSet<unknown>>();
 
   constructor(options: RegistryOptions = {}) {
     this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
     this.tenants = new TenantCap(options.tenantsMax ?? 100);
     this.#maxSeries = options.maxSeries ?? 10_000;
     this.#onProblem = options.onProblem ?? NOOP;
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    const process = options.defaultMetrics ?? true;
+    if (process !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      if (process !== 'prom-client-names') this.#dropGaugesNamedTotal();
+    }
+  }
+
+  /**
+   * prom-client names three gauges `*_total`, a suffix Prometheus reserves for counters
+   * (`promtool check metrics` flags them). Each is the sum of a labelled gauge it also serves
+   * (`nodejs_active_handles_total` = `sum(nodejs_active_handles)`), so they are left out.
+   */
+  #dropGaugesNamedTotal(): void {
+    for (const metric of this.registry.getMetricsAsArray() as unknown as Metric[]) {
+      const { name, type } = metric as unknown as { name: string; type: string };
+      if (type === 'gauge' && name.endsWith('_total')) this.registry.removeSingleMetric(name);
+    }
   }
 
   /** How many series each instrument holds (the tenant and series caps at work). */
@@ -68,15 +87,21 @@ export class PromRegistry implements MetricsBackend {
     return Object.fromEntries([...this.#series].map(([name, set]) => [name, set.size]));
   }
 
-  #seriesOf(spec: MetricSpec): SeriesSet {
+  #seriesOf<C>(spec: MetricSpec, make: (labels: Record<string, string>) => C): SeriesSet<C> {
     let warned = false;
-    const set = new SeriesSet(spec.labelNames ?? [], this.tenants, this.#maxSeries, () => {
+    const set = new SeriesSet(spec.labelNames ?? [], this.tenants, this.#maxSeries, make, () => {
       if (warned) return;
       warned = true;
       this.#onProblem('SERIES_CAP', spec.name);
     });
     this.#series.set(spec.name, set);
     return set;
+  }
+
+  /** Registers one of our cell-backed metrics in the prom-client registry. */
+  #register<M extends object>(metric: M): M {
+    this.registry.registerMetric(metric as unknown as Metric);
+    return metric;
   }
 
   /** Makes the prom-client metric, or reports why it could not (a name clash) and records nothing. */
@@ -90,46 +115,36 @@ export class PromRegistry implements MetricsBackend {
   }
 
   counter(spec: MetricSpec): Counter {
-    const series = this.#seriesOf(spec);
-    const metric = this.#make(spec, () => new PromCounter(common(spec, this.registry)));
-    if (!metric) return { inc: NOOP };
+    const series = this.#seriesOf<CounterCell>(spec, counterCell);
+    const made = this.#make(spec, () =>
+      this.#register(counterMetric(spec.name, spec.help, series)),
+    );
+    if (made === undefined) return { inc: NOOP };
     return {
       inc(labels, value = 1) {
         if (!validValue(value) || value < 0) return;
-        metric.inc(series.labels(labels), value);
+        series.cell(labels).value += value;
       },
     };
   }
 
   histogram(spec: HistogramSpec): Histogram {
-    const series = this.#seriesOf(spec);
-    const buckets = [...(spec.buckets ?? DURATION_BUCKETS)];
-    const metric = this.#make(
-      spec,
-      () => new PromHistogram({ ...common(spec, this.registry), buckets, enableExemplars: true }),
+    const bounds = [...(spec.buckets ?? DURATION_BUCKETS)];
+    const series = this.#seriesOf<HistogramCell>(spec, histogramCell(bounds));
+    const made = this.#make(spec, () =>
+      this.#register(histogramMetric(spec.name, spec.help, bounds, series)),
     );
-    if (!metric) return { observe: NOOP };
+    if (made === undefined) return { observe: NOOP };
     return {
       observe(labels: MetricLabels | undefined, value: number, exemplar?: Exemplar) {
         if (!validValue(value)) return;
-        const set = series.labels(labels);
-        const traceId = exemplar?.traceId;
-        if (traceId !== undefined && TRACE_ID.test(traceId)) {
-          const spanId = exemplar?.spanId;
-          const exemplarLabels: Record<string, string> =
-            spanId !== undefined && SPAN_ID.test(spanId)
-              ? { trace_id: traceId, span_id: spanId }
-              : { trace_id: traceId };
-          metric.observe({ labels: set, value, exemplarLabels });
-        } else {
-          metric.observe({ labels: set, value });
-        }
+        observeCell(series.cell(labels), bounds, value, validExemplar(exemplar));
       },
     };
   }
 
   gauge(spec: MetricSpec, collect: () => GaugeSample[]): Omit<Gauge, 'collect'> {
-    const series = this.#seriesOf(spec);
+    const series = this.#seriesOf(spec, (labels) => labels);
     let collected = false;
     const metric = this.#make(
       spec,
@@ -143,7 +158,7 @@ export class PromRegistry implements MetricsBackend {
             collected = true;
             this.reset();
             for (const [labels, value] of samples) {
-              if (validValue(value)) this.set(series.labels(labels), value);
+              if (validValue(value)) this.set(series.cell(labels), value);
             }
           },
         }),
@@ -151,16 +166,23 @@ export class PromRegistry implements MetricsBackend {
     if (!metric) return { set: NOOP, inc: NOOP, dec: NOOP };
     return {
       set(labels, value) {
-        if (validValue(value)) metric.set(series.labels(labels), value);
+        if (validValue(value)) metric.set(series.cell(labels), value);
       },
       inc(labels, value = 1) {
-        if (validValue(value)) metric.inc(series.labels(labels), value);
+        if (validValue(value)) metric.inc(series.cell(labels), value);
       },
       dec(labels, value = 1) {
-        if (validValue(value)) metric.dec(series.labels(labels), value);
+        if (validValue(value)) metric.dec(series.cell(labels), value);
       },
     };
   }
+}
+
+/** The exemplar to keep, when its ids are well formed (an OpenMetrics label set stays short). */
+function validExemplar(exemplar: Exemplar | undefined): Exemplar | undefined {
+  if (exemplar === undefined || !TRACE_ID.test(exemplar.traceId)) return undefined;
+  const spanId = exemplar.spanId;
+  return spanId === undefined || SPAN_ID.test(spanId) ? exemplar : { traceId: exemplar.traceId };
 }
 
 function common(spec: MetricSpec, registry: Registry) {

@@ -24,60 +24,81 @@ export class TenantCap {
   }
 }
 
+/** Label values for small integers (status codes), so a record does not build the string. */
+const SMALL = Array.from({ length: 1000 }, (_, i) => String(i));
+
 /**
- * The label sets one instrument has recorded, keyed by their values: at most `max` of
- * them, so memory stays bounded whatever the callers pass. Past the cap a new label set
- * is recorded as the one overflow series (every value `other`) and `onOverflow` is told.
+ * The series one instrument has recorded, keyed by their label values: at most `max` of
+ * them, so memory stays bounded whatever the callers pass. Each series holds one cell (what
+ * `make` builds from its label object: a counter's value, a histogram's buckets). Past the
+ * cap a new label set records into the one overflow series (every value `other`) and
+ * `onOverflow` is told.
  */
-export class SeriesSet {
-  // A tree of maps, one level per label, the label object at the leaf: a lookup is one
-  // Map.get per label on strings the caller already has, no key string built per record.
-  readonly #root = new Map<string, unknown>();
-  readonly #overflow: Record<string, string>;
-  #size = 0;
+export class SeriesSet<C> {
+  // A tree of maps, one level per label, the cell at the leaf: a lookup is one Map.get per
+  // label on strings the caller already has, no key string built per record.
+  #root = new Map<string, unknown>();
+  #cells: C[] = [];
+  #overflow: C | undefined;
+  readonly #overflowLabels: Record<string, string>;
 
   constructor(
     readonly names: readonly string[],
     readonly tenants: TenantCap,
     readonly max: number,
+    readonly make: (labels: Record<string, string>) => C,
     readonly onOverflow: () => void,
   ) {
-    this.#overflow = Object.fromEntries(names.map((n) => [n, OTHER]));
+    this.#overflowLabels = Object.fromEntries(names.map((n) => [n, OTHER]));
   }
 
   get size(): number {
-    return this.#size;
+    return this.#cells.length;
   }
 
-  /** The label object to record with: only declared names, values as strings, tenant capped. */
-  labels(input: MetricLabels | undefined): Record<string, string> {
+  /** Every series' cell, the overflow series last. */
+  cells(): C[] {
+    return this.#overflow === undefined ? this.#cells : [...this.#cells, this.#overflow];
+  }
+
+  /** Forgets every series. */
+  clear(): void {
+    this.#root = new Map();
+    this.#cells = [];
+    this.#overflow = undefined;
+  }
+
+  /** The cell of the series `input` names: only declared names, values as strings, tenant capped. */
+  cell(input: MetricLabels | undefined): C {
     const names = this.names;
     const last = names.length - 1;
-    if (last < 0) return this.#overflow; // no labels: the one series, `{}`
+    if (last < 0) return this.#full(false); // no labels: the one series, `{}`
     let level = this.#root;
     for (let i = 0; i < last; i++) {
       const value = this.#value(names[i] as string, input);
       let below = level.get(value) as Map<string, unknown> | undefined;
       if (below === undefined) {
-        if (this.#size >= this.max) return this.#full();
+        if (this.#cells.length >= this.max) return this.#full(true);
         below = new Map();
         level.set(value, below);
       }
       level = below;
     }
     const value = this.#value(names[last] as string, input);
-    const found = level.get(value) as Record<string, string> | undefined;
+    const found = level.get(value) as C | undefined;
     if (found !== undefined) return found;
-    if (this.#size >= this.max) return this.#full();
+    if (this.#cells.length >= this.max) return this.#full(true);
     const labels: Record<string, string> = {};
     for (const name of names) labels[name] = this.#value(name, input);
-    level.set(value, labels);
-    this.#size++;
-    return labels;
+    const cell = this.make(labels);
+    level.set(value, cell);
+    this.#cells.push(cell);
+    return cell;
   }
 
-  #full(): Record<string, string> {
-    this.onOverflow();
+  #full(overflowed: boolean): C {
+    if (overflowed) this.onOverflow();
+    if (this.#overflow === undefined) this.#overflow = this.make(this.#overflowLabels);
     return this.#overflow;
   }
 
@@ -85,6 +106,8 @@ export class SeriesSet {
     const raw = input?.[name];
     if (typeof raw === 'string')
       return name === 'tenant' && raw !== '' ? this.tenants.label(raw) : raw;
+    if (typeof raw === 'number' && raw >= 0 && raw < 1000 && Number.isInteger(raw))
+      return SMALL[raw] as string;
     return raw === undefined || raw === null ? '' : String(raw);
   }
 }

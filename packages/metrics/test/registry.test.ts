@@ -60,6 +60,50 @@ describe('PromRegistry as core’s metrics backend', () => {
   });
 });
 
+describe('the cells behind counters and histograms', () => {
+  it('renders cumulative buckets, +Inf, sum and count per series, in both formats and as JSON', async () => {
+    const backend = new PromRegistry({ defaultMetrics: false });
+    setMetricsBackend(backend);
+    const h = histogram({
+      name: 'test_cell_seconds',
+      help: 'Cells.',
+      labelNames: ['route', 'status'],
+      buckets: [0.1, 1],
+    });
+    for (const v of [0.05, 0.1, 0.5, 3, 7]) h.observe({ route: '/a', status: 200 }, v);
+    h.observe({ route: '/b', status: 503 }, 0.2);
+    const text = await render(backend.registry, false);
+    expect(text).toContain('test_cell_seconds_bucket{le="0.1",route="/a",status="200"} 2');
+    expect(text).toContain('test_cell_seconds_bucket{le="1",route="/a",status="200"} 3');
+    expect(text).toContain('test_cell_seconds_bucket{le="+Inf",route="/a",status="200"} 5');
+    expect(text).toContain('test_cell_seconds_sum{route="/a",status="200"} 10.65');
+    expect(text).toContain('test_cell_seconds_count{route="/a",status="200"} 5');
+    expect(text).toContain('test_cell_seconds_bucket{le="0.1",route="/b",status="503"} 0');
+    expect(await render(backend.registry, true)).toContain(
+      'test_cell_seconds_count{route="/b",status="503"} 1',
+    );
+    const json = await backend.registry.getMetricsAsJSON();
+    const cell = json.find((m) => m.name === 'test_cell_seconds');
+    expect(cell?.values).toContainEqual(
+      expect.objectContaining({ labels: { le: '+Inf', route: '/b', status: '503' }, value: 1 }),
+    );
+    backend.registry.resetMetrics();
+    expect(await render(backend.registry, false)).not.toContain('test_cell_seconds_count');
+  });
+
+  it('leaves out prom-client’s three gauges named *_total unless asked for its names', async () => {
+    const lint = /^# TYPE nodejs_active_(handles|requests|resources)_total gauge$/m;
+    const clean = await render(new PromRegistry().registry, false);
+    expect(clean).toMatch(/^# TYPE nodejs_active_handles gauge$/m);
+    expect(clean).not.toMatch(lint);
+    const named = await render(
+      new PromRegistry({ defaultMetrics: 'prom-client-names' }).registry,
+      false,
+    );
+    expect(named).toMatch(lint);
+  });
+});
+
 describe('cardinality caps', () => {
   it('keeps the first N tenants, records the rest as other; 10,000 tenants x 1,000 routes stay bounded', async () => {
     const backend = new PromRegistry({ defaultMetrics: false, tenantsMax: 100, maxSeries: 5_000 });
