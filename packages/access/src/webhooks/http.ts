@@ -1,4 +1,4 @@
-import { type Answer, getContext, problemAnswer } from '@platform/core';
+import { type Answer, getContext, type HttpExchange, problemAnswer } from '@platform/core';
 import type { VerifiedWebhook, WebhookRefusal, WebhookVerifier } from './verify.js';
 
 /** A verified delivery and its body, parsed as JSON when it was sent as JSON. */
@@ -7,13 +7,8 @@ export interface WebhookDelivery extends VerifiedWebhook {
   payload: unknown;
 }
 
-/** What a binding read from the request. */
-export interface WebhookRequest {
-  header(name: string): string | undefined;
-  /** The raw body; `undefined` when it was larger than the verifier's `maxBodyBytes`. */
-  body: Uint8Array | undefined;
-  ip: string | undefined;
-}
+/** The part of core's exchange the verification reads: headers and the socket address. */
+export type WebhookExchange = Pick<HttpExchange, 'header' | 'remoteAddress'>;
 
 const TITLES: Record<number, string> = {
   400: 'Bad webhook body',
@@ -51,13 +46,16 @@ const isJson = (type: string | undefined) => !!type && /[/+]json\b/i.test(type);
 
 /**
  * Verifies one delivery and parses its body: the neutral step every binding hands off to.
- * Answers the delivery, or the problem+json answer to send instead.
+ * `body` is the raw body, `undefined` when it was larger than `maxBodyBytes`. The sender
+ * address is the request context's (trusted proxies applied) or, without one, resolved under
+ * the verifier's `trustProxy`. Answers the delivery, or the problem+json answer to send.
  */
 export async function acceptWebhook(
   verifier: WebhookVerifier,
-  request: WebhookRequest,
+  exchange: WebhookExchange,
+  body: Uint8Array | undefined,
 ): Promise<{ delivery: WebhookDelivery; answer?: undefined } | { answer: Answer }> {
-  if (request.body === undefined) {
+  if (body === undefined) {
     return {
       answer: refusalAnswer({
         status: 413,
@@ -66,11 +64,10 @@ export async function acceptWebhook(
       }),
     };
   }
-  const result = await verifier.verify({
-    header: request.header,
-    body: request.body,
-    ip: request.ip,
-  });
+  const ip =
+    getContext()?.ip ??
+    verifier.clientIp(exchange.remoteAddress, exchange.header('x-forwarded-for'));
+  const result = await verifier.verify({ header: (name) => exchange.header(name), body, ip });
   if (!result.ok) return { answer: refusalAnswer(result) };
   const text = Buffer.from(
     result.raw.buffer,
@@ -78,7 +75,7 @@ export async function acceptWebhook(
     result.raw.byteLength,
   ).toString('utf8');
   let payload: unknown = text;
-  if (isJson(request.header('content-type'))) {
+  if (isJson(exchange.header('content-type'))) {
     try {
       payload = JSON.parse(text);
     } catch {
@@ -89,13 +86,4 @@ export async function acceptWebhook(
     }
   }
   return { delivery: { ...result, payload } };
-}
-
-/** The sender address: the request context's (trusted proxies applied) or the verifier's own. */
-export function senderIp(
-  verifier: WebhookVerifier,
-  remoteAddress: string | undefined,
-  forwardedFor: string | undefined,
-): string | undefined {
-  return getContext()?.ip ?? verifier.clientIp(remoteAddress, forwardedFor);
 }

@@ -2,9 +2,8 @@ export {
   acceptWebhook,
   RAW_BODY_UNAVAILABLE,
   refusalAnswer,
-  senderIp,
   type WebhookDelivery,
-  type WebhookRequest,
+  type WebhookExchange,
 } from './http.js';
 export { type RedisReplayStoreOptions, redisReplayStore } from './redis.js';
 export { type MemoryReplayStoreOptions, memoryReplayStore, type ReplayStore } from './replay.js';
