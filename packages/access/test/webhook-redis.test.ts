@@ -3,7 +3,7 @@ import { createServer, type Server, Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryReplayStore, redisReplayStore, signWebhook, webhookVerifier } from '../src/index.js';
-import { replayStoreSuite } from '../src/webhooks/testkit.js';
+import { testReplayStore } from '../src/testkit.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `access-test:webhooks:${randomUUID().slice(0, 8)}:`;
@@ -23,8 +23,8 @@ afterAll(async () => {
   client.disconnect();
 });
 
-replayStoreSuite({ name: 'memory', store: () => memoryReplayStore() });
-replayStoreSuite({ name: 'redis', store: () => redisReplayStore({ client, prefix }) });
+testReplayStore({ name: 'memory', create: () => memoryReplayStore() });
+testReplayStore({ name: 'redis', create: () => redisReplayStore({ client, prefix }) });
 
 /** A TCP proxy to Redis that the test can cut. */
 async function cuttableProxy(): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
