@@ -1,5 +1,6 @@
 import { parseOptions } from '@platform/core';
 import {
+  type GuardOptionsInput,
   guardOptionsSchema,
   type RedisClientLike,
   redisGuard,
@@ -18,19 +19,13 @@ const schema = guardOptionsSchema({ timeoutMs: 100, maxTimeoutMs: 1000 }).extend
   prefix: redisPrefixSchema('webhook:seen:'),
 });
 
-export interface RedisReplayStoreOptions {
-  /** An ioredis client or cluster, or a connected node-redis client or cluster. */
+/**
+ * An ioredis or node-redis client (or cluster), the key prefix (default `webhook:seen:`), and
+ * core's deadline and breaker options (`timeoutMs` default 100, `maxTimeoutMs` 1000).
+ */
+export interface RedisReplayStoreOptions extends GuardOptionsInput {
   client: RedisClientLike;
-  /** Prefix of every key. Default `webhook:seen:`. */
   prefix?: string;
-  /** Longest a claim waits for a fast Redis. Default 100. */
-  timeoutMs?: number;
-  /** The deadline may grow up to this while Redis answers slowly. Default 1000. */
-  maxTimeoutMs?: number;
-  /** Circuit breaker (`false` to disable); core's defaults otherwise. */
-  breaker?:
-    | false
-    | { failureThreshold?: number; failureRate?: number; windowMs?: number; cooldownMs?: number };
 }
 
 // SET NX PX: one atomic round trip; the key expires with the tolerance window
