@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { requestContext } from '@platform/core/express';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -160,6 +161,25 @@ describe('IP allow list', () => {
       'ip_not_allowed',
       403,
     );
+  });
+});
+
+describe('IP allow list inside a request context', () => {
+  it("uses the context's client IP (its trustProxy), not the socket address", async () => {
+    const app = express();
+    app.use(requestContext({ trustProxy: ['loopback'] }));
+    app.post('/hook', expressWebhook(verifier({ allowIps: ['203.0.113.0/24'] })), (_req, res) =>
+      res.json({ ok: true }),
+    );
+    const url = urlOf(await listen(app.listen(0, '127.0.0.1')), '/hook');
+    const body = '{}';
+    const signed = () => signWebhook({ secret: SECRET, body });
+    expect((await post(url, body, { 'x-forwarded-for': '203.0.113.7', ...signed() })).status).toBe(
+      200,
+    );
+    const refused = await post(url, body, { 'x-forwarded-for': '198.51.100.1', ...signed() });
+    expectRefused(refused, 'ip_not_allowed', 403);
+    expect(refused.json.requestId).toMatch(/^[0-9a-f-]{36}$/); // the context's id rides along
   });
 });
 

@@ -1,3 +1,4 @@
+import { recordingMetrics } from '@platform/core/testkit';
 import { describe, expect, it } from 'vitest';
 import { memoryReplayStore } from './replay.js';
 import { signWebhook } from './sign.js';
@@ -170,6 +171,24 @@ describe('webhookVerifier (standard)', () => {
       const result = await verifier.verify({ header: (n) => h[n], body: v.body });
       expect(result).toMatchObject({ ok: false, status: 401, code });
       expect(result.ok === false && result.detail).toContain(words);
+    }
+  });
+
+  it('counts every refusal by scheme and reason', async () => {
+    const metrics = recordingMetrics();
+    try {
+      const v = VECTORS[0] as Vector;
+      const verifier = webhookVerifier({ secrets: v.secret, now: at(v, 400) });
+      await verifier.verify({ header: headersOf(v), body: v.body });
+      await verifier.verify({ header: () => undefined, body: v.body });
+      const name = 'platform_access_webhook_refusals_total';
+      expect(metrics.value(name, { scheme: 'standard', reason: 'timestamp_out_of_window' })).toBe(
+        1,
+      );
+      expect(metrics.value(name, { reason: 'missing_headers' })).toBe(1);
+      expect(metrics.value(name)).toBe(2);
+    } finally {
+      metrics.restore();
     }
   });
 
