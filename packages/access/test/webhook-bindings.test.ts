@@ -204,5 +204,22 @@ describe('body limit', () => {
     );
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ code: 'body_too_large' });
+
+    const fastify = Fastify();
+    await fastify.register(async (hooks) => {
+      await hooks.register(fastifyWebhook, { verifier: verifier({ maxBodyBytes: 64 }) });
+      hooks.post('/hook', async () => ({}));
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    servers.push(fastify.server);
+    const signed = signWebhook({ secret: SECRET, body });
+    expectRefused(await post(urlOf(fastify.server, '/hook'), body, signed), 'body_too_large', 413);
+
+    const hono = new Hono();
+    hono.post('/hook', honoWebhook(verifier({ maxBodyBytes: 64 })), (c) => c.json({}));
+    const server = await listen(
+      serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }) as Server,
+    );
+    expectRefused(await post(urlOf(server, '/hook'), body, signed), 'body_too_large', 413);
   });
 });
