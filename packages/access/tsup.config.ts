@@ -9,7 +9,8 @@ export default defineConfig(
       fastify: 'src/fastify.ts',
       next: 'src/next.ts',
       hono: 'src/hono.ts',
+      testkit: 'src/testkit.ts',
     },
-    ['hono'],
+    ['hono', 'vitest'],
   ),
 );

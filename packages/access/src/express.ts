@@ -1,2 +1,3 @@
 // express bindings of @platform/access.
-export {};
+
+export { captureRawBody, verifyWebhook } from './webhooks/express.js';

@@ -1,2 +1,3 @@
 // fastify bindings of @platform/access.
-export {};
+
+export { verifyWebhook } from './webhooks/fastify.js';

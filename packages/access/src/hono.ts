@@ -1,2 +1,3 @@
 // hono bindings of @platform/access.
-export {};
+
+export { verifyWebhook } from './webhooks/hono.js';

@@ -1,2 +1,3 @@
 // next bindings of @platform/access.
-export {};
+
+export { withWebhook } from './webhooks/next.js';

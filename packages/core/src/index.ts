@@ -84,3 +84,12 @@ export { processSingleton, SINGLETON_WARNING_CODE } from './singleton.js';
 export { type RequestSlot, requestSlot } from './state.js';
 export { watchPoolErrors } from './stores/connection.js';
 export type { SqlClient } from './stores/sql.js';
+export {
+  hmacSha256,
+  safeEqual,
+  standardWebhookKey,
+  standardWebhookSignature,
+  timestampedMac,
+  timestampedSignature,
+  type WebhookBytes,
+} from './webhook-signature.js';

@@ -1,5 +1,9 @@
-import { createHmac } from 'node:crypto';
-import { type Diagnostics, defaultLogger, type PlatformLogger } from '@platform/core';
+import {
+  type Diagnostics,
+  defaultLogger,
+  type PlatformLogger,
+  timestampedSignature,
+} from '@platform/core';
 import type { Metric, Scope } from './limits.js';
 import type { Period } from './periods.js';
 
@@ -48,8 +52,8 @@ export interface WebhookOptions {
  * Receivers recompute it with the shared secret and reject old timestamps.
  */
 export function signWebhook(secret: string, body: string, unixSeconds: number): string {
-  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
-  return `t=${unixSeconds},v1=${mac}`;
+  // core's signer: the same one @platform/access verifies with (its `timestamped` preset)
+  return timestampedSignature(secret, body, unixSeconds);
 }
 
 /** The sinks an alert goes to besides the log. */

@@ -1,0 +1,6 @@
+// Store conformance suites of @platform/access (vitest is a peer dependency of this entry).
+export {
+  type ReplayStoreSuite,
+  type ReplayStoreTestOptions,
+  testReplayStore,
+} from './webhooks/testkit.js';
