@@ -1,2 +1,3 @@
 // express bindings of @platform/access.
-export {};
+
+export { oidcRoutes } from './oidc/express.js';

@@ -1,2 +1,3 @@
 // fastify bindings of @platform/access.
-export {};
+
+export { oidcRoutes } from './oidc/fastify.js';

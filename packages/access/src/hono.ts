@@ -1,2 +1,3 @@
 // hono bindings of @platform/access.
-export {};
+
+export { oidcRoutes } from './oidc/hono.js';

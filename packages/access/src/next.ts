@@ -1,2 +1,3 @@
 // next bindings of @platform/access.
-export {};
+
+export { oidcRoutes } from './oidc/next.js';
