@@ -19,7 +19,7 @@ export interface ServedApp {
 export type Serve = (auth: () => OidcLogin) => Promise<ServedApp>;
 
 /** Re-signs a flow cookie after `change` edited its payload: what only a key holder can do. */
-function resign(value: string, change: Record<string, string>): string {
+function resign(value: string, change: Record<string, string | undefined>): string {
   const flow = {
     ...JSON.parse(Buffer.from(value.split('.')[0] as string, 'base64url').toString()),
     ...change,
