@@ -19,7 +19,7 @@ export interface ServedApp {
 export type Serve = (auth: () => OidcLogin) => Promise<ServedApp>;
 
 /** Re-signs a flow cookie after `change` edited its payload: what only a key holder can do. */
-function resign(value: string, change: Record<string, string | undefined>): string {
+export function resign(value: string, change: Record<string, string | undefined>): string {
   const flow = {
     ...JSON.parse(Buffer.from(value.split('.')[0] as string, 'base64url').toString()),
     ...change,
@@ -48,7 +48,22 @@ export function loginSuite(framework: string, serve: Serve): void {
     let auth: OidcLogin;
     const firstLogins: string[] = [];
     const logins: LoginIdentity[] = [];
-    const browser = () => new Browser(app.handle && { origin: app.base, handle: app.handle });
+    const lines: string[] = [];
+    const log = (fields: object, message?: string) =>
+      void lines.push(JSON.stringify({ ...fields, message }));
+    const secrets = new Set<string>();
+    const browser = () => {
+      const b = new Browser(app.handle && { origin: app.base, handle: app.handle });
+      const request = b.request.bind(b);
+      // remember every code and cookie the flows carried, to look for them in the logs
+      b.request = (url, init) => {
+        const code = new URL(url).searchParams.get('code');
+        if (code) secrets.add(code);
+        for (const value of b.jar.values()) secrets.add(value);
+        return request(url, init);
+      };
+      return b;
+    };
 
     beforeAll(async () => {
       idp = await startIdentityProvider({
@@ -74,7 +89,7 @@ export function loginSuite(framework: string, serve: Serve): void {
         redirectUri,
         secrets: [SECRET],
         cookie: { secure: false },
-        logger: { error() {}, warn() {}, info() {}, debug() {} },
+        logger: { error: log, warn: log, info: log, debug: log },
         onFirstLogin: (identity) => void firstLogins.push(identity.actor.id),
         onLogin: (identity, _claims, { returnTo }) => {
           logins.push(identity);
@@ -189,6 +204,12 @@ export function loginSuite(framework: string, serve: Serve): void {
         await problem(response, 400, 'oidc_return_to');
         expect(response.headers.get('set-cookie')).toBeNull();
       }
+    });
+
+    it('logs the refusals without a secret, code or cookie value in any line', () => {
+      expect(lines.some((l) => l.includes('oidc_exchange'))).toBe(true);
+      secrets.add(SECRET).add(idp.clientSecret);
+      for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
     });
 
     it('reports a login the user aborted at the provider as 401', async () => {
