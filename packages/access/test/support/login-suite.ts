@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { jsonAnswer } from '@platform/core';
+import { getContext, jsonAnswer } from '@platform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoginIdentity, type OidcLogin, oidcLogin } from '../../src/index.js';
 import { Browser } from './browser.js';
@@ -12,6 +12,8 @@ const COOKIE = 'platform-oidc';
 export interface ServedApp {
   base: string;
   handle?: (request: Request) => Promise<Response>;
+  /** True when the app opens core's request context (the callback fills its actor). */
+  context?: boolean;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function loginSuite(framework: string, serve: Serve): void {
     let auth: OidcLogin;
     const firstLogins: string[] = [];
     const logins: LoginIdentity[] = [];
+    const actors: (string | undefined)[] = [];
     const lines: string[] = [];
     const log = (fields: object, message?: string) =>
       void lines.push(JSON.stringify({ ...fields, message }));
@@ -93,6 +96,7 @@ export function loginSuite(framework: string, serve: Serve): void {
         onFirstLogin: (identity) => void firstLogins.push(identity.actor.id),
         onLogin: (identity, _claims, { returnTo }) => {
           logins.push(identity);
+          actors.push(getContext()?.actor?.id);
           // the host's own session cookie rides along with the flow cookie's removal
           return {
             ...jsonAnswer(200, { identity, returnTo }),
@@ -129,6 +133,7 @@ export function loginSuite(framework: string, serve: Serve): void {
         });
         expect(firstLogins).toEqual(['alice']);
         expect(logins).toHaveLength(round);
+        expect(actors.at(-1)).toBe(app.context ? 'alice' : undefined);
       }
     });
 
