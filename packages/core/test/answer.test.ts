@@ -153,9 +153,9 @@ async function fetchApp(): Promise<string> {
     } catch (err) {
       response = Response.json({ caught: (err as Error).message }, { status: 500 });
     }
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length) res.setHeader('set-cookie', cookies);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
+    const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
+    if (headers['set-cookie']) headers['set-cookie'] = response.headers.getSetCookie();
+    res.writeHead(response.status, headers);
     res.end(Buffer.from(await response.arrayBuffer()));
   });
   const base = await listen(server);
