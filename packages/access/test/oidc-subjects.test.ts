@@ -1,45 +1,25 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memorySubjects, postgresSubjects, type SubjectStore } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { memorySubjects, postgresSubjects } from '../src/index.js';
+import { testSubjectStore } from '../src/oidc/testkit.js';
 
 const schema = `access_oidc_${process.pid}_${Date.now().toString(36)}`;
-const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', max: 4 });
+const url = 'postgres://postgres@127.0.0.1:5432/test';
 
-beforeAll(async () => {
-  await pool.query(`CREATE SCHEMA "${schema}"`);
-});
-afterAll(async () => {
-  await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await pool.end();
-});
+testSubjectStore({ name: 'memory', create: () => memorySubjects() });
 
-const stores: [string, () => SubjectStore][] = [
-  ['memory', () => memorySubjects()],
-  ['PostgreSQL', () => postgresSubjects({ client: pool, schema })],
-];
-
-describe.each(stores)('%s known subjects', (_name, create) => {
-  it('claims a subject once per provider', async () => {
-    const store = create();
-    expect(await store.claim('google', 'u1')).toBe(true);
-    expect(await store.claim('google', 'u1')).toBe(false);
-    expect(await store.claim('github', 'u1')).toBe(true);
-  });
-
-  it('lets one of many concurrent first logins win', async () => {
-    const store = create();
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => store.claim('google', 'race')),
-    );
-    expect(results.filter(Boolean)).toHaveLength(1);
-  });
-
-  it('forgets a released claim', async () => {
-    const store = create();
-    expect(await store.claim('google', 'u3')).toBe(true);
-    await store.release('google', 'u3');
-    expect(await store.claim('google', 'u3')).toBe(true);
-  });
+let pool: pg.Pool;
+testSubjectStore({
+  name: 'PostgreSQL',
+  create: async () => {
+    pool = new pg.Pool({ connectionString: url, max: 4 });
+    await pool.query(`CREATE SCHEMA "${schema}"`);
+    return postgresSubjects({ client: pool, schema });
+  },
+  destroy: async () => {
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await pool.end();
+  },
 });
 
 describe('PostgreSQL known subjects', () => {
@@ -52,6 +32,7 @@ describe('PostgreSQL known subjects', () => {
   });
 
   it('refuses a bad table name at construction', () => {
-    expect(() => postgresSubjects({ client: pool, table: 'x; DROP TABLE y' })).toThrow(/table/);
+    const client = { query: async () => ({ rows: [] }) };
+    expect(() => postgresSubjects({ client, table: 'x; DROP TABLE y' })).toThrow(/table/);
   });
 });
