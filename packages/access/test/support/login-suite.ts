@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { getContext, jsonAnswer } from '@platform/core';
+import { type RecordingMetrics, recordingMetrics } from '@platform/core/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoginIdentity, type OidcLogin, oidcLogin } from '../../src/index.js';
 import { Browser } from './browser.js';
@@ -68,7 +69,10 @@ export function loginSuite(framework: string, serve: Serve): void {
       return b;
     };
 
+    let metrics: RecordingMetrics;
+
     beforeAll(async () => {
+      metrics = recordingMetrics();
       idp = await startIdentityProvider({
         alice: {
           sub: 'alice',
@@ -106,6 +110,7 @@ export function loginSuite(framework: string, serve: Serve): void {
       });
     });
     afterAll(async () => {
+      metrics?.restore();
       await app?.close();
       await idp?.close();
     });
@@ -215,6 +220,18 @@ export function loginSuite(framework: string, serve: Serve): void {
       expect(lines.some((l) => l.includes('oidc_exchange'))).toBe(true);
       secrets.add(SECRET).add(idp.clientSecret);
       for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
+    });
+
+    it('counts each outcome', () => {
+      const count = (outcome: string) =>
+        metrics.value('platform_access_oidc_logins_total', { provider: 'demo', outcome });
+      expect(count('succeeded')).toBe(logins.length);
+      expect(count('oidc_state')).toBe(1);
+      expect(count('oidc_cookie_missing')).toBe(1);
+      expect(count('oidc_cookie_invalid')).toBe(2);
+      expect(count('oidc_exchange')).toBe(3);
+      expect(count('oidc_return_to')).toBe(4);
+      expect(count('started')).toBe(8); // every login above, the refused returnTo ones excluded
     });
 
     it('reports a login the user aborted at the provider as 401', async () => {
