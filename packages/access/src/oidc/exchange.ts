@@ -33,7 +33,10 @@ export async function exchange(
     }
     const claims = tokens.claims();
     if (!claims) throw new Error('the token response carries no ID token');
-    return { claims: claims as OidcClaims };
+    if (!o.userinfo) return { claims: claims as OidcClaims };
+    // fetchUserInfo refuses a response whose `sub` differs from the ID token's
+    const more = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    return { claims: { ...more, ...claims } as OidcClaims };
   } catch (err) {
     if (isTransportError(err)) {
       diag.error('oidc_provider_unreachable', err, 'The identity provider could not be reached', {

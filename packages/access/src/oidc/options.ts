@@ -53,6 +53,11 @@ export interface OidcLoginOptions extends DiagnosticsOptions {
     claims: OidcClaims,
     details: LoginDetails,
   ) => Answer | Promise<Answer>;
+  /**
+   * Also read the UserInfo endpoint after the code exchange and add its claims to the ID
+   * token's (which win; `sub` must match). For providers that keep the ID token slim.
+   */
+  userinfo?: boolean;
   /** Seconds allowed for each call to the provider, default 10. */
   timeout?: number;
 }
@@ -91,6 +96,7 @@ const schema = z.object({
   isKnown: fn.optional(),
   onFirstLogin: fn.optional(),
   onLogin: fn.optional(),
+  userinfo: z.boolean().default(false),
   timeout: z.number().positive().max(120).default(10),
 });
 

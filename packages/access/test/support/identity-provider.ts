@@ -29,6 +29,7 @@ export interface DemoIdentityProvider {
  */
 export async function startIdentityProvider(
   accounts: Record<string, DemoAccount> = {},
+  options: { slimIdToken?: boolean } = {},
 ): Promise<DemoIdentityProvider> {
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server: Server = createServer((req, res) => handler?.(req, res));
@@ -49,8 +50,8 @@ export async function startIdentityProvider(
       },
     ],
     pkce: { required: () => true },
-    // the claims go in the ID token itself, as Google's and Entra's do
-    conformIdTokenClaims: false,
+    // the claims go in the ID token itself, as Google's do (slim: only via UserInfo)
+    conformIdTokenClaims: options.slimIdToken === true,
     ttl: {
       AccessToken: 600,
       AuthorizationCode: 60,
