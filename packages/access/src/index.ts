@@ -6,3 +6,4 @@
 export const ACCESS_PACKAGE = '@platform/access';
 export * from './tenant/index.js';
 export * from './webhooks/index.js';
+export * from './oidc/index.js';

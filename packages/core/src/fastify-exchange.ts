@@ -61,6 +61,7 @@ export function openFastifyExchange(req: FastifyRequest, reply: FastifyReply): H
 /** Sends an answer through Fastify's reply (its hooks and serializers still run). */
 export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
   reply.code(answer.status).headers(answer.headers);
+  if (answer.cookies?.length) reply.header('set-cookie', [...answer.cookies]);
   const { trailers, trailerNames } = answer;
   if (trailers && trailerNames?.length) {
     let values: Promise<Record<string, string>> | undefined;

@@ -51,6 +51,9 @@ const handler: NeutralHandler = async (req) => {
     const body = await jsonBody(req, 64);
     return 'problem' in body ? body.problem : jsonAnswer(200, { got: body.value });
   }
+  if (rest === 'cookies') {
+    return { status: 204, headers: { 'x-a': '1' }, cookies: ['a=1; Path=/', 'b=2; HttpOnly'] };
+  }
   if (rest === 'fail') throw new Error('handler failed');
   if (rest === 'problem') return problemAnswer(409, { title: 'Conflict', detail: 'version' });
   return undefined;
@@ -150,7 +153,9 @@ async function fetchApp(): Promise<string> {
     } catch (err) {
       response = Response.json({ caught: (err as Error).message }, { status: 500 });
     }
-    res.writeHead(response.status, Object.fromEntries(response.headers));
+    const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
+    if (headers['set-cookie']) headers['set-cookie'] = response.headers.getSetCookie();
+    res.writeHead(response.status, headers);
     res.end(Buffer.from(await response.arrayBuffer()));
   });
   const base = await listen(server);
@@ -206,6 +211,13 @@ describe.each([
       body: JSON.stringify({ a: 'x'.repeat(200) }),
     });
     expect(big.status).toBe(413);
+  });
+
+  it('sends each cookie as its own Set-Cookie line', async () => {
+    const r = await send(await start(), '/mount/cookies');
+    expect(r.status).toBe(204);
+    expect(r.headers['x-a']).toBe('1');
+    expect(r.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
   });
 
   it('passes "not mine" on and hands errors to the framework', async () => {

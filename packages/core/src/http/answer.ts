@@ -17,6 +17,8 @@ export interface Answer {
    */
   trailers?: () => Promise<Record<string, string>>;
   trailerNames?: readonly string[];
+  /** `Set-Cookie` lines, each its own header (a record cannot hold two of them). */
+  cookies?: readonly string[];
 }
 
 /** A JSON answer (`application/json; charset=utf-8`). */

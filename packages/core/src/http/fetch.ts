@@ -44,5 +44,10 @@ function fetchBody(body: AnswerBody | undefined): ConstructorParameters<typeof R
 
 /** Converts an answer to a Fetch `Response` (trailers are dropped: Fetch cannot send them). */
 export function toResponse(answer: Answer): Response {
-  return new Response(fetchBody(answer.body), { status: answer.status, headers: answer.headers });
+  let headers: Headers | Record<string, string> = answer.headers;
+  if (answer.cookies?.length) {
+    headers = new Headers(answer.headers);
+    for (const cookie of answer.cookies) headers.append('set-cookie', cookie);
+  }
+  return new Response(fetchBody(answer.body), { status: answer.status, headers });
 }

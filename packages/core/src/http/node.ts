@@ -53,6 +53,7 @@ export async function writeAnswer(res: ServerResponse, answer: Answer): Promise<
   }
   res.statusCode = answer.status;
   for (const name in answer.headers) res.setHeader(name, answer.headers[name] as string);
+  if (answer.cookies?.length) res.appendHeader('set-cookie', [...answer.cookies]);
   const body = answer.body;
   if (!isStreamBody(body)) {
     res.end(body);
