@@ -4,3 +4,4 @@ export {
   type ReplayStoreTestOptions,
   testReplayStore,
 } from './webhooks/testkit.js';
+export { type SubjectStoreSuite, testSubjectStore } from './oidc/testkit.js';
