@@ -1,0 +1,50 @@
+export type { EraseRequest, EraseResult } from './erasure.js';
+export { CiphertextError, KeyProviderError, LegalHoldError, SubjectErasedError } from './errors.js';
+export {
+  auditAad,
+  ERASED,
+  fieldAad,
+  type OpenedFields,
+  openAuditEvent,
+  sealAuditInput,
+} from './fields/index.js';
+export {
+  ENVELOPE_PREFIX,
+  type Envelope,
+  FORMAT_VERSION,
+  isSealed,
+  type KeyRef,
+  openBytes,
+  openEnvelope,
+  parseEnvelope,
+  type SealInput,
+  sealBytes,
+} from './format/index.js';
+export { wrapContext } from './keyring/index.js';
+export {
+  createKeyFile,
+  type KeyFile,
+  type KeyProvider,
+  type LocalKeyProvider,
+  localKeyProvider,
+  type MemoryKeyProvider,
+  memoryKeyProvider,
+  rotateKeyFile,
+  type WrappedKey,
+} from './keys/index.js';
+export type { AuditSink, FieldProtectorOptions, LegalHolds } from './options.js';
+export {
+  type FieldProtector,
+  fieldProtector,
+  type OpenContext,
+  type SealContext,
+} from './protector.js';
+export type {
+  DataKeyRecord,
+  DataKeyStore,
+  KeyListQuery,
+  KeyPurpose,
+  KeyScope,
+  NewDataKey,
+} from './store.js';
+export { memoryKeyStore } from './stores/memory.js';
