@@ -46,7 +46,7 @@ async function recordFor(subject: string, n: number) {
       {
         action: 'profile.update',
         tenantId: 'acme',
-        actor: { type: 'user', id: subject },
+        actor: { type: 'user' as const, id: subject },
         targets: [{ type: 'user', id: subject }],
         changes: {
           after: { name: `${subject} name ${i}`, email: `${subject}@example.com`, plan: 'pro' },
