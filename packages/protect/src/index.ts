@@ -8,30 +8,9 @@ export {
   openAuditEvent,
   sealAuditInput,
 } from './fields/index.js';
-export {
-  ENVELOPE_PREFIX,
-  type Envelope,
-  FORMAT_VERSION,
-  isSealed,
-  type KeyRef,
-  openBytes,
-  openEnvelope,
-  parseEnvelope,
-  type SealInput,
-  sealBytes,
-} from './format/index.js';
+export * from './format/index.js';
 export { wrapContext } from './keyring/index.js';
-export {
-  createKeyFile,
-  type KeyFile,
-  type KeyProvider,
-  type LocalKeyProvider,
-  localKeyProvider,
-  type MemoryKeyProvider,
-  memoryKeyProvider,
-  rotateKeyFile,
-  type WrappedKey,
-} from './keys/index.js';
+export * from './keys/index.js';
 export type { AuditSink, FieldProtectorOptions, LegalHolds } from './options.js';
 export {
   type FieldProtector,

@@ -1,14 +1,18 @@
+import { parseOptions } from '@platform/core';
 import {
+  createGuard,
+  type GuardOptionsInput,
+  guardOptionsSchema,
   migrate as migrateSchema,
-  pingGuard,
   type SqlClient,
   sqlIdentifier,
   sqlPing,
   watchPoolErrors,
 } from '@platform/core/stores';
+import { z } from 'zod';
 import type { DataKeyRecord, DataKeyStore, KeyPurpose, KeyScope, NewDataKey } from '../store.js';
 
-export interface PostgresKeyStoreOptions {
+export interface PostgresKeyStoreOptions extends GuardOptionsInput {
   /** A `pg` Pool or Client, or a PGlite instance. */
   client: SqlClient;
   /** Schema holding the table. Default `public`. */
@@ -17,7 +21,20 @@ export interface PostgresKeyStoreOptions {
   table?: string;
   /** Where an idle connection's failure is reported (default: a JSON line on stderr). */
   onError?: (error: unknown) => void;
+  // GuardOptionsInput: every call has a deadline (`timeoutMs`, default 2,000 ms, growing up to
+  // `maxTimeoutMs`, 10,000, while PostgreSQL answers slowly) and a circuit `breaker`; a call
+  // that misses it rejects with core's StoreUnavailableError instead of hanging.
 }
+
+const optionsSchema = guardOptionsSchema({ timeoutMs: 2_000, maxTimeoutMs: 10_000 }).extend({
+  client: z.custom<SqlClient>(
+    (v) => typeof (v as SqlClient | undefined)?.query === 'function',
+    'must be a pg Pool/Client or PGlite',
+  ),
+  schema: z.string().default('public'),
+  table: z.string().default('platform_data_keys'),
+  onError: z.custom<(error: unknown) => void>((v) => typeof v === 'function').optional(),
+});
 
 export interface PostgresKeyStore extends DataKeyStore {
   /** Creates the schema and table (through the store kit's versioned migrations). Idempotent. */
@@ -71,21 +88,29 @@ const warn = (error: unknown) =>
  * await store.migrate();
  */
 export function postgresKeyStore(options: PostgresKeyStoreOptions): PostgresKeyStore {
-  const { client } = options;
-  const schemaName = options.schema ?? 'public';
+  const o = parseOptions(optionsSchema, options, 'postgresKeyStore');
+  const { client, schema: schemaName, table } = o;
   const s = sqlIdentifier(schemaName, 'postgresKeyStore schema');
-  const t = `${s}.${sqlIdentifier(options.table ?? 'platform_data_keys', 'postgresKeyStore table', 50)}`;
-  const unique = sqlIdentifier(`${options.table ?? 'platform_data_keys'}_scope`, 'index');
-  const unwatch = watchPoolErrors(client, options.onError ?? warn);
-  const ping = sqlPing(client, pingGuard('Data key store'));
+  const t = `${s}.${sqlIdentifier(table, 'postgresKeyStore table', 50)}`;
+  const unique = sqlIdentifier(`${table}_scope`, 'index');
+  const unwatch = watchPoolErrors(client, o.onError ?? warn);
+  const guard = createGuard(
+    { timeoutMs: o.timeoutMs, maxTimeoutMs: o.maxTimeoutMs },
+    o.breaker,
+    'Data key store',
+  );
+  const ping = sqlPing(client, guard);
   const scopeArgs = (k: KeyScope) => [k.tenantId, k.purpose, k.subjectId ?? ''];
-  const one = async (sql: string, params: unknown[]) =>
-    (await client.query<Row & Record<string, unknown>>(sql, params)).rows.map(toRecord)[0];
+  const run = (c: { sql: string; params: unknown[] }) =>
+    client.query<Row & Record<string, unknown>>(c.sql, c.params);
+  /** Every statement under the deadline and breaker: a dead database is an error, never a hang. */
+  const query = (sql: string, params: unknown[]) => guard.run(run, { sql, params }, (r) => r.rows);
+  const one = async (sql: string, params: unknown[]) => (await query(sql, params)).map(toRecord)[0];
 
   return {
     async migrate() {
       await migrateSchema(client, {
-        component: `protect:${options.table ?? 'platform_data_keys'}`,
+        component: `protect:${table}`,
         schema: schemaName,
         migrations: [
           {
@@ -135,7 +160,7 @@ export function postgresKeyStore(options: PostgresKeyStoreOptions): PostgresKeyS
     get: (keyId, version) =>
       one(`SELECT * FROM ${t} WHERE key_id = $1 AND version = $2`, [keyId, version]),
     async list(q) {
-      const { rows } = await client.query<Row & Record<string, unknown>>(
+      const rows = await query(
         `SELECT * FROM ${t} WHERE wrapped IS NOT NULL
            AND ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR kek_id <> $2)
            AND ($3::text IS NULL OR (key_id, version) > ($3, $4::integer))
@@ -151,14 +176,14 @@ export function postgresKeyStore(options: PostgresKeyStoreOptions): PostgresKeyS
       return rows.map(toRecord);
     },
     async rewrap(ref, fromKekId, next) {
-      const { rows } = await client.query(
+      const rows = await query(
         `UPDATE ${t} SET kek_id = $4, wrapped = $5 WHERE key_id = $1 AND version = $2 AND kek_id = $3 AND wrapped IS NOT NULL RETURNING 1`,
         [ref.keyId, ref.version, fromKekId, next.kekId, next.wrapped],
       );
       return rows.length === 1;
     },
     async destroy(scope) {
-      const { rows } = await client.query(
+      const rows = await query(
         `UPDATE ${t} SET wrapped = NULL, kek_id = NULL, destroyed_at = now()
          WHERE tenant_id = $1 AND purpose = $2 AND subject_id = $3 AND destroyed_at IS NULL RETURNING 1`,
         scopeArgs(scope),
