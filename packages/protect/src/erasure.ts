@@ -1,5 +1,6 @@
 import { LegalHoldError } from './errors.js';
 import type { Keyring } from './keyring/keyring.js';
+import { erasureDone } from './metrics.js';
 import type { AuditSink, LegalHolds } from './options.js';
 
 export interface EraseRequest {
@@ -51,6 +52,7 @@ export function eraser(ring: Keyring, holds: LegalHolds, audit: AuditSink | unde
 
   return async (r: EraseRequest): Promise<EraseResult> => {
     if (await onHold(holds, r.tenantId, r.subjectId)) {
+      erasureDone('legal_hold');
       record(r, 'failure', { refused: 'legal-hold' });
       throw new LegalHoldError(r.tenantId, r.subjectId);
     }
@@ -60,6 +62,7 @@ export function eraser(ring: Keyring, holds: LegalHolds, audit: AuditSink | unde
       purpose: 'data',
     });
     const erasedAt = new Date().toISOString();
+    erasureDone('erased');
     record(r, 'success', { keyVersionsDestroyed: destroyed, erasedAt });
     return { tenantId: r.tenantId, subjectId: r.subjectId, destroyed, erasedAt };
   };

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { parseOptions } from '@platform/core';
 import { type EraseRequest, type EraseResult, eraser } from './erasure.js';
-import { invalidInput } from './errors.js';
+import { CiphertextError, invalidInput, SubjectErasedError } from './errors.js';
 import { type OpenedFields, openFields, sealFields } from './fields/fields.js';
 import { openEnvelope, parseEnvelope, sealBytes } from './format/envelope.js';
 import { keyring } from './keyring/keyring.js';
+import { openFailed } from './metrics.js';
 import { type FieldProtectorOptions, protectorSchema } from './options.js';
 import type { DataKeyRecord } from './store.js';
 
@@ -99,9 +100,15 @@ export function fieldProtector(options: FieldProtectorOptions): FieldProtector {
   const open = async (sealed: string, c: OpenContext) => {
     checkId(c?.tenantId, 'tenantId');
     checkAad(c.aad);
-    const envelope = parseEnvelope(sealed);
-    const { key } = await ring.byRef(envelope, c.tenantId);
-    return JSON.parse(openEnvelope(envelope, key, c.aad).toString('utf8')) as unknown;
+    try {
+      const envelope = parseEnvelope(sealed);
+      const { key } = await ring.byRef(envelope, c.tenantId);
+      return JSON.parse(openEnvelope(envelope, key, c.aad).toString('utf8')) as unknown;
+    } catch (error) {
+      if (error instanceof CiphertextError || error instanceof SubjectErasedError)
+        openFailed(error.code);
+      throw error;
+    }
   };
 
   return {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CiphertextError, SubjectErasedError } from '../errors.js';
 import type { KeyRef } from '../format/envelope.js';
 import type { KeyProvider } from '../keys/provider.js';
+import { keyUnwrapped } from '../metrics.js';
 import { type DataKeyRecord, type DataKeyStore, type KeyScope, scopeKey } from '../store.js';
 import { KeyCache } from './cache.js';
 
@@ -44,6 +45,7 @@ export function keyring(o: KeyringOptions) {
       { kekId: record.kekId, wrapped: record.wrapped },
       wrapContext(record),
     );
+    keyUnwrapped();
     return { key, record };
   };
 
