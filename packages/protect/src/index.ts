@@ -9,7 +9,7 @@ export {
   sealAuditInput,
 } from './fields/index.js';
 export * from './format/index.js';
-export { wrapContext } from './keyring/index.js';
+export { type RewrapResult, wrapContext } from './keyring/index.js';
 export * from './keys/index.js';
 export type { AuditSink, FieldProtectorOptions, LegalHolds } from './options.js';
 export {

@@ -153,8 +153,8 @@ describe('fieldProtector', () => {
     await protect.rotate({ tenantId: 'acme' });
     const oldKek = await keys.currentKekId();
     const newKek = keys.rotate();
-    expect(await protect.rewrap()).toEqual({ rewrapped: 4 });
-    expect(await protect.rewrap()).toEqual({ rewrapped: 0 });
+    expect(await protect.rewrap()).toEqual({ rewrapped: 4, failed: [] });
+    expect(await protect.rewrap()).toEqual({ rewrapped: 0, failed: [] });
     for (const r of await store.list({ limit: 100 })) expect(r.kekId).toBe(newKek);
     keys.retire(oldKek);
     const opened = await Promise.all(

@@ -4,7 +4,7 @@ import { type EraseRequest, type EraseResult, eraser } from './erasure.js';
 import { CiphertextError, invalidInput, SubjectErasedError } from './errors.js';
 import { type OpenedFields, openFields, sealFields } from './fields/fields.js';
 import { openEnvelope, parseEnvelope, sealBytes } from './format/envelope.js';
-import { keyring } from './keyring/keyring.js';
+import { keyring, type RewrapResult } from './keyring/keyring.js';
 import { openFailed } from './metrics.js';
 import { type FieldProtectorOptions, protectorSchema } from './options.js';
 import type { DataKeyRecord } from './store.js';
@@ -39,7 +39,7 @@ export interface FieldProtector {
   /** Starts a new data key version for a tenant or subject; older versions still decrypt. */
   rotate(scope: { tenantId: string; subjectId?: string }): Promise<DataKeyRecord>;
   /** Re-wraps data keys under the provider's current KEK (after a KEK rotation); ciphertext is not touched. */
-  rewrap(filter?: { tenantId?: string }): Promise<{ rewrapped: number }>;
+  rewrap(filter?: { tenantId?: string }): Promise<RewrapResult>;
   /** Crypto-shreds a subject: destroys their data key; refused under legal hold; audited. */
   erase(request: EraseRequest): Promise<EraseResult>;
 }

@@ -4,5 +4,6 @@ export {
   type KeyringOptions,
   keyring,
   type OpenKey,
+  type RewrapResult,
   wrapContext,
 } from './keyring.js';

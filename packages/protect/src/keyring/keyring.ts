@@ -133,11 +133,9 @@ export function keyring(o: KeyringOptions) {
     },
 
     /** Re-wraps every data key not wrapped by the provider's current KEK; sealed values are untouched. */
-    async rewrap(
-      filter: { tenantId?: string; pageSize?: number } = {},
-    ): Promise<{ rewrapped: number }> {
+    async rewrap(filter: { tenantId?: string; pageSize?: number } = {}): Promise<RewrapResult> {
       const kekId = await provider.currentKekId();
-      let rewrapped = 0;
+      const result: RewrapResult = { rewrapped: 0, failed: [] };
       let after: { keyId: string; version: number } | undefined;
       for (;;) {
         const page = await store.list({
@@ -146,14 +144,22 @@ export function keyring(o: KeyringOptions) {
           after,
           limit: filter.pageSize ?? 500,
         });
+        if (page.length === 0) return result;
         for (const record of page) {
-          const { key } = await unwrap(record);
-          const next = await provider.wrap(key, wrapContext(record));
-          key.fill(0);
-          if (await store.rewrap(record, record.kekId as string, next)) rewrapped++;
           after = record;
+          let key: Buffer | undefined;
+          try {
+            key = (await unwrap(record)).key;
+            const next = await provider.wrap(key, wrapContext(record));
+            if (await store.rewrap(record, record.kekId as string, next)) result.rewrapped++;
+          } catch (error) {
+            // one key that does not unwrap (a KEK already retired, an altered row) does not stop the rest
+            const { keyId, version, tenantId } = record;
+            result.failed.push({ keyId, version, tenantId, message: (error as Error).message });
+          } finally {
+            key?.fill(0);
+          }
         }
-        if (page.length === 0) return { rewrapped };
       }
     },
 
@@ -169,6 +175,12 @@ export function keyring(o: KeyringOptions) {
 }
 
 export type Keyring = ReturnType<typeof keyring>;
+
+/** What `rewrap()` did: keys moved to the current KEK, and the ones that could not be (left as they were). */
+export interface RewrapResult {
+  rewrapped: number;
+  failed: { keyId: string; version: number; tenantId: string; message: string }[];
+}
 
 const tenantMismatch = (record: DataKeyRecord, tenantId: string) =>
   new CiphertextError(

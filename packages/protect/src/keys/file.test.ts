@@ -22,7 +22,7 @@ describe('localKeyProvider', () => {
     expect((await store.list({ limit: 5 }))[0]?.kekId).toBe('kek-1');
     expect(await rotateKeyFile(path)).toBe('kek-2');
     await keys.reload();
-    expect(await p.rewrap()).toEqual({ rewrapped: 1 });
+    expect(await p.rewrap()).toEqual({ rewrapped: 1, failed: [] });
     expect((await store.list({ limit: 5 }))[0]?.kekId).toBe('kek-2');
     // the old KEK removed from the file: still opens, through kek-2
     const file = JSON.parse(await readFile(path, 'utf8'));
