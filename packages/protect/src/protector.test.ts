@@ -40,7 +40,9 @@ describe('fieldProtector', () => {
     expect(await ref('acme', 'u1')).not.toBe(await ref('acme'));
     expect(await ref('acme', 'u1')).not.toBe(await ref('acme', 'u2'));
     // the size the README gives: 50 bytes of framing around the JSON, in base64url, plus `pe1.`
-    expect((await protect.encrypt('ada@example.com', { tenantId: 'acme', aad: 'a' })).length).toBe(94);
+    expect((await protect.encrypt('ada@example.com', { tenantId: 'acme', aad: 'a' })).length).toBe(
+      94,
+    );
   });
 
   it('refuses another tenant, other associated data and a tampered value with a clear error', async () => {
