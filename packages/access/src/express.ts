@@ -1,2 +1,5 @@
 // express bindings of @platform/access.
-export {};
+
+// roles and tokens (guards, authentication)
+export { requirePermission, requireRole } from './roles/express.js';
+export { authenticate } from './tokens/express.js';

@@ -1,2 +1,5 @@
 // fastify bindings of @platform/access.
-export {};
+
+// roles and tokens (guards, authentication)
+export { type AccessHook, requirePermission, requireRole } from './roles/fastify.js';
+export { authenticate } from './tokens/fastify.js';

@@ -1,2 +1,5 @@
 // hono bindings of @platform/access.
-export {};
+
+// roles and tokens (guards, authentication)
+export { requirePermission, requireRole } from './roles/hono.js';
+export { authenticate } from './tokens/hono.js';

@@ -4,3 +4,8 @@
  * establishes the identity the other @platform packages key on through core's request context.
  */
 export const ACCESS_PACKAGE = '@platform/access';
+
+// roles and permissions
+export * from './roles/index.js';
+// identity from tokens (JWT, JWKS) and the neutral authenticate step
+export * from './tokens/index.js';

@@ -1,2 +1,5 @@
 // next bindings of @platform/access.
-export {};
+
+// roles and tokens (guards, authentication)
+export { type RouteHandler, withPermission, withRole } from './roles/next.js';
+export { withAuthentication } from './tokens/next.js';
