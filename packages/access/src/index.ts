@@ -7,5 +7,7 @@ export const ACCESS_PACKAGE = '@platform/access';
 
 // roles and permissions
 export * from './roles/index.js';
+// sessions: access + refresh tokens, rotation with reuse detection, revocation
+export * from './sessions/index.js';
 // identity from tokens (JWT, JWKS) and the neutral authenticate step
 export * from './tokens/index.js';

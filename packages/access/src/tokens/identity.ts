@@ -1,4 +1,10 @@
-import { type Actor, type Answer, type RequestContext, requestSlot } from '@platform/core';
+import {
+  type Actor,
+  type Answer,
+  diagnostics,
+  type RequestContext,
+  requestSlot,
+} from '@platform/core';
 import { AccessError, asAccessError, countRefusal, refusalAnswer } from '../roles/refusal.js';
 
 /** Who a credential proved the caller to be. */
@@ -36,6 +42,7 @@ export interface Authenticator {
   run(request: CredentialRequest, context: RequestContext | undefined): Promise<Answer | undefined>;
 }
 
+const diag = diagnostics('access');
 const claimsSlot = requestSlot<Readonly<Record<string, unknown>>>('access.claims');
 
 /** The verified claims of the current request's credential, if it had any. */
@@ -98,6 +105,9 @@ export function authenticator(options: AuthenticateOptions): Authenticator {
       } catch (err) {
         const error = asAccessError(err);
         countRefusal('authenticate', error.code);
+        // the code and detail only: never the credential or what the client sent
+        if (error.status === 503) diag.error(error.code, error.cause ?? error, error.detail);
+        else diag.debug(error.code, error.detail, { status: error.status });
         return refusalAnswer(error, context);
       }
     },

@@ -82,10 +82,8 @@ export function tokenError(err: unknown): AccessError {
       return refuse('token_malformed', 'The token is not a well-formed signed JWT.');
   }
   if (err instanceof AccessError) return err;
-  // fetch failures of the key set (connection refused, HTTP errors) surface without a jose code
-  if (err instanceof TypeError || (err as Error)?.name === 'JOSEError') {
-    return refuse('token_malformed', 'The token is not a well-formed signed JWT.');
-  }
+  // anything else failed while fetching the key set (connection refused, HTTP 5xx, bad
+  // JSON): not the caller's fault, and never a pass
   return new AccessError(503, 'keys_unavailable', 'The signing keys could not be fetched.', {
     cause: err,
   });
