@@ -2,11 +2,15 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { getContext } from '@platform/core';
 import { expressRoute, requestContext } from '@platform/core/express';
+import { requestContext as fastifyContext, fastifyRoute } from '@platform/core/fastify';
 import { requestContext as honoContext, honoRoute } from '@platform/core/hono';
+import { nextRoute, withRequestContext } from '@platform/core/next';
 import express from 'express';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate } from '../src/express.js';
+import { authenticate as fastifyAuthenticate } from '../src/fastify.js';
 import { authenticate as honoAuthenticate } from '../src/hono.js';
 import {
   createSessions,
@@ -14,6 +18,7 @@ import {
   type SessionEngine,
   sessionHandlers,
 } from '../src/index.js';
+import { withAuthentication } from '../src/next.js';
 import { closing, expectProblem, listening } from './support.js';
 
 const secret = 'http-sessions-secret-of-32-bytes-or-more';
@@ -58,6 +63,64 @@ const serveHono: ServeSessions = async (sessions) => {
   app.post('/auth/logout-everywhere', authed, honoRoute(handlers.logoutEverywhere));
   app.get('/me', authed, (c) => c.json({ id: getContext()?.actor?.id }));
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.listen(0, '127.0.0.1');
+  const url = await listening(server);
+  return { url, close: () => closing(server) };
+};
+
+const serveFastify: ServeSessions = async (sessions) => {
+  const app = Fastify();
+  await app.register(fastifyContext);
+  const handlers = sessionHandlers(sessions);
+  const authed = fastifyAuthenticate({ credentials: sessions.credential() });
+  app.post<{ Params: { user: string } }>('/login/:user', async (req, reply) => {
+    const pair = await sessions.issue({ userId: req.params.user, roles: ['viewer'] });
+    reply.header('set-cookie', sessions.setCookies(pair));
+    return { accessToken: pair.accessToken, refreshToken: pair.refreshToken };
+  });
+  app.post('/auth/refresh', fastifyRoute(handlers.refresh));
+  app.post('/auth/logout', fastifyRoute(handlers.logout));
+  app.post(
+    '/auth/logout-everywhere',
+    { preHandler: authed },
+    fastifyRoute(handlers.logoutEverywhere),
+  );
+  app.get('/me', { preHandler: authed }, async () => ({ id: getContext()?.actor?.id }));
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => app.close() };
+};
+
+// App Router route handlers (Request in, Response out), dispatched by path on loopback.
+const serveNext: ServeSessions = async (sessions) => {
+  const handlers = sessionHandlers(sessions);
+  const auth = { credentials: sessions.credential() };
+  const login = async (request: Request) => {
+    const user = new URL(request.url).pathname.split('/')[2] ?? '';
+    const pair = await sessions.issue({ userId: user, roles: ['viewer'] });
+    const headers = new Headers();
+    for (const cookie of sessions.setCookies(pair)) headers.append('set-cookie', cookie);
+    return Response.json(
+      { accessToken: pair.accessToken, refreshToken: pair.refreshToken },
+      { headers },
+    );
+  };
+  const me = async () => Response.json({ id: getContext()?.actor?.id });
+  const routes: Record<string, (request: Request) => Promise<Response>> = {
+    'POST /auth/refresh': withRequestContext(nextRoute(handlers.refresh)),
+    'POST /auth/logout': withRequestContext(nextRoute(handlers.logout)),
+    'POST /auth/logout-everywhere': withRequestContext(
+      withAuthentication(nextRoute(handlers.logoutEverywhere), auth),
+    ),
+    'GET /me': withRequestContext(withAuthentication(me, auth)),
+  };
+  const server = createAdaptorServer({
+    fetch: (request: Request) => {
+      const path = new URL(request.url).pathname;
+      if (request.method === 'POST' && path.startsWith('/login/')) return login(request);
+      const route = routes[`${request.method} ${path}`];
+      return route ? route(request) : new Response('not found', { status: 404 });
+    },
+  }) as Server;
   server.listen(0, '127.0.0.1');
   const url = await listening(server);
   return { url, close: () => closing(server) };
@@ -158,4 +221,6 @@ function describeSessions(name: string, serve: ServeSessions) {
 }
 
 describeSessions('sessions over Express', serveExpress);
+describeSessions('sessions over Fastify', serveFastify);
+describeSessions('sessions over Next route handlers', serveNext);
 describeSessions('sessions over Hono', serveHono);

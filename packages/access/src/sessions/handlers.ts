@@ -1,5 +1,6 @@
 import {
   type Answer,
+  diagnostics,
   emptyAnswer,
   getContext,
   jsonAnswer,
@@ -20,6 +21,7 @@ export interface SessionHandlers {
   logoutEverywhere: NeutralHandler;
 }
 
+const diag = diagnostics('access');
 const NO_STORE = { 'cache-control': 'no-store' };
 const NO_TOKEN = new AccessError(401, 'credentials_missing', 'No refresh token was sent.');
 const MISSING = new AccessError(401, 'credentials_missing', 'This route needs credentials.');
@@ -66,6 +68,7 @@ export function sessionHandlers(engine: SessionEngine): SessionHandlers {
         return jsonAnswer(200, rest, { ...NO_STORE, 'set-cookie': refreshCookie(pair) });
       } catch (err) {
         const error = asAccessError(err);
+        if (error.status === 503) diag.error(error.code, error.cause ?? error, error.detail);
         // reuse is counted where it is detected
         if (error.code !== 'refresh_reused') countRefusal('refresh', error.code);
         const answer = refusalAnswer(error, context);

@@ -77,6 +77,12 @@ export function memorySessionStore(options: MemorySessionStoreOptions = {}): Ses
     async revoke(id) {
       return live(id) !== undefined && drop(id) !== undefined;
     },
+    async sweep() {
+      const before = sessions.size;
+      const t = now();
+      for (const [id, s] of sessions) if (s.expiresAt <= t) drop(id);
+      return before - sessions.size;
+    },
     async revokeUser(userId) {
       let n = 0;
       for (const id of [...(byUser.get(userId) ?? [])]) if (live(id) && drop(id)) n++;

@@ -59,7 +59,8 @@ function toRecord(r: Row): SessionRecord {
 /**
  * Sessions in PostgreSQL (or PGlite): one row per session, every step one statement (the
  * reuse check is a conditional UPDATE, then a conditional DELETE), under the store kit's
- * deadline and breaker. The table is created on first use through core's `migrate`.
+ * deadline and breaker. The table is created on first use through core's `migrate`. Expired
+ * rows are invisible at once; `sweep()` deletes them (call it from a periodic job).
  *
  * @example
  * const sessions = createSessions({ store: postgresSessionStore({ client: pool }), secret });
@@ -153,6 +154,10 @@ export function postgresSessionStore(options: PostgresSessionStoreOptions): Sess
         [id],
       );
       return rows.length > 0;
+    },
+    async sweep() {
+      return (await query(`DELETE FROM ${table} WHERE expires_at <= now() RETURNING id`, []))
+        .length;
     },
     async revokeUser(userId) {
       const rows = await query<{ live: boolean }>(

@@ -41,6 +41,8 @@ export interface SessionStore {
   revoke(id: string): Promise<boolean>;
   /** Revokes every session of a user; answers how many were live. */
   revokeUser(userId: string): Promise<number>;
+  /** Deletes expired sessions now; answers how many (stores whose backend expires keys itself omit it). */
+  sweep?(): Promise<number>;
   /** Releases timers and listeners (never the host's clients). */
   close?(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import type { SessionRecord, SessionStore } from './store.js';
 
 /** The named suites of the session store conformance run; `skip` takes these. */
-export type SessionStoreSuite = 'records' | 'rotation' | 'revocation' | 'expiry';
+export type SessionStoreSuite = 'records' | 'rotation' | 'revocation' | 'expiry' | 'sweep';
 
 export type SessionStoreTestOptions<S extends SessionStore = SessionStore> = StoreTestOptions<
   S,
@@ -117,17 +117,33 @@ const expiry: StoreSuite<SessionStore> = (store) => {
   });
 };
 
+const sweep: StoreSuite<SessionStore> = (store) => {
+  it('deletes expired sessions and only those', async () => {
+    const sweep = store().sweep?.bind(store());
+    if (!sweep) throw new Error("the store has no sweep(): list 'sweep' in skip");
+    const old = session({ expiresAt: Date.now() + 200 });
+    const live = session();
+    await store().create(old);
+    await store().create(live);
+    await sleep(300);
+    expect(await sweep()).toBeGreaterThanOrEqual(1);
+    expect(await store().get(live.id)).toEqual(live);
+    expect(await sweep()).toBe(0);
+  });
+};
+
 export const SESSION_STORE_SUITES: Readonly<Record<SessionStoreSuite, StoreSuite<SessionStore>>> = {
   records,
   rotation,
   revocation,
   expiry,
+  sweep,
 };
 
 /**
  * The conformance suite every session store passes: `records` round-trip, atomic `rotation`
  * with reuse detection (also under a race), `revocation` of one session and of a user,
- * `expiry`. Call it from a vitest file.
+ * `expiry`, and `sweep` of expired sessions (skip it for a store whose backend expires keys). Call it from a vitest file.
  *
  * @example
  * testSessionStore({ name: 'my store', create: () => myStore(client), destroy: () => client.quit() });
