@@ -91,12 +91,20 @@ export function authenticator(options: AuthenticateOptions): Authenticator {
     throw new TypeError('authenticator: credentials must be one or more functions');
   }
   const required = options.required ?? true;
+  let warned = false;
   return {
     async run(request, context) {
       try {
         for (const credential of list) {
           const identity = await credential(request);
           if (identity === undefined) continue;
+          if (!context && !warned) {
+            warned = true;
+            diag.warn(
+              'no_request_context',
+              "authenticate ran outside a request context: mount core's requestContext first, or guards see no identity.",
+            );
+          }
           establishIdentity(context, identity);
           return undefined;
         }
