@@ -1,4 +1,7 @@
 // express bindings of @platform/access.
 
 export { oidcRoutes } from './oidc/express.js';
+// roles and tokens (guards, authentication)
+export { requirePermission, requireRole } from './roles/express.js';
+export { authenticate } from './tokens/express.js';
 export { captureRawBody, verifyWebhook } from './webhooks/express.js';

@@ -1,4 +1,7 @@
 // fastify bindings of @platform/access.
 
 export { oidcRoutes } from './oidc/fastify.js';
+// roles and tokens (guards, authentication)
+export { type AccessHook, requirePermission, requireRole } from './roles/fastify.js';
+export { authenticate } from './tokens/fastify.js';
 export { verifyWebhook } from './webhooks/fastify.js';

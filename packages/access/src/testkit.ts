@@ -2,6 +2,12 @@
 
 export { type SubjectStoreSuite, testSubjectStore } from './oidc/testkit.js';
 export {
+  SESSION_STORE_SUITES,
+  type SessionStoreSuite,
+  type SessionStoreTestOptions,
+  testSessionStore,
+} from './sessions/testkit.js';
+export {
   type ReplayStoreSuite,
   type ReplayStoreTestOptions,
   testReplayStore,
