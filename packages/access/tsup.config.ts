@@ -9,7 +9,9 @@ export default defineConfig(
       fastify: 'src/fastify.ts',
       next: 'src/next.ts',
       hono: 'src/hono.ts',
+      postgres: 'src/postgres.ts',
+      testkit: 'src/testkit.ts',
     },
-    ['hono'],
+    ['hono', 'vitest'],
   ),
 );

@@ -4,3 +4,5 @@
  * establishes the identity the other @platform packages key on through core's request context.
  */
 export const ACCESS_PACKAGE = '@platform/access';
+
+export * from './keys/index.js';

@@ -1,0 +1,5 @@
+export {
+  type PostgresKeyStore,
+  type PostgresKeyStoreOptions,
+  postgresKeyStore,
+} from './keys/postgres.js';

@@ -1,0 +1,5 @@
+export {
+  type ApiKeyStoreSuite,
+  type ApiKeyStoreTestOptions,
+  testApiKeyStore,
+} from './keys/testkit.js';
