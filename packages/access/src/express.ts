@@ -1,2 +1,3 @@
 // express bindings of @platform/access.
-export {};
+
+export { apiKeyAuth, requireScope } from './keys/express.js';

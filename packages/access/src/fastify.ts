@@ -1,2 +1,3 @@
 // fastify bindings of @platform/access.
-export {};
+
+export { apiKeyAuth, requireScope } from './keys/fastify.js';

@@ -1,2 +1,3 @@
 // hono bindings of @platform/access.
-export {};
+
+export { apiKeyAuth, requireScope } from './keys/hono.js';

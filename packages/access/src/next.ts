@@ -1,2 +1,3 @@
 // next bindings of @platform/access.
-export {};
+
+export { withApiKey } from './keys/next.js';

@@ -1,3 +1,15 @@
+export {
+  API_KEY,
+  type ApiKeyAuthOptions,
+  type AttemptLimiter,
+  apiKeyCheck,
+  apiKeyOf,
+  type KeyCheck,
+  type KeyRequest,
+  scopeCheck,
+  scopeCovers,
+} from './authenticate.js';
+export type { FetchKeyOptions } from './fetch.js';
 export type { ApiKeyInfo } from './info.js';
 export {
   type ApiKeys,
@@ -9,6 +21,7 @@ export {
 } from './keys.js';
 export { memoryKeyStore } from './memory.js';
 export type { ApiKeysOptions, CreateKeyInput } from './options.js';
+export { INVALID_KEY } from './problems.js';
 export type {
   ApiKeyListQuery,
   ApiKeyPage,
