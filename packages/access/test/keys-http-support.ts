@@ -63,7 +63,11 @@ export function describeKeyApi(
       fetch(`${app.url}${path}`, { method, headers });
 
     it('puts the key as actor, its tenant and scopes in the context (X-API-Key or Bearer)', async () => {
-      for (const headers of [{ 'x-api-key': key }, { authorization: `Bearer ${key}` }]) {
+      const ways: Record<string, string>[] = [
+        { 'x-api-key': key },
+        { authorization: `Bearer ${key}` },
+      ];
+      for (const headers of ways) {
         const res = await get('/api/whoami', headers);
         expect(res.status).toBe(200);
         expect(await res.json()).toEqual({
