@@ -1,3 +1,4 @@
+export { type ApiKeyAdminOptions, apiKeyAdmin, type KeyAuditEvent } from './admin.js';
 export {
   API_KEY,
   type ApiKeyAuthOptions,
