@@ -63,10 +63,26 @@ export function hashSecret(secret: string): string {
 /** Compared against when there is no stored hash, so a miss costs what a hit costs. */
 const DUMMY = Buffer.alloc(32);
 
+/** Stored hex hashes decoded once: hot keys are looked up again and again. Bounded. */
+const decoded = new Map<string, Buffer>();
+const MAX_DECODED = 10_000;
+
+function bytesOf(hex: string | undefined): Buffer | undefined {
+  if (hex?.length !== 64) return undefined;
+  let bytes = decoded.get(hex);
+  if (bytes === undefined) {
+    bytes = Buffer.from(hex, 'hex');
+    if (bytes.length !== 32) return undefined;
+    if (decoded.size >= MAX_DECODED) decoded.clear();
+    decoded.set(hex, bytes);
+  }
+  return bytes;
+}
+
 /** Constant-time comparison of a computed digest with a stored hex hash (or a dummy one). */
 export function sameHash(digest: Buffer, storedHex: string | undefined): boolean {
-  const stored = storedHex?.length === 64 ? Buffer.from(storedHex, 'hex') : undefined;
-  const equal = timingSafeEqual(digest, stored?.length === 32 ? stored : DUMMY);
+  const stored = bytesOf(storedHex);
+  const equal = timingSafeEqual(digest, stored ?? DUMMY);
   return equal && stored !== undefined;
 }
 
