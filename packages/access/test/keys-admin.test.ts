@@ -148,5 +148,12 @@ describe.each([
     expect(grace.status).toBe(400);
     expect((await call('/0123456789abcdef', { as: 'admin' })).status).toBe(404);
     expect((await call('?limit=0', { as: 'admin' })).status).toBe(400);
+    expect((await call('?cursor=nope', { as: 'admin' })).status).toBe(400);
+    const past = await call('', {
+      method: 'POST',
+      as: 'admin',
+      body: { name: 'x', expiresAt: '2001-01-01T00:00:00Z' },
+    });
+    expect(await past.json()).toMatchObject({ status: 400, errors: [{ path: 'expiresAt' }] });
   });
 });

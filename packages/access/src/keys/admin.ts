@@ -13,8 +13,10 @@ import {
   ValidationError,
 } from '@platform/errors';
 import { errorAnswer, notFound } from './admin-errors.js';
+import { decodeCursor } from './cursor.js';
 import type { ApiKeyInfo } from './info.js';
 import type { ApiKeys } from './keys.js';
+import type { ApiKeyListQuery } from './store.js';
 
 /** What the admin API records: the shape of @platform/audit's `audit.record()` input. */
 export interface KeyAuditEvent {
@@ -67,6 +69,30 @@ async function objectBody(request: NeutralRequest): Promise<Record<string, unkno
   return body.value as Record<string, unknown>;
 }
 
+function listQuery(q: URLSearchParams): ApiKeyListQuery {
+  const limit = q.get('limit');
+  const cursor = q.get('cursor') ?? undefined;
+  const n = limit === null ? undefined : Number(limit);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= 500)) {
+    throw new ValidationError('limit must be an integer in 1..500.', {
+      errors: [{ path: 'limit', message: 'must be an integer in 1..500' }],
+    });
+  }
+  try {
+    if (cursor !== undefined) decodeCursor(cursor);
+  } catch {
+    throw new ValidationError('cursor is not one this API gave out.', {
+      errors: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
+  }
+  return {
+    tenantId: q.get('tenantId') ?? undefined,
+    includeRevoked: q.get('includeRevoked') === 'true',
+    limit: n,
+    cursor,
+  };
+}
+
 const isAnswer = (v: unknown): v is Answer => typeof (v as Answer).status === 'number';
 
 /**
@@ -116,14 +142,7 @@ export function apiKeyAdmin(options: ApiKeyAdminOptions): NeutralHandler {
     }
     switch (route.op) {
       case 'list': {
-        const q = request.query;
-        const limit = q.get('limit');
-        const page = await keys.list({
-          tenantId: q.get('tenantId') ?? undefined,
-          includeRevoked: q.get('includeRevoked') === 'true',
-          limit: limit === null ? undefined : Number(limit),
-          cursor: q.get('cursor') ?? undefined,
-        });
+        const page = await keys.list(listQuery(request.query));
         return jsonAnswer(200, { keys: page.keys.map(shown), nextCursor: page.nextCursor ?? null });
       }
       case 'create': {

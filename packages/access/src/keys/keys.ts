@@ -1,4 +1,4 @@
-import { counter, diagnostics, manage, parseOptions } from '@platform/core';
+import { ConfigError, counter, diagnostics, manage, parseOptions } from '@platform/core';
 import { Activity } from './activity.js';
 import {
   digestOf,
@@ -169,7 +169,10 @@ export function apiKeys(options: ApiKeysOptions): ApiKeys {
       const t = now();
       const expiresAt = expiryOf(i, t);
       if (expiresAt !== undefined && !(expiresAt > t)) {
-        throw new TypeError('apiKeys.create: expiresAt must be in the future');
+        const message = 'must be in the future';
+        throw new ConfigError(`apiKeys.create: expiresAt ${message}`, [
+          { path: 'expiresAt', message },
+        ]);
       }
       const secret = newSecret();
       const record: ApiKeyRecord = {

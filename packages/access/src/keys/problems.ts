@@ -54,17 +54,16 @@ function errorOf(kind: KeyProblem, detail: { scope?: string; retryAfter?: number
 }
 
 /**
- * A refusal as core's answer: problem+json (bytes, so Fastify adds no charset), with
- * `WWW-Authenticate: Bearer` on a 401 and `Retry-After` on a 429 or 503.
+ * Any error as core's answer: problem+json (bytes, so Fastify adds no charset), with
+ * `WWW-Authenticate: Bearer` on a 401 and `Retry-After` where the error has one.
  */
-export function keyProblem(
-  kind: KeyProblem,
+export function errorProblem(
+  error: unknown,
   request: { method: string; path: string },
   context: RequestContext | undefined,
-  detail: { scope?: string; retryAfter?: number } = {},
 ): Answer {
   const problem = toProblem(
-    errorOf(kind, detail),
+    error,
     { requestId: context?.requestId, instance: request.path },
     { authScheme: 'Bearer' },
   );
@@ -75,4 +74,14 @@ export function keyProblem(
     headers,
     body: request.method === 'HEAD' ? undefined : Buffer.from(stringifyProblem(problem.body)),
   };
+}
+
+/** A refusal of the key checks (401, 403, 429, 503) as core's answer. */
+export function keyProblem(
+  kind: KeyProblem,
+  request: { method: string; path: string },
+  context: RequestContext | undefined,
+  detail: { scope?: string; retryAfter?: number } = {},
+): Answer {
+  return errorProblem(errorOf(kind, detail), request, context);
 }
