@@ -67,7 +67,8 @@ describe('API keys when PostgreSQL goes away', () => {
     const info = await keys.get(key.split('_')[2] as string);
     expect(info?.uses).toBeGreaterThanOrEqual(2);
     const secret = key.slice(-43);
-    expect(logger.lines.some((l) => l.includes('ACCESS_KEYS_UNAVAILABLE'))).toBe(true);
+    // one error line for the outage, not one per refused request
+    expect(logger.lines.filter((l) => l.includes('ACCESS_KEYS_UNAVAILABLE'))).toHaveLength(1);
     for (const line of logger.lines) expect(line).not.toContain(secret);
   }, 30_000);
 });

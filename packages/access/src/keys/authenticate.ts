@@ -5,6 +5,7 @@ import {
   type RequestContext,
   requestSlot,
 } from '@platform/core';
+import { connectionWatch } from '@platform/core/stores';
 import type { ApiKeys, VerifiedKey } from './keys.js';
 import { keyProblem } from './problems.js';
 
@@ -60,6 +61,10 @@ export function apiKeyCheck(options: ApiKeyAuthOptions): KeyCheck {
   const header = (options.header ?? 'x-api-key').toLowerCase();
   const bearer = `bearer ${keys.prefix}_`;
   const diag = diagnostics('@platform/access', { logger: options.logger });
+  // one error line per outage, not one per request while the store is down
+  const outage = connectionWatch((error) =>
+    diag.error('ACCESS_KEYS_UNAVAILABLE', error, 'API key store unavailable; refusing with 503'),
+  );
 
   const presentedKey = (request: KeyRequest): string | undefined => {
     const direct = request.header(header);
@@ -83,6 +88,7 @@ export function apiKeyCheck(options: ApiKeyAuthOptions): KeyCheck {
       }
     }
     const result = await keys.verify(presented);
+    if (result.ok || result.reason !== 'unavailable') outage.ok();
     if (result.ok) {
       const key = result.key;
       context.actor = { type: 'apiKey', id: key.id, roles: [...key.roles], name: key.name };
@@ -91,7 +97,7 @@ export function apiKeyCheck(options: ApiKeyAuthOptions): KeyCheck {
       return undefined;
     }
     if (result.reason === 'unavailable') {
-      diag.error('ACCESS_KEYS_UNAVAILABLE', result.error, 'API key store unavailable; refusing');
+      outage.lost(result.error);
       return keyProblem('unavailable', request, context);
     }
     // the key itself is never logged: only its public id, when it parses
