@@ -22,8 +22,8 @@ const db = () => pool as Pool;
 const sha = (s: string) => createHash('sha256').update(s).digest();
 const flip = (key: string) => key.slice(0, -1) + (key.at(-1) === 'A' ? 'B' : 'A');
 
-async function issued(store: Parameters<typeof apiKeys>[0]['store']) {
-  const keys = apiKeys({ store, shutdown: false, activityFlushMs: 1000 });
+async function issued(store: Parameters<typeof apiKeys>[0]['store'], cacheMs = 0) {
+  const keys = apiKeys({ store, shutdown: false, activityFlushMs: 1000, cacheMs });
   const { key } = await keys.create({ name: 'bench', tenantId: 'acme', scopes: ['a:read'] });
   return { keys, key };
 }
@@ -119,6 +119,15 @@ export default defineMicroSuite({
           const stored = Buffer.from(String(rows[0]?.hash), 'hex');
           if (!timingSafeEqual(sha(secret), stored)) throw new Error('refused');
         };
+      },
+    },
+    {
+      name: 'ours: verify (postgresKeyStore, cacheMs 1000)',
+      group: 'postgres',
+      setup: async () => {
+        await connect();
+        const { keys, key } = await issued(postgresKeyStore({ client: db(), schema }), 1000);
+        return accepted(keys, key);
       },
     },
     {

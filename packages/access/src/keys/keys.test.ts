@@ -97,4 +97,27 @@ describe('apiKeys', () => {
   });
 });
 
+describe('apiKeys cacheMs', () => {
+  it("reads a key once per cacheMs; another process's revocation shows after it, its own at once", async () => {
+    const { keys, store, tick } = setup({ cacheMs: 5_000 });
+    let reads = 0;
+    const get = store.get;
+    store.get = (id) => {
+      reads++;
+      return get(id);
+    };
+    const a = await keys.create({ name: 'a' });
+    const b = await keys.create({ name: 'b' });
+    for (let i = 0; i < 3; i++) expect((await keys.verify(a.key)).ok).toBe(true);
+    expect(reads).toBe(1);
+    await store.revoke(a.info.id, T0); // as another process would
+    expect((await keys.verify(a.key)).ok).toBe(true);
+    tick(5_000);
+    expect(await keys.verify(a.key)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await keys.verify(b.key)).ok).toBe(true);
+    await keys.revoke(b.info.id);
+    expect(await keys.verify(b.key)).toEqual({ ok: false, reason: 'revoked' });
+  });
+});
+
 const silent = { error() {}, warn() {}, info() {}, debug() {} };

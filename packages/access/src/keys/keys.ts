@@ -64,6 +64,9 @@ const verifications = counter({
   labelNames: ['outcome'],
 });
 
+/** Keys whose records `cacheMs` keeps at most; forgotten wholesale when full. */
+const MAX_CACHED = 10_000;
+
 function expiryOf(input: ReturnType<typeof createSchema.parse>, now: number): number | undefined {
   if (input.expiresInMs !== undefined) return now + input.expiresInMs;
   if (input.expiresAt === undefined) return undefined;
@@ -93,6 +96,19 @@ export function apiKeys(options: ApiKeysOptions): ApiKeys {
     diag,
   );
   const accepted = o.environments && new Set(o.environments);
+  const cache =
+    o.cacheMs > 0 ? new Map<string, { record: ApiKeyRecord; until: number }>() : undefined;
+
+  const lookup = async (id: string): Promise<ApiKeyRecord | undefined> => {
+    const hit = cache?.get(id);
+    if (hit && hit.until > now()) return hit.record;
+    const record = await store.get(id);
+    if (cache && record) {
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cache.set(id, { record, until: now() + o.cacheMs });
+    }
+    return record;
+  };
 
   const refuse = (reason: KeyRefusal): VerifyResult => {
     verifications.inc({ outcome: reason });
@@ -122,7 +138,7 @@ export function apiKeys(options: ApiKeysOptions): ApiKeys {
     let record: ApiKeyRecord | undefined;
     if (parsed && parsed.prefix === o.prefix) {
       try {
-        record = await store.get(parsed.id);
+        record = await lookup(parsed.id);
       } catch (error) {
         verifications.inc({ outcome: 'unavailable' });
         return { ok: false, reason: 'unavailable', error };
@@ -197,15 +213,19 @@ export function apiKeys(options: ApiKeysOptions): ApiKeys {
       }
       const secret = newSecret();
       const t = now();
+      cache?.delete(id);
       const record = await store.rotate(id, {
         secretHash: hashSecret(secret),
         previousExpiresAt: t + graceMs,
         at: t,
       });
+      cache?.delete(id); // a lookup in flight meanwhile may have cached the old record
       return record && issue(record, secret);
     },
     async revoke(id) {
+      cache?.delete(id);
       const record = await store.revoke(id, now());
+      cache?.delete(id);
       return record && infoOf(withPending(record), now());
     },
     async get(id) {

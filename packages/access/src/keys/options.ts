@@ -21,6 +21,7 @@ export const keysSchema = z.object({
     .default(DAY),
   activityFlushMs: z.number().int().min(10).max(3_600_000).default(10_000),
   activityMaxKeys: z.number().int().min(1).max(1_000_000).default(10_000),
+  cacheMs: z.number().int().min(0).max(300_000).default(0),
   logger: z.custom<PlatformLogger>((v) => typeof v === 'object' && v !== null).optional(),
   shutdown: z.boolean().default(true),
   now: z.custom<() => number>((v) => typeof v === 'function').optional(),
@@ -41,6 +42,12 @@ export interface ApiKeysOptions {
   activityFlushMs?: number;
   /** Distinct keys gathered before a write starts early. Default 10 000. */
   activityMaxKeys?: number;
+  /**
+   * Keeps each key's record this long after a lookup, sparing the store a read per request.
+   * A revocation or rotation made by another process is seen up to this late; this process's
+   * own `revoke` and `rotate` apply at once. Unknown ids are never cached. Default 0 (off).
+   */
+  cacheMs?: number;
   logger?: PlatformLogger;
   /** Flush activity on core's `shutdown()`. Default true. */
   shutdown?: boolean;
