@@ -78,9 +78,16 @@ export function postgresKeyStore(options: PostgresKeyStoreOptions): PostgresKeyS
     });
     return ready;
   };
-  const run = async <T>(text: string, params: unknown[], map: (r: { rows: Row[] }) => T) => {
-    if (o.migrate) await upgrade();
-    return guard.run((p: unknown[]) => db.query(text, p), params, map);
+  let migrated = !o.migrate;
+  const query = (q: { text: string; params: unknown[] }) => db.query(q.text, q.params);
+  // no extra promise per statement once migrated: a key lookup is on every request's path
+  const run = <T>(text: string, params: unknown[], map: (r: { rows: Row[] }) => T): Promise<T> => {
+    const guarded = () => guard.run(query, { text, params }, (r) => map(r));
+    if (migrated) return guarded();
+    return upgrade().then(() => {
+      migrated = true;
+      return guarded();
+    });
   };
 
   return {
