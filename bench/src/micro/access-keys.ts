@@ -126,7 +126,10 @@ export default defineMicroSuite({
       group: 'postgres',
       setup: async () => {
         await connect();
-        const { keys, key } = await issued(postgresKeyStore({ client: db(), schema, timeoutMs: 5000, maxTimeoutMs: 10_000 }), 1000);
+        const { keys, key } = await issued(
+          postgresKeyStore({ client: db(), schema, timeoutMs: 5000, maxTimeoutMs: 10_000 }),
+          1000,
+        );
         return accepted(keys, key);
       },
     },
@@ -135,7 +138,9 @@ export default defineMicroSuite({
       group: 'postgres',
       setup: async () => {
         await connect();
-        const { keys, key } = await issued(postgresKeyStore({ client: db(), schema, timeoutMs: 5000, maxTimeoutMs: 10_000 }));
+        const { keys, key } = await issued(
+          postgresKeyStore({ client: db(), schema, timeoutMs: 5000, maxTimeoutMs: 10_000 }),
+        );
         return accepted(keys, key);
       },
       verify: async (op) => {
