@@ -1,5 +1,6 @@
 // express bindings of @platform/access.
 
+export { apiKeyAuth, requireScope } from './keys/express.js';
 export { oidcRoutes } from './oidc/express.js';
 // roles and tokens (guards, authentication)
 export { requirePermission, requireRole } from './roles/express.js';

@@ -1,5 +1,6 @@
 // hono bindings of @platform/access.
 
+export { apiKeyAuth, requireScope } from './keys/hono.js';
 export { oidcRoutes } from './oidc/hono.js';
 // roles and tokens (guards, authentication)
 export { requirePermission, requireRole } from './roles/hono.js';

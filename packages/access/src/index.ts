@@ -4,6 +4,8 @@
  * establishes the identity the other @platform packages key on through core's request context.
  */
 export const ACCESS_PACKAGE = '@platform/access';
+
+export * from './keys/index.js';
 export * from './oidc/index.js';
 // roles and permissions
 export * from './roles/index.js';
