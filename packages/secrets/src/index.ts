@@ -1,0 +1,24 @@
+export * from './client/index.js';
+export {
+  ProviderError,
+  SecretError,
+  SecretNotFoundError,
+  SecretReferenceError,
+  SecretUnavailableError,
+  SecretVersionUnsupportedError,
+} from './errors.js';
+export type { ReadOptions, SecretProvider, SecretRecord } from './provider.js';
+export { type EnvProviderOptions, envName, envProvider } from './providers/env.js';
+export { type FileProviderOptions, fileProvider } from './providers/file.js';
+export {
+  type AppRoleCredentials,
+  type VaultProviderOptions,
+  vaultProvider,
+} from './providers/vault/index.js';
+export {
+  checkTenant,
+  formatSecretRef,
+  isSecretRef,
+  parseSecretRef,
+  type SecretRef,
+} from './reference.js';
