@@ -10,7 +10,8 @@ export class SecretError extends PlatformError {
   constructor(
     message: string,
     code: string,
-    readonly secret: string | undefined,
+    /** The name or reference of the secret (never its value). */
+    readonly secretName: string | undefined,
     options: { retryable?: boolean; cause?: unknown; category?: 'internal' | 'network' } = {},
   ) {
     super(message, {
@@ -18,7 +19,7 @@ export class SecretError extends PlatformError {
       code,
       expose: false,
       retryable: options.retryable ?? false,
-      details: secret === undefined ? {} : { secret },
+      details: secretName === undefined ? {} : { secretName },
       ...(options.cause === undefined ? {} : { cause: options.cause }),
     });
   }

@@ -71,7 +71,7 @@ export class SecretCache {
       ) {
         reads.inc({ result: 'stale' });
         this.diag.warn('SECRETS_STALE', 'provider failed: serving the last good value', {
-          secret: ref.text,
+          secretName: ref.text,
           provider: last.record.provider,
           reason: error.message,
         });
@@ -111,7 +111,7 @@ export class SecretCache {
   refreshInBackground(key: string, ref: SecretRef): void {
     this.load(key, ref).catch((error: unknown) => {
       this.diag.warn('SECRETS_REFRESH_FAILED', 'background refresh failed', {
-        secret: ref.text,
+        secretName: ref.text,
         reason: error instanceof Error ? error.message : 'failed',
       });
     });

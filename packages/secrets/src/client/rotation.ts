@@ -31,8 +31,8 @@ export class Rotations {
   add(ref: SecretRef, callback: RotationCallback): () => void {
     const key = cacheKey(ref);
     const watcher: Watcher = { ref, callback };
-    let set = this.watchers.get(key);
-    if (!set) this.watchers.set(key, (set = new Set()));
+    const set = this.watchers.get(key) ?? new Set<Watcher>();
+    this.watchers.set(key, set);
     set.add(watcher);
     return () => {
       set.delete(watcher);
@@ -59,7 +59,7 @@ export class Rotations {
         value = selectValue(record, watcher.ref);
       } catch (error) {
         this.diag.error('SECRETS_ROTATION_SELECT', error, 'rotated secret lost the watched key', {
-          secret: watcher.ref.text,
+          secretName: watcher.ref.text,
         });
         continue;
       }
@@ -78,7 +78,7 @@ export class Rotations {
   private call(watcher: Watcher, value: string, info: RotationInfo): void {
     const fail = (error: unknown) =>
       this.diag.error('SECRETS_ROTATION_CALLBACK', error, 'rotation callback failed', {
-        secret: info.name,
+        secretName: info.name,
         version: info.version,
       });
     try {

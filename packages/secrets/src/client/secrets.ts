@@ -29,7 +29,7 @@ const schema = z
       .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/), providerSchema)
       .refine((p) => Object.keys(p).length > 0, 'name at least one provider'),
     ttlMs: z.number().int().positive().default(300_000),
-    refreshAheadMs: z.number().int().min(0).default(60_000),
+    refreshAheadMs: z.number().int().min(0).optional(),
     staleIfErrorMs: z.number().int().min(0).default(900_000),
     rotationPollMs: z.number().int().positive().default(60_000),
     timeoutMs: z.number().int().positive().default(5_000),
@@ -45,10 +45,11 @@ const schema = z
     logger: z.any().optional(),
     onError: z.function().optional(),
   })
-  .refine((o) => o.refreshAheadMs < o.ttlMs, {
+  .refine((o) => o.refreshAheadMs === undefined || o.refreshAheadMs < o.ttlMs, {
     path: ['refreshAheadMs'],
     message: 'must be less than ttlMs',
-  });
+  })
+  .transform((o) => ({ ...o, refreshAheadMs: o.refreshAheadMs ?? Math.floor(o.ttlMs / 5) }));
 
 export interface SecretsOptions extends DiagnosticsOptions, LifecycleOptions {
   /**
@@ -58,7 +59,7 @@ export interface SecretsOptions extends DiagnosticsOptions, LifecycleOptions {
   providers: Record<string, SecretProvider>;
   /** How long a value is served from memory. Default 300 000 (5 minutes). */
   ttlMs?: number;
-  /** A value read within this long of expiry is refreshed in the background. Default 60 000. */
+  /** A value read within this long of expiry is refreshed in the background. Default a fifth of `ttlMs`. */
   refreshAheadMs?: number;
   /** How long past expiry the last good value is served while the provider fails. Default 900 000. */
   staleIfErrorMs?: number;
@@ -131,7 +132,7 @@ export function secrets(options: SecretsOptions): Secrets {
   };
 
   const store: Secrets = {
-    getSecret: (name) => read(parseSecretRef(name)),
+    getSecret: async (name) => read(parseSecretRef(name)),
     getTenantSecret: async (tenant, name) => read(tenantRef(opts.tenantPath, tenant, name)),
     getSecretVersion: async (name, version) => {
       const ref = parseSecretRef(name);
@@ -146,7 +147,9 @@ export function secrets(options: SecretsOptions): Secrets {
       cache.get(ref).then(
         (record) => rotations.stored(cacheKey(ref), record),
         (error: unknown) =>
-          diag.error('SECRETS_ROTATION_INITIAL', error, 'first read failed', { secret: ref.text }),
+          diag.error('SECRETS_ROTATION_INITIAL', error, 'first read failed', {
+            secretName: ref.text,
+          }),
       );
       return remove;
     },
