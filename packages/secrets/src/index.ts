@@ -1,4 +1,5 @@
 export * from './client/index.js';
+export * from './env/index.js';
 export {
   ProviderError,
   SecretError,

@@ -1,4 +1,7 @@
 import { SecretReferenceError } from './errors.js';
+import { SCHEME } from './scheme.js';
+
+export { isSecretRef, SCHEME } from './scheme.js';
 
 /** A parsed secret name: `[secret://<provider>/]<path>[?version=<v>][#<key>]`. */
 export interface SecretRef {
@@ -12,18 +15,12 @@ export interface SecretRef {
   text: string;
 }
 
-export const SCHEME = 'secret://';
 const PROVIDER = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 const SEGMENT = /^[A-Za-z0-9_@+=,-][A-Za-z0-9._@+=,-]{0,254}$/;
 const KEY = /^[A-Za-z0-9._@+=,-]{1,255}$/;
 const VERSION = /^[A-Za-z0-9._-]{1,64}$/;
 const TENANT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 const MAX_LENGTH = 1024;
-
-/** Whether an environment value is a `secret://` reference. */
-export function isSecretRef(value: string): boolean {
-  return value.startsWith(SCHEME);
-}
 
 function checkPath(text: string, path: string): void {
   if (path === '') throw new SecretReferenceError(text, 'the path is empty');
@@ -55,7 +52,7 @@ export function parseSecretRef(input: string): SecretRef {
   let rest = input;
   let provider: string | undefined;
   if (rest.includes('://')) {
-    if (!isSecretRef(rest))
+    if (!rest.startsWith(SCHEME))
       throw new SecretReferenceError(text, `only ${SCHEME} references are supported`);
     rest = rest.slice(SCHEME.length);
     const slash = rest.indexOf('/');

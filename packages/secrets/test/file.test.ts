@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { envProvider, fileProvider, ProviderError, SecretNotFoundError, secrets } from '../src/index.js';
+import {
+  envProvider,
+  fileProvider,
+  ProviderError,
+  SecretNotFoundError,
+  secrets,
+} from '../src/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const root = mkdtempSync(join(tmpdir(), 'platform-secrets-'));
@@ -85,7 +91,10 @@ describe('fileProvider (mounted secrets directory)', () => {
 describe('envProvider', () => {
   it('maps paths to upper-case variable names with a prefix, empty counting as missing', async () => {
     const env = { APP_DB_MAIN_PASSWORD: 'p', APP_EMPTY: '' };
-    const store = secrets({ providers: { env: envProvider({ env, prefix: 'APP_' }) }, shutdown: false });
+    const store = secrets({
+      providers: { env: envProvider({ env, prefix: 'APP_' }) },
+      shutdown: false,
+    });
     expect(await store.getSecret('db/main-password')).toBe('p');
     await expect(store.getSecret('empty')).rejects.toBeInstanceOf(SecretNotFoundError);
     await store.close();
@@ -95,7 +104,9 @@ describe('envProvider', () => {
     const env = { DB: JSON.stringify({ user: 'u', password: 'p' }), PLAIN: 'x' };
     const store = secrets({ providers: { env: envProvider({ env }) }, shutdown: false });
     expect(await store.getSecret('db#password')).toBe('p');
-    await expect(store.getSecret('plain#password')).rejects.toThrow(/single value, it has no key "password"/);
+    await expect(store.getSecret('plain#password')).rejects.toThrow(
+      /single value, it has no key "password"/,
+    );
     await store.close();
   });
 
@@ -105,7 +116,10 @@ describe('envProvider', () => {
     writeFileSync(join(dir, 'only-in-file'), 'from-file');
     writeFileSync(join(dir, 'both'), 'from-file');
     const store = secrets({
-      providers: { env: envProvider({ env: { BOTH: 'from-env' } }), file: fileProvider({ directory: dir }) },
+      providers: {
+        env: envProvider({ env: { BOTH: 'from-env' } }),
+        file: fileProvider({ directory: dir }),
+      },
       shutdown: false,
     });
     expect(await store.getSecret('both')).toBe('from-env');

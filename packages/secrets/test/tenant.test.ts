@@ -43,12 +43,26 @@ describe('getTenantSecret', () => {
       shutdown: false,
     });
     const before = vault.requests.length;
-    for (const tenant of ['..', '.', '../globex', 'a/b', 'a\\b', '', 'x'.repeat(129), '.hidden', 'a b'])
-      await expect(store.getTenantSecret(tenant, 'stripe'), tenant).rejects.toBeInstanceOf(SecretReferenceError);
-    await expect(store.getTenantSecret('acme', '../globex/stripe')).rejects.toBeInstanceOf(SecretReferenceError);
-    await expect(store.getTenantSecret('acme', 'secret://vault/tenants/globex/stripe')).rejects.toThrow(
-      /a tenant secret name is a plain name/,
+    for (const tenant of [
+      '..',
+      '.',
+      '../globex',
+      'a/b',
+      'a\\b',
+      '',
+      'x'.repeat(129),
+      '.hidden',
+      'a b',
+    ])
+      await expect(store.getTenantSecret(tenant, 'stripe'), tenant).rejects.toBeInstanceOf(
+        SecretReferenceError,
+      );
+    await expect(store.getTenantSecret('acme', '../globex/stripe')).rejects.toBeInstanceOf(
+      SecretReferenceError,
     );
+    await expect(
+      store.getTenantSecret('acme', 'secret://vault/tenants/globex/stripe'),
+    ).rejects.toThrow(/a tenant secret name is a plain name/);
     expect(vault.requests.length).toBe(before);
     await store.close();
   });
