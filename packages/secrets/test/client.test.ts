@@ -179,6 +179,36 @@ describe('secrets(): errors', () => {
   });
 });
 
+describe('secrets(): foreign provider errors', () => {
+  it('keeps a foreign error message (which might quote a value) out of errors and log lines', async () => {
+    const value = 'sk_live_quoted_in_a_foreign_error';
+    const log = capturedLogger();
+    const store = secrets({
+      providers: {
+        custom: {
+          kind: 'custom',
+          versions: false,
+          read: async () => {
+            throw new TypeError(`could not parse ${value}`);
+          },
+        },
+      },
+      logger: log.logger,
+      shutdown: false,
+    });
+    const error = await store.getSecret('x').catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      'Secret "x" unavailable: provider "custom" failed (TypeError)',
+    );
+    expect((error as Error).cause).toBeUndefined();
+    store.onRotate('x', () => {});
+    await sleep(30);
+    expect(log.text()).toContain('SECRETS_ROTATION_INITIAL');
+    expect(log.text()).not.toContain(value);
+    await store.close();
+  });
+});
+
 describe('secrets(): rotation and lifecycle', () => {
   it('calls onRotate with the new value and versions when a poll sees a change, without restart', async () => {
     vault.put('c/rotate', { password: 'first' });

@@ -45,7 +45,14 @@ async function readOne(
     ]);
     return record === undefined ? undefined : { ...record, provider: name };
   } catch (error) {
-    throw new SecretUnavailableError(ref.text, name, reason(error), error);
+    // Only our own errors travel as the cause: a logger serializing causes (pino does) must
+    // not print a foreign provider's message, which might quote what it read.
+    throw new SecretUnavailableError(
+      ref.text,
+      name,
+      reason(error),
+      error instanceof ProviderError ? error : undefined,
+    );
   } finally {
     clearTimeout(timer);
   }
