@@ -2,8 +2,11 @@ import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
 export default defineConfig(
-  packageBuild({
-    index: 'src/index.ts',
-    cli: 'src/cli.ts',
-  }),
+  packageBuild(
+    {
+      index: 'src/index.ts',
+      cli: 'src/cli.ts',
+    },
+    ['@aws-sdk/client-secrets-manager'],
+  ),
 );

@@ -84,3 +84,15 @@ export class ProviderError extends Error {
     super(message, options);
   }
 }
+
+/** A cloud provider whose official SDK (an optional peer dependency) is not installed. */
+export class SecretProviderSdkMissingError extends SecretError {
+  override name = 'SecretProviderSdkMissingError';
+  constructor(provider: string, sdk: string) {
+    super(
+      `The ${provider} secrets provider needs the optional peer dependency ${sdk}: npm install ${sdk}`,
+      'secret_provider_sdk_missing',
+      undefined,
+    );
+  }
+}

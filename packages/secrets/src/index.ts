@@ -4,11 +4,17 @@ export {
   ProviderError,
   SecretError,
   SecretNotFoundError,
+  SecretProviderSdkMissingError,
   SecretReferenceError,
   SecretUnavailableError,
   SecretVersionUnsupportedError,
 } from './errors.js';
 export type { ReadOptions, SecretProvider, SecretRecord } from './provider.js';
+export {
+  type AwsSecretsManagerClient,
+  type AwsSecretsManagerProviderOptions,
+  awsSecretsManagerProvider,
+} from './providers/aws.js';
 export { type EnvProviderOptions, envName, envProvider } from './providers/env.js';
 export { type FileProviderOptions, fileProvider } from './providers/file.js';
 export {

@@ -1,5 +1,6 @@
 import {
   ProviderError,
+  SecretError,
   SecretNotFoundError,
   SecretReferenceError,
   SecretUnavailableError,
@@ -45,6 +46,7 @@ async function readOne(
     ]);
     return record === undefined ? undefined : { ...record, provider: name };
   } catch (error) {
+    if (error instanceof SecretError) throw error; // a configuration problem, not an outage
     // Only our own errors travel as the cause: a logger serializing causes (pino does) must
     // not print a foreign provider's message, which might quote what it read.
     throw new SecretUnavailableError(
