@@ -18,6 +18,11 @@ export {
 export { type EnvProviderOptions, envName, envProvider } from './providers/env.js';
 export { type FileProviderOptions, fileProvider } from './providers/file.js';
 export {
+  type GoogleSecretManagerClient,
+  type GoogleSecretManagerProviderOptions,
+  googleSecretManagerProvider,
+} from './providers/google.js';
+export {
   type AppRoleCredentials,
   type VaultProviderOptions,
   vaultProvider,
