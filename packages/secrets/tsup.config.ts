@@ -7,6 +7,6 @@ export default defineConfig(
       index: 'src/index.ts',
       cli: 'src/cli.ts',
     },
-    ['@aws-sdk/client-secrets-manager', '@google-cloud/secret-manager'],
+    ['@aws-sdk/client-secrets-manager', '@azure/keyvault-secrets', '@google-cloud/secret-manager'],
   ),
 );

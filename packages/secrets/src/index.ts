@@ -15,6 +15,12 @@ export {
   type AwsSecretsManagerProviderOptions,
   awsSecretsManagerProvider,
 } from './providers/aws.js';
+export {
+  type AzureKeyVaultProviderOptions,
+  type AzureSecretClient,
+  type AzureTokenCredential,
+  azureKeyVaultProvider,
+} from './providers/azure.js';
 export { type EnvProviderOptions, envName, envProvider } from './providers/env.js';
 export { type FileProviderOptions, fileProvider } from './providers/file.js';
 export {
