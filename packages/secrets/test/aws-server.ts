@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './loopback.js';
 
 /**
  * A loopback server implementing AWS Secrets Manager's documented GetSecretValue action
@@ -61,8 +61,8 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
       CreatedDate: Date.now() / 1000,
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listen(server);
+  const { port } = listening;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     targets,
@@ -74,10 +74,6 @@ export async function startFakeSecretsManager(): Promise<FakeSecretsManager> {
     setDown: (d) => {
       down = d;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listen } from './loopback.js';
 
 /**
  * A loopback HTTPS server implementing Azure Key Vault's documented "Get Secret" REST call
@@ -114,8 +114,8 @@ export async function startFakeKeyVault(token: string): Promise<FakeKeyVault> {
       },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listen(server);
+  base = `https://127.0.0.1:${listening.port}`;
   return {
     url: base,
     ca: cert,
@@ -128,10 +128,6 @@ export async function startFakeKeyVault(token: string): Promise<FakeKeyVault> {
     setDown: (d) => {
       down = d;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './loopback.js';
 
 /**
  * A loopback server implementing Google Secret Manager's documented REST method
@@ -48,9 +48,9 @@ export async function startFakeGoogleSecretManager(
       payload: { data: Buffer.from(value).toString('base64') },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = await listen(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: listening.port,
     tokens,
     put(secret, value) {
       const versions = [...(secrets.get(secret) ?? []), value];
@@ -60,10 +60,6 @@ export async function startFakeGoogleSecretManager(
     setDown: (d) => {
       down = d;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

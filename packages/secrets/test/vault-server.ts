@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './loopback.js';
 
 /**
  * A loopback HTTP server implementing the parts of Vault's documented HTTP API the provider
@@ -137,8 +137,8 @@ export async function startFakeVault(
     }
     return errors(res, 404, `no handler for route "${path}"`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listen(server);
+  const { port } = listening;
   return {
     address: `http://127.0.0.1:${port}`,
     mount,
@@ -160,10 +160,6 @@ export async function startFakeVault(
       down = mode;
     },
     count: (p) => requests.filter((r) => r.path.startsWith(p)).length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
