@@ -1,16 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { listen } from './loopback.js';
 
 /**
  * A loopback HTTPS server implementing Azure Key Vault's documented "Get Secret" REST call
  * (`GET /secrets/{name}/{version}?api-version=...`), its bearer challenge (a 401 with
  * `WWW-Authenticate: Bearer authorization=..., resource=...` before the token is sent) and
- * its JSON error body. TLS with a certificate made for 127.0.0.1 at start (the SDK refuses
+ * its JSON error body. TLS with a test certificate for 127.0.0.1 (the SDK refuses
  * bearer tokens over plain HTTP). It is the API contract, not Azure.
  */
 export interface FakeKeyVault {
@@ -22,41 +19,15 @@ export interface FakeKeyVault {
   close(): Promise<void>;
 }
 
-function selfSignedCert(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fake-keyvault-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** A certificate for 127.0.0.1 valid until 2126, made once with openssl and kept as a fixture. */
+function loopbackCert(): { key: string; cert: string } {
+  const read = (name: string) =>
+    readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+  return { key: read('loopback-key.pem'), cert: read('loopback-cert.pem') };
 }
 
 export async function startFakeKeyVault(token: string): Promise<FakeKeyVault> {
-  const { key, cert } = selfSignedCert();
+  const { key, cert } = loopbackCert();
   const secrets = new Map<string, { id: string; value: string }[]>();
   const authorizations: string[] = [];
   let down = false;

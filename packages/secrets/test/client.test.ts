@@ -1,4 +1,5 @@
 import { shutdown } from '@platform/core';
+import { recordingMetrics } from '@platform/core/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   envProvider,
@@ -65,6 +66,36 @@ describe('secrets(): caching', () => {
     expect(reads('c/ahead')).toBe(2);
     expect(await store.getSecret('c/ahead')).toBe('new'); // the refresh landed before expiry
     await store.close();
+  });
+});
+
+describe('secrets(): metrics', () => {
+  it('counts hits, misses, refreshes and stale reads through core metrics', async () => {
+    const metrics = recordingMetrics();
+    try {
+      vault.put('c/metrics', { value: 'm' });
+      const store = vaultStore({ ttlMs: 100, refreshAheadMs: 50, staleIfErrorMs: 1_000 });
+      await store.getSecret('c/metrics'); // miss
+      await store.getSecret('c/metrics'); // hit
+      await sleep(60);
+      await store.getSecret('c/metrics'); // refresh ahead
+      await sleep(120);
+      vault.setDown('sealed');
+      await store.getSecret('c/metrics'); // miss, then stale
+      vault.setDown(false);
+      const count = (result: string) => metrics.value('platform_secrets_reads_total', { result });
+      expect([
+        count('miss'),
+        count('hit'),
+        count('refresh'),
+        count('stale'),
+        count('error'),
+      ]).toEqual([2, 1, 1, 1, 0]);
+      await store.close();
+    } finally {
+      vault.setDown(false);
+      metrics.restore();
+    }
   });
 });
 
