@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors.js';
 import type { SecretProvider } from '../provider.js';
-import { importSdk, lazy } from './sdk.js';
+import { configError, importSdk, lazy } from './sdk.js';
 
 /** An `@azure/identity` credential (DefaultAzureCredential, ManagedIdentityCredential, ...). */
 export interface AzureTokenCredential {
@@ -54,7 +54,11 @@ export function azureKeyVaultProvider(
   sdkModule = SDK,
 ): SecretProvider {
   if (!options.client && (!options.vaultUrl || !options.credential))
-    throw new TypeError('azureKeyVaultProvider: give vaultUrl and credential, or client');
+    throw configError(
+      'azureKeyVaultProvider',
+      'credential',
+      'give vaultUrl and credential, or client',
+    );
   const load = lazy(async () => {
     if (options.client) return options.client;
     const sdk = await importSdk<AzureSdk>(sdkModule, 'Azure Key Vault');

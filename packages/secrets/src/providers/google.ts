@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors.js';
 import type { SecretProvider } from '../provider.js';
-import { importSdk, lazy } from './sdk.js';
+import { configError, importSdk, lazy } from './sdk.js';
 
 /** The part of a `SecretManagerServiceClient` the provider calls. */
 export interface GoogleSecretManagerClient {
@@ -45,7 +45,7 @@ export function googleSecretManagerProvider(
   sdkModule = SDK,
 ): SecretProvider {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.project))
-    throw new TypeError('googleSecretManagerProvider: project must be a project id or number');
+    throw configError('googleSecretManagerProvider', 'project', 'must be a project id or number');
   const load = lazy(async () => {
     if (options.client) return options.client;
     const sdk = await importSdk<GoogleSdk>(sdkModule, 'Google Secret Manager');

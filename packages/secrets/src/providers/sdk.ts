@@ -1,3 +1,4 @@
+import { ConfigError } from '@platform/core';
 import { SecretProviderSdkMissingError } from '../errors.js';
 
 /**
@@ -25,4 +26,11 @@ export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
     });
     return pending;
   };
+}
+
+/** The ConfigError a provider factory throws for a bad option, naming it as core's parseOptions does. */
+export function configError(factory: string, path: string, message: string): ConfigError {
+  return new ConfigError(`Invalid ${factory} options:\n  - ${path}: ${message}`, [
+    { path, message },
+  ]);
 }

@@ -1,6 +1,7 @@
 import { type DiagnosticsOptions, diagnostics } from '@platform/core';
 import { ProviderError } from '../../errors.js';
 import type { SecretProvider, SecretRecord } from '../../provider.js';
+import { configError } from '../sdk.js';
 import { type AppRoleCredentials, VaultSession } from './auth.js';
 import { type VaultHttpOptions, vaultFailure, vaultRequest } from './http.js';
 
@@ -53,9 +54,9 @@ function toRecord(body: Record<string, unknown> | undefined): SecretRecord | und
  */
 export function vaultProvider(options: VaultProviderOptions): SecretProvider {
   if (!/^https?:\/\/[^/]+$/.test(options.address.replace(/\/+$/, '')))
-    throw new TypeError('vaultProvider: address must be http(s)://host[:port]');
+    throw configError('vaultProvider', 'address', 'must be http(s)://host[:port]');
   if (!options.token === !options.appRole)
-    throw new TypeError('vaultProvider: give exactly one of token and appRole');
+    throw configError('vaultProvider', 'token', 'give exactly one of token and appRole');
   const http: VaultHttpOptions = {
     address: options.address.replace(/\/+$/, ''),
     namespace: options.namespace,
