@@ -131,6 +131,28 @@ describe('secrets(): errors', () => {
     await store.close();
   });
 
+  it('does not hang on a provider that never answers: stale value first, then a timeout error', async () => {
+    vault.put('c/hang', { value: 'kept' });
+    const store = vaultStore({ ttlMs: 50, refreshAheadMs: 0, staleIfErrorMs: 400, timeoutMs: 150 });
+    expect(await store.getSecret('c/hang')).toBe('kept');
+    vault.setDown('hang');
+    try {
+      await sleep(60);
+      let started = Date.now();
+      expect(await store.getSecret('c/hang')).toBe('kept');
+      expect(Date.now() - started).toBeLessThan(400);
+      await sleep(400);
+      started = Date.now();
+      await expect(store.getSecret('c/hang')).rejects.toThrow(
+        'Secret "c/hang" unavailable: provider "vault" failed (timed out after 150 ms)',
+      );
+      expect(Date.now() - started).toBeLessThan(400);
+    } finally {
+      vault.setDown(false);
+    }
+    await store.close();
+  });
+
   it('fails with SecretUnavailableError when Vault is unreachable and nothing was cached', async () => {
     const store = secrets({
       providers: { vault: vaultProvider({ address: 'http://127.0.0.1:9', token: 't' }) },

@@ -18,8 +18,8 @@ export interface FakeVault {
   /** Issues a token with this TTL (seconds, 0 = never expires). */
   issueToken(ttl?: number, renewable?: boolean): string;
   revoke(token: string): void;
-  /** `sealed`: 503 on every call; `closed`: connections refused. */
-  setDown(mode: 'sealed' | false): void;
+  /** `sealed`: 503 on every call; `hang`: requests are accepted and never answered. */
+  setDown(mode: 'sealed' | 'hang' | false): void;
   requests: { method: string; path: string; namespace?: string; token?: string }[];
   count(pathPrefix: string): number;
   approle: { roleId: string; secretId: string; tokenTtl: number; renewable: boolean };
@@ -39,7 +39,7 @@ export async function startFakeVault(
   const mount = options.mount ?? 'secret';
   const secrets = new Map<string, Version[]>();
   const tokens = new Map<string, { expiresAt: number; ttl: number; renewable: boolean }>();
-  let down: 'sealed' | false = false;
+  let down: 'sealed' | 'hang' | false = false;
   const requests: FakeVault['requests'] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -69,6 +69,7 @@ export async function startFakeVault(
     const token = req.headers['x-vault-token'] as string | undefined;
     const namespace = req.headers['x-vault-namespace'] as string | undefined;
     requests.push({ method: req.method ?? '', path: url.pathname, namespace, token });
+    if (down === 'hang') return;
     if (down === 'sealed') return errors(res, 503, 'Vault is sealed');
     if (options.namespace && namespace !== options.namespace)
       return errors(res, 403, 'permission denied');

@@ -30,13 +30,16 @@ async function readOne(
 ): Promise<Resolved | undefined> {
   if (ref.version !== undefined && !provider.versions)
     throw new SecretVersionUnsupportedError(ref.text, name);
-  const signal = AbortSignal.timeout(timeoutMs);
+  // The deadline settles the race first, then aborts the provider's request: the error says
+  // "timed out", not whatever the aborted request reports.
+  const controller = new AbortController();
+  const signal = controller.signal;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ProviderError(`timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      reject(new ProviderError(`timed out after ${timeoutMs} ms`));
+      controller.abort();
+    }, timeoutMs);
     timer.unref?.();
   });
   try {
