@@ -228,6 +228,7 @@ describe('secrets(): errors', () => {
     expect(log.text()).toContain('SECRETS_ROTATION_CALLBACK');
     expect(log.text()).toContain('SECRETS_STALE');
     expect(log.text()).toContain('"secretName":"c/leak#password"');
+    expect(log.text()).toContain('SECRETS_ROTATION_POLL');
     for (const text of [...messages, log.text()]) expect(text).not.toContain(value);
   });
 });

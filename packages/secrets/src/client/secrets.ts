@@ -115,7 +115,15 @@ export function secrets(options: SecretsOptions): Secrets {
     return selectValue(await cache.get(ref), ref);
   };
   const checkRotations = async () => {
-    await Promise.allSettled(rotations.watched().map(([key, ref]) => cache.load(key, ref)));
+    const watched = rotations.watched();
+    const results = await Promise.allSettled(watched.map(([key, ref]) => cache.load(key, ref)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected')
+        diag.warn('SECRETS_ROTATION_POLL', 'rotation check failed', {
+          secretName: watched[i]![1].text,
+          reason: result.reason instanceof Error ? result.reason.message : 'failed',
+        });
+    });
   };
   const poll = () => {
     if (timer || closed) return;
