@@ -18,7 +18,8 @@ import { CountingExporter, nullDestination, SPANS_PATH } from './tracing-common.
 // are registered: OpenTelemetry patches modules as they are required.
 const require = createRequire(import.meta.url);
 
-function provider(ratio: number) {
+/** A registered NodeTracerProvider sampling `ratio` of new traces into a counting exporter. */
+export function otelProvider(ratio: number) {
   const exporter = new CountingExporter();
   const tracerProvider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'bench' }),
@@ -32,7 +33,7 @@ function provider(ratio: number) {
 /** The OpenTelemetry way on Express: http + express instrumentations, pino-http. */
 export function peerExpress(ratio: number): StartServer {
   return async () => {
-    const { exporter } = provider(ratio);
+    const { exporter } = otelProvider(ratio);
     registerInstrumentations({
       instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()],
     });
@@ -55,7 +56,7 @@ export function peerExpress(ratio: number): StartServer {
 /** The OpenTelemetry way on Fastify: http instrumentation + @fastify/otel, Fastify's logger. */
 export function peerFastify(ratio: number): StartServer {
   return async () => {
-    const { exporter } = provider(ratio);
+    const { exporter } = otelProvider(ratio);
     registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
     const FastifyOtel = require('@fastify/otel') as typeof import('@fastify/otel').default;
     const fastifyOtel = new FastifyOtel();
