@@ -211,7 +211,7 @@ async function runSuite<S extends Counted>(
       const bad = sample.non2xx + sample.errors + sample.timeouts;
       if (bad > 0) clean = false;
       log(
-        `  round ${round}/${opts.rounds}  ${variant.name.padEnd(28)} ${mode.line(sample)}  ` +
+        `  round ${round}/${opts.rounds}  ${variant.name.padEnd(40)} ${mode.line(sample)}  ` +
           `${sample.cpuUs?.toFixed(1)} CPU µs/req` +
           (bad > 0
             ? `  !! ${sample.non2xx} non-2xx, ${sample.errors} errors, ${sample.timeouts} timeouts`

@@ -1,19 +1,14 @@
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { StartServer } from '../suite.js';
 import { type ChainStats, FLAG, openFeatureClient, STATS_PATH } from './fullstack-common.js';
 import { item } from './item.js';
 import { FASTIFY_METRICS_OPTIONS, PROM_BUNDLE_OPTIONS } from './metrics-options.js';
 import { LIMIT } from './ratelimit-options.js';
-import { nullDestination } from './tracing-common.js';
-import { otelProvider } from './tracing-peer.js';
+import { otelExpress, otelFastify } from './tracing-peer.js';
 
-// Everything that touches http, express or fastify is loaded with require() AFTER the
-// instrumentations are registered: OpenTelemetry patches modules as they are required.
+// required after OpenTelemetry's instrumentations are registered, as the frameworks are
 const require = createRequire(import.meta.url);
 
 /**
@@ -23,20 +18,13 @@ const require = createRequire(import.meta.url);
  */
 export function peerExpress(ratio: number): StartServer {
   return async () => {
-    const { exporter } = otelProvider(ratio);
-    registerInstrumentations({
-      instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()],
-    });
-    const express = require('express') as typeof import('express');
-    const pinoHttp = require('pino-http') as typeof import('pino-http').default;
+    const { exporter, app } = otelExpress(ratio);
     const promBundle = require('express-prom-bundle') as typeof import('express-prom-bundle');
     const helmet = require('helmet') as typeof import('helmet').default;
     const { rateLimit } = require('express-rate-limit') as typeof import('express-rate-limit');
     const flags = await openFeatureClient();
     const stats: ChainStats = { spans: 0, audited: 0, flagChecks: 0 };
 
-    const app = express();
-    app.use(pinoHttp({ stream: nullDestination() }));
     app.use(promBundle(PROM_BUNDLE_OPTIONS));
     app.use(helmet());
     app.use(rateLimit({ limit: LIMIT, standardHeaders: 'draft-8', legacyHeaders: false }));
@@ -63,10 +51,7 @@ export function peerExpress(ratio: number): StartServer {
  */
 export function peerFastify(ratio: number): StartServer {
   return async () => {
-    const { exporter } = otelProvider(ratio);
-    registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
-    const FastifyOtel = require('@fastify/otel') as typeof import('@fastify/otel').default;
-    const Fastify = require('fastify') as typeof import('fastify').default;
+    const { exporter, app } = await otelFastify(ratio);
     const fastifyMetrics = require('fastify-metrics') as typeof import('fastify-metrics').default;
     // without its types: @fastify/helmet and @platform/headers both declare
     // `FastifyReply.cspNonce`, which cannot share a program (see headers-fastify-helmet.ts)
@@ -77,8 +62,6 @@ export function peerFastify(ratio: number): StartServer {
     const flags = await openFeatureClient();
     const stats: ChainStats = { spans: 0, audited: 0, flagChecks: 0 };
 
-    const app = Fastify({ logger: { level: 'info', stream: nullDestination() } });
-    await app.register(new FastifyOtel().plugin());
     await app.register(fastifyMetrics, FASTIFY_METRICS_OPTIONS);
     await app.register(helmet);
     await app.register(rateLimit, { max: LIMIT, timeWindow: 60_000 });
