@@ -15,7 +15,7 @@ const PEER_GOAL = 3;
 /** The ablation runs at the production default sampling rate. */
 const ABLATION_RATE: Rate = '10';
 
-export const bareVariant = (kind: Kind): Variant => ({
+const bareVariant = (kind: Kind): Variant => ({
   name: `${kind} bare`,
   kind,
   baseline: true,
