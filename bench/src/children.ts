@@ -9,13 +9,18 @@ const live = new Set<ChildProcess>();
  * (workspace sources) and an IPC channel. Every child is tracked so {@link killAll}
  * can end it whatever happens to the parent.
  */
-export function spawnTs(entry: URL, args: string[], nodeArgs: string[] = []): ChildProcess {
+export function spawnTs(
+  entry: URL,
+  args: string[],
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): ChildProcess {
   const child = spawn(
     process.execPath,
     ['--conditions=development', '--import', TSX, ...nodeArgs, fileURLToPath(entry), ...args],
     {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', ...env },
     },
   );
   live.add(child);

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ablationTable, summarizeAblations } from './ablation.js';
 import { type DriverMessage, killAll, nextMessage, ofType, spawnTs, stop } from './children.js';
 import { type BenchOptions, parseCli, USAGE } from './cli.js';
 import type { LoadJob, LoadSample } from './load.js';
@@ -61,7 +62,7 @@ interface Mode<S extends Counted> {
   report(
     suite: Suite,
     runs: Map<Variant, S[]>,
-  ): { rows: unknown; comparisons?: unknown; table: string };
+  ): { rows: unknown; comparisons?: unknown; ablations?: unknown; table: string };
   footer(opts: BenchOptions): string;
 }
 
@@ -82,11 +83,11 @@ const throughput: Mode<LoadSample> = {
   report(suite, runs) {
     const rows = summarize(suite, runs);
     const comparisons = summarizeComparisons(suite, runs);
-    const table =
-      comparisons.length > 0
-        ? `${markdownTable(rows)}\n\n${comparisonTable(comparisons)}`
-        : markdownTable(rows);
-    return { rows, comparisons, table };
+    const ablations = summarizeAblations(suite, runs);
+    const tables = [markdownTable(rows)];
+    if (comparisons.length > 0) tables.push(comparisonTable(comparisons));
+    if (ablations.length > 0) tables.push(ablationTable(ablations));
+    return { rows, comparisons, ablations, table: tables.join('\n\n') };
   },
   footer: (opts) =>
     `${opts.rounds} round(s) x ${opts.duration} s (+${opts.warmup} s warm-up), ` +
@@ -166,7 +167,7 @@ async function runOnce<S extends Counted>(
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(suite, variant, round)}`]
     : [];
   const entry = new URL('./server-entry.ts', import.meta.url);
-  const server = spawnTs(entry, [variant.server.href], profile);
+  const server = spawnTs(entry, [variant.server.href], profile, variant.env);
   try {
     const listening = ofType<ListeningMessage>('listening');
     const what = `server "${variant.name}"`;
@@ -210,7 +211,7 @@ async function runSuite<S extends Counted>(
       const bad = sample.non2xx + sample.errors + sample.timeouts;
       if (bad > 0) clean = false;
       log(
-        `  round ${round}/${opts.rounds}  ${variant.name.padEnd(28)} ${mode.line(sample)}  ` +
+        `  round ${round}/${opts.rounds}  ${variant.name.padEnd(40)} ${mode.line(sample)}  ` +
           `${sample.cpuUs?.toFixed(1)} CPU µs/req` +
           (bad > 0
             ? `  !! ${sample.non2xx} non-2xx, ${sample.errors} errors, ${sample.timeouts} timeouts`
@@ -218,7 +219,7 @@ async function runSuite<S extends Counted>(
       );
     }
   }
-  const { rows, comparisons, table } = mode.report(suite, runs);
+  const { rows, comparisons, ablations, table } = mode.report(suite, runs);
   const file = new URL(`${suite.name}${mode.tag}${opts.quick ? '.quick' : ''}.json`, RESULTS);
   await mkdir(RESULTS, { recursive: true });
   const report = {
@@ -237,6 +238,7 @@ async function runSuite<S extends Counted>(
     request: suite.request,
     variants: rows,
     comparisons,
+    ablations,
   };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(

@@ -15,6 +15,8 @@ export interface Variant {
    * variant fails loudly instead of benchmarking 404s. Throw to fail.
    */
   verify?: (origin: string) => Promise<void>;
+  /** Extra environment for the server process (e.g. which part of a chain to leave out). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -30,6 +32,17 @@ export interface Comparison {
   goal?: number;
 }
 
+/**
+ * A chain measured whole and with each of its parts left out in turn: what each part costs
+ * over the full chain, round by round. Printed as a table under the comparisons.
+ */
+export interface Ablation {
+  /** The whole chain's variant name. */
+  full: string;
+  /** One variant per part left out, e.g. `{ part: 'tracing', variant: 'fastify ours 10% - tracing' }`. */
+  without: { part: string; variant: string }[];
+}
+
 export interface Suite {
   /** Also the results file name: `bench/results/<name>.json`. */
   name: string;
@@ -40,6 +53,8 @@ export interface Suite {
   variants: Variant[];
   /** Printed under the table: per-round ratios and whether the goal was reached. */
   comparisons?: Comparison[];
+  /** Printed under the comparisons: each part's cost over the full chain. */
+  ablations?: Ablation[];
   /** Runs only when named on the command line (it needs set-up `pnpm bench` cannot assume). */
   explicit?: boolean;
 }
@@ -70,10 +85,16 @@ export function defineSuite(suite: Suite): Suite {
     }
   }
   const names = new Set(suite.variants.map((v) => v.name));
-  for (const c of suite.comparisons ?? []) {
-    for (const name of [c.variant, c.against]) {
+  const pairs = [
+    ...(suite.comparisons ?? []).map((c) => [c.variant, c.against]),
+    ...(suite.ablations ?? []).map((a) => [a.full, ...a.without.map((w) => w.variant)]),
+  ];
+  for (const pair of pairs) {
+    for (const name of pair) {
       if (!names.has(name))
-        throw new Error(`suite ${suite.name}: comparison names unknown variant "${name}"`);
+        throw new Error(
+          `suite ${suite.name}: comparison or ablation names unknown variant "${name}"`,
+        );
     }
   }
   return suite;

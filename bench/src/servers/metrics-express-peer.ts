@@ -3,19 +3,11 @@ import express from 'express';
 import promBundle from 'express-prom-bundle';
 import type { StartServer } from '../suite.js';
 import { item } from './item.js';
+import { PROM_BUNDLE_OPTIONS } from './metrics-options.js';
 
 const start: StartServer = async () => {
   const app = express();
-  // method, path (normalized) and status code labels, /metrics, default process metrics:
-  // the same series our middleware records
-  app.use(
-    promBundle({
-      includeMethod: true,
-      includePath: true,
-      includeStatusCode: true,
-      promClient: { collectDefaultMetrics: {} },
-    }),
-  );
+  app.use(promBundle(PROM_BUNDLE_OPTIONS));
   app.get('/api/items/:id', (req, res) => {
     res.json(item(req.params.id));
   });

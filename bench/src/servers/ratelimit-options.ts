@@ -14,3 +14,14 @@ export function benchLimiter() {
     log: false,
   });
 }
+
+/**
+ * The README's quick-start limiter with the package's defaults (sliding window, deny log):
+ * per user, per IP when anonymous, never reached.
+ */
+export function defaultLimiter() {
+  return rateLimiter({
+    name: 'api',
+    policies: { name: 'per-user', limit: LIMIT, window: '1m', by: 'user' },
+  });
+}

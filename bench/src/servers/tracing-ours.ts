@@ -10,7 +10,8 @@ import type { StartServer } from '../suite.js';
 import { item } from './item.js';
 import { CountingExporter, SPANS_PATH } from './tracing-common.js';
 
-function setup(ratio: number, keepErrors: boolean, logSample: number) {
+/** Tracing with spans to a counting exporter and the request log to /dev/null. */
+export function tracingSetup(ratio: number, keepErrors = true, logSample = 1) {
   const exporter = new CountingExporter();
   initTracing({
     serviceName: 'bench',
@@ -30,7 +31,7 @@ function setup(ratio: number, keepErrors: boolean, logSample: number) {
 /** Express 5 + @platform/core requestContext + @platform/tracing (SERVER span + request log line). */
 export function oursExpress(ratio: number, keepErrors = true, logSample = 1): StartServer {
   return async () => {
-    const { exporter, logger, requestLog } = setup(ratio, keepErrors, logSample);
+    const { exporter, logger, requestLog } = tracingSetup(ratio, keepErrors, logSample);
     const app = express();
     app.use(expressContext());
     app.use(expressTracing({ logger, requestLog }));
@@ -49,7 +50,7 @@ export function oursExpress(ratio: number, keepErrors = true, logSample = 1): St
 /** Fastify 5 + @platform/core requestContext + @platform/tracing plugin. */
 export function oursFastify(ratio: number, keepErrors = true, logSample = 1): StartServer {
   return async () => {
-    const { exporter, logger, requestLog } = setup(ratio, keepErrors, logSample);
+    const { exporter, logger, requestLog } = tracingSetup(ratio, keepErrors, logSample);
     const app = Fastify();
     await app.register(fastifyContext);
     await app.register(fastifyTracing, { logger, requestLog });

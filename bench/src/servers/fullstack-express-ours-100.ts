@@ -1,0 +1,3 @@
+import { oursExpress } from './fullstack-ours.js';
+
+export default oursExpress(1);

@@ -1,0 +1,3 @@
+import { peerExpress } from './fullstack-peer.js';
+
+export default peerExpress(0.1);

@@ -1,0 +1,3 @@
+import { oursFastify } from './fullstack-ours.js';
+
+export default oursFastify(1);

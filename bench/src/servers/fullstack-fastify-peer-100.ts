@@ -1,0 +1,3 @@
+import { peerFastify } from './fullstack-peer.js';
+
+export default peerFastify(1);
