@@ -1,1 +1,2 @@
+export * from './collectors/index.js';
 export * from './templates/index.js';
