@@ -1,2 +1,3 @@
 export * from './collectors/index.js';
+export * from './pack/index.js';
 export * from './templates/index.js';
