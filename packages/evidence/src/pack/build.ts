@@ -120,17 +120,17 @@ export async function buildPack(input: EvidencePackInput): Promise<BuiltPack> {
     },
     { path: 'collectors.json', data: json(collectors) },
     { path: 'templates.json', data: json(o.templates) },
-    {
-      path: 'summary.pdf',
-      data: await summaryPdf({
-        title: o.title,
-        manifest: fields,
-        templates: o.templates,
-        controls,
-        collectors,
-      }),
-    },
   );
+  if (o.pdf) {
+    const pdf = await summaryPdf({
+      title: o.title,
+      manifest: fields,
+      templates: o.templates,
+      controls,
+      collectors,
+    });
+    entries.push({ path: 'summary.pdf', data: pdf });
+  }
   const signed = signManifest(entries, fields, o.signingKey);
   const manifest = JSON.parse(Buffer.from(signed[0]!.data).toString('utf8')) as Manifest;
   return { entries: [...signed, ...entries], manifest, controls, collectors, generatedAt };

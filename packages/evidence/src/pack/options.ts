@@ -45,6 +45,8 @@ export const packSchema = z
       .default('default'),
     /** Title on the PDF summary. */
     title: z.string().min(1).max(200).default('Compliance evidence pack'),
+    /** Render `summary.pdf` (needs the optional peer pdf-lib). Default true. */
+    pdf: z.boolean().default(true),
     /** Time each collector may take (default 60 s); a collector past it is recorded as failed. */
     collectorTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
   })

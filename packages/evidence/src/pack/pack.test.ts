@@ -104,6 +104,19 @@ describe('buildPack', () => {
     });
   });
 
+  it('leaves the PDF out when asked, and the pack still verifies', async () => {
+    const pack = await buildPack({
+      period,
+      collectors: [],
+      templates: [template],
+      signingKey: privateKey,
+      pdf: false,
+    });
+    expect(pack.entries.map((e) => e.path)).not.toContain('summary.pdf');
+    expect(pack.controls.every((c) => c.status === 'not-collected')).toBe(true);
+    expect(verifyEntries(pack.entries, publicKey).ok).toBe(true);
+  });
+
   it('refuses bad options naming the field', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
     await expect(buildPack({ period, collectors, signingKey: rsa })).rejects.toThrow(

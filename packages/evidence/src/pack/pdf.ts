@@ -1,4 +1,5 @@
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { ConfigError } from '@platform/core';
+import type { PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import type { ControlTemplate } from '../templates/schema.js';
 import type { Manifest } from './manifest.js';
 import type { CollectorOutcome, ControlResult } from './status.js';
@@ -46,6 +47,7 @@ class Writer {
     readonly doc: PDFDocument,
     readonly font: PDFFont,
     readonly bold: PDFFont,
+    readonly grey: ReturnType<typeof import('pdf-lib').rgb>,
   ) {
     this.newPage();
   }
@@ -83,7 +85,7 @@ class Writer {
       start: { x: MARGIN, y: this.y + 1 },
       end: { x: WIDTH - MARGIN, y: this.y + 1 },
       thickness: header ? 0.8 : 0.3,
-      color: rgb(0.6, 0.6, 0.6),
+      color: this.grey,
     });
   }
 }
@@ -101,6 +103,18 @@ const COLLECTOR_COLUMNS: Column[] = [
   { title: 'Summary or reason', width: 580 },
 ];
 
+/** pdf-lib is an optional peer (about 22 MB installed): loaded only when a summary is rendered. */
+async function loadPdfLib(): Promise<typeof import('pdf-lib')> {
+  try {
+    return await import('pdf-lib');
+  } catch {
+    throw new ConfigError(
+      'evidencePack: the PDF summary needs pdf-lib (npm install pdf-lib), or pass pdf: false',
+      [{ path: 'pdf', message: 'pdf-lib is not installed' }],
+    );
+  }
+}
+
 export interface SummaryInput {
   title: string;
   manifest: Omit<Manifest, 'files' | 'format'>;
@@ -111,6 +125,7 @@ export interface SummaryInput {
 
 /** The pack's PDF summary: the period and signer, then controls → status → evidence files. */
 export async function summaryPdf(input: SummaryInput): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts, rgb } = await loadPdfLib();
   const doc = await PDFDocument.create();
   const { manifest: m } = input;
   doc.setTitle(input.title);
@@ -120,6 +135,7 @@ export async function summaryPdf(input: SummaryInput): Promise<Uint8Array> {
     doc,
     await doc.embedFont(StandardFonts.Helvetica),
     await doc.embedFont(StandardFonts.HelveticaBold),
+    rgb(0.6, 0.6, 0.6),
   );
   w.text(input.title, 16, w.bold);
   w.text(
