@@ -62,30 +62,13 @@ async function seed() {
     targets: [{ type: 'user', id: 'u-ada' }],
     changes: { before: ['member'], after: ['member', 'admin'] },
   });
-  trail.record({
-    action: 'api_key.create',
-    tenantId: 'demo',
-    actor: admin,
-    targets: [{ type: 'api_key', id: 'key_1' }],
-  });
-  trail.record({
-    action: 'api_key.rotate',
-    tenantId: 'demo',
-    actor: admin,
-    targets: [{ type: 'api_key', id: 'key_1' }],
-  });
-  trail.record({
-    action: 'privacy.subject.export',
-    tenantId: 'demo',
-    actor: admin,
-    targets: [{ type: 'subject', id: 'u-bob' }],
-  });
-  trail.record({
-    action: 'privacy.subject.erase',
-    tenantId: 'demo',
-    actor: admin,
-    targets: [{ type: 'subject', id: 'u-bob' }],
-  });
+  /** An admin action on the demo tenant. */
+  const byAdmin = (action: string, type: string, id: string) =>
+    trail.record({ action, tenantId: 'demo', actor: admin, targets: [{ type, id }] });
+  byAdmin('api_key.create', 'api_key', 'key_1');
+  byAdmin('api_key.rotate', 'api_key', 'key_1');
+  byAdmin('privacy.subject.export', 'subject', 'u-bob');
+  byAdmin('privacy.subject.erase', 'subject', 'u-bob');
   trail.record({ action: 'invoice.create', tenantId: 'other', actor: { type: 'user', id: 'u-x' } });
 
   const flags = createFlags({

@@ -47,20 +47,16 @@ describe('collectors', () => {
 
   it('reads audit events by action for one tenant and period, newest last', async () => {
     const at = (d: string) => new Date(`2026-11-${d}T10:00:00Z`);
-    trail.record({
-      action: 'api_key.create',
-      tenantId: 'acme',
-      occurredAt: at('03'),
-      actor: { type: 'user', id: 'u-admin' },
-      targets: [{ type: 'api_key', id: 'k1' }],
-    });
-    trail.record({
-      action: 'api_key.revoke',
-      tenantId: 'acme',
-      occurredAt: at('05'),
-      actor: { type: 'user', id: 'u-admin' },
-      targets: [{ type: 'api_key', id: 'k1' }],
-    });
+    const keyEvent = (action: string, day: string) =>
+      trail.record({
+        action,
+        tenantId: 'acme',
+        occurredAt: at(day),
+        actor: { type: 'user', id: 'u-admin' },
+        targets: [{ type: 'api_key', id: 'k1' }],
+      });
+    keyEvent('api_key.create', '03');
+    keyEvent('api_key.revoke', '05');
     trail.record({ action: 'api_key.create', tenantId: 'other', occurredAt: at('04') });
     trail.record({
       action: 'api_key.create',
