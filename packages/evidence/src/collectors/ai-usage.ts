@@ -1,4 +1,5 @@
 import type { LedgerStore } from '@platform/cost';
+import { optionalPeer } from '../optional.js';
 import { type Collector, collected, notCollected, periodDays } from './types.js';
 
 export interface AiUsageOptions {
@@ -29,12 +30,9 @@ export function aiUsage(options: AiUsageOptions): Collector {
     title: 'AI usage by model',
     async collect(context) {
       if (!options.ledger) return notCollected('no AI usage ledger configured');
-      let buildReport: typeof import('@platform/cost').buildReport;
-      try {
-        ({ buildReport } = await import('@platform/cost'));
-      } catch {
-        return notCollected('@platform/cost is not installed');
-      }
+      const costPackage = await optionalPeer('@platform/cost', () => import('@platform/cost'));
+      if (!costPackage) return notCollected('@platform/cost is not installed');
+      const { buildReport } = costPackage;
       const days = periodDays(context.period);
       const report = await buildReport(options.ledger, {
         ...(context.tenant !== undefined && { tenant: context.tenant }),

@@ -1,4 +1,5 @@
 import type { Grade, HeadersInput } from '@platform/headers';
+import { optionalPeer } from '../optional.js';
 import { type Collector, collected, type Finding, notCollected } from './types.js';
 
 export interface HeaderTarget {
@@ -38,12 +39,12 @@ export function securityHeaders(options: SecurityHeadersOptions): Collector {
     async collect(context) {
       const targets = options.targets ?? [];
       if (targets.length === 0) return notCollected('no header targets configured');
-      let scoreHeaders: typeof import('@platform/headers').scoreHeaders;
-      try {
-        ({ scoreHeaders } = await import('@platform/headers'));
-      } catch {
-        return notCollected('@platform/headers is not installed');
-      }
+      const headersPackage = await optionalPeer(
+        '@platform/headers',
+        () => import('@platform/headers'),
+      );
+      if (!headersPackage) return notCollected('@platform/headers is not installed');
+      const { scoreHeaders } = headersPackage;
       const scored = [];
       for (const t of targets) {
         let headers = t.headers;

@@ -1,5 +1,6 @@
 import { ConfigError } from '@platform/core';
 import type { PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { optionalPeer } from '../optional.js';
 import type { ControlTemplate } from '../templates/schema.js';
 import type { Manifest } from './manifest.js';
 import type { CollectorOutcome, ControlResult } from './status.js';
@@ -105,14 +106,12 @@ const COLLECTOR_COLUMNS: Column[] = [
 
 /** pdf-lib is an optional peer (about 22 MB installed): loaded only when a summary is rendered. */
 async function loadPdfLib(): Promise<typeof import('pdf-lib')> {
-  try {
-    return await import('pdf-lib');
-  } catch {
-    throw new ConfigError(
-      'evidencePack: the PDF summary needs pdf-lib (npm install pdf-lib), or pass pdf: false',
-      [{ path: 'pdf', message: 'pdf-lib is not installed' }],
-    );
-  }
+  const pdfLib = await optionalPeer('pdf-lib', () => import('pdf-lib'));
+  if (pdfLib) return pdfLib;
+  throw new ConfigError(
+    'evidencePack: the PDF summary needs pdf-lib (npm install pdf-lib), or pass pdf: false',
+    [{ path: 'pdf', message: 'pdf-lib is not installed' }],
+  );
 }
 
 export interface SummaryInput {
