@@ -9,6 +9,8 @@ export default defineConfig(
       fastify: 'src/fastify.ts',
       next: 'src/next.ts',
       hono: 'src/hono.ts',
+      redis: 'src/redis.ts',
+      postgres: 'src/postgres.ts',
       testkit: 'src/testkit.ts',
     },
     ['hono', 'vitest'],

@@ -7,5 +7,8 @@ export default defineProject({
     name: 'access',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // real PostgreSQL and Redis on a shared 2-core machine
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -219,7 +219,12 @@ async function nextCell(project, cell, command, extraArgs, distDir, t = Date.now
       const out = firstError(server.output());
       return record(cell, { runs: fail(`${err.message}\n${out}`) }, Date.now() - t);
     }
-    const checks = await runChecks(base, { cell, logFile, unknownRoute: false });
+    const checks = await runChecks(base, {
+      cell,
+      logFile,
+      unknownRoute: false,
+      itemsRoute: '/api/items/[id]', // Next's own template syntax, as withRequestContext names it
+    });
     record(cell, { runs: { ok: true }, ...checks }, Date.now() - t);
   } finally {
     await server.stop();

@@ -47,7 +47,8 @@ function subjectOf(o: { tenant?: string; user?: string; apiKey?: string }) {
   return {
     tenant: o.tenant ?? ctx?.tenantId ?? 'default',
     user: o.user ?? ctx?.actor?.id,
-    apiKey: o.apiKey,
+    // a key verified by @platform/access is the actor: it is the user and the key
+    apiKey: o.apiKey ?? (ctx?.actor?.type === 'apiKey' ? ctx.actor.id : undefined),
   };
 }
 

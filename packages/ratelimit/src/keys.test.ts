@@ -94,6 +94,15 @@ describe('identity keys', () => {
     expect(s?.value).not.toContain('secret');
   });
 
+  it('counts a verified API key by its id (the actor), whatever header carried it', () => {
+    const actor = { type: 'apiKey' as const, id: '0123456789abcdef', roles: [] };
+    const s = subject('apiKey', {
+      context: ctx({ actor }),
+      exchange: exchange({ 'x-api-key': 'pk_live_0123456789abcdef_rotated' }),
+    });
+    expect(s).toEqual({ value: 'k=0123456789abcdef', kind: 'apiKey' });
+  });
+
   it('uses the route template with the method, falling back to the path', () => {
     expect(subject('route', { context: ctx({ route: '/items/:id' }) })?.value).toBe(
       'r=GET:/items/:id',

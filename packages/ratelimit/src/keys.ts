@@ -120,6 +120,9 @@ export function createKeyer(opts: KeyerOptions): Keyer {
           : { value: `r=${safe(`${method}:${route}`)}`, kind: 'route' };
       }
       case 'apiKey': {
+        // a key verified by @platform/access: its public id, stable across rotations
+        if (ctx?.actor?.type === 'apiKey')
+          return { value: `k=${safe(ctx.actor.id)}`, kind: 'apiKey' };
         const key = input.exchange?.header(opts.apiKeyHeader);
         return key ? { value: `k=${digest(key)}`, kind: 'apiKey' } : undefined;
       }

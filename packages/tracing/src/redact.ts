@@ -7,6 +7,7 @@ export const DEFAULT_REDACT_KEYS = [
   'password',
   'token',
   'apiKey',
+  'x-api-key',
   'secret',
 ] as const;
 

@@ -1,7 +1,7 @@
 export {
   acceptWebhook,
   RAW_BODY_UNAVAILABLE,
-  refusalAnswer,
+  refusalAnswer as webhookRefusalAnswer,
   type WebhookDelivery,
   type WebhookExchange,
 } from './http.js';

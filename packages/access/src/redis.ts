@@ -1,0 +1,2 @@
+// @platform/access/redis: Redis stores.
+export { type RedisSessionStoreOptions, redisSessionStore } from './sessions/redis.js';

@@ -1,0 +1,23 @@
+export {
+  type Guard,
+  type GuardOptions,
+  permissionGuard,
+  type Refusal,
+  roleGuard,
+} from './guard.js';
+export {
+  AccessError,
+  asAccessError,
+  countRefusal,
+  type RefusalStage,
+  refusalAnswer,
+} from './refusal.js';
+export {
+  DEFAULT_ROLES,
+  defineRoles,
+  isPermission,
+  type RoleDefinition,
+  type RoleDefinitions,
+  type RoleTable,
+  type RoleTableOptions,
+} from './table.js';

@@ -1,0 +1,12 @@
+export {
+  ENVELOPE_PREFIX,
+  type Envelope,
+  FORMAT_VERSION,
+  isSealed,
+  type KeyRef,
+  openBytes,
+  openEnvelope,
+  parseEnvelope,
+  type SealInput,
+  sealBytes,
+} from './envelope.js';
