@@ -7,8 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { apiKeyAdmin, apiKeys, memoryKeyStore } from '@platform/access';
 import { type AuditTrail, auditTrail } from '@platform/audit';
 import { postgresStore } from '@platform/audit/postgres';
+import { neutralRequest } from '@platform/core';
 import { costControl, memoryStore as costMemory } from '@platform/cost';
 import {
   createFlags,
@@ -77,8 +79,20 @@ async function seed() {
   /** An admin action on the demo tenant. */
   const byAdmin = (action: string, type: string, id: string) =>
     trail.record({ action, tenantId: 'demo', actor: admin, targets: [{ type, id }] });
-  byAdmin('api_key.create', 'api_key', 'key_1');
-  byAdmin('api_key.rotate', 'api_key', 'key_1');
+  // API keys through @platform/access' admin API, which records api_key.* itself
+  const keys = apiKeys({ store: memoryKeyStore(), shutdown: false });
+  const keyAdmin = apiKeyAdmin({ keys, audit: trail, authorize: () => true });
+  const call = async (method: string, url: string, body?: unknown) => {
+    const answer = await keyAdmin(neutralRequest({ method, url, header: () => undefined, body }));
+    return JSON.parse(String(answer?.body)) as { id: string };
+  };
+  const { id } = await call('POST', '/', {
+    name: 'etl',
+    tenantId: 'demo',
+    scopes: ['reports:read'],
+  });
+  await call('POST', `/${id}/rotate`, {});
+  await keys.close();
   byAdmin('privacy.subject.export', 'subject', 'u-bob');
   byAdmin('privacy.subject.erase', 'subject', 'u-bob');
   trail.record({ action: 'invoice.create', tenantId: 'other', actor: { type: 'user', id: 'u-x' } });
