@@ -20,6 +20,11 @@ import {
   flagOperations,
 } from '@platform/flags';
 import { createSecurityHeaders } from '@platform/headers';
+import {
+  fieldProtector,
+  memoryKeyProvider,
+  memoryKeyStore as protectKeys,
+} from '@platform/protect';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformCollectors } from '../src/collectors/platform.js';
@@ -94,7 +99,14 @@ async function seed() {
   await call('POST', `/${id}/rotate`, {});
   await keys.close();
   byAdmin('privacy.subject.export', 'subject', 'u-bob');
-  byAdmin('privacy.subject.erase', 'subject', 'u-bob');
+  // the erasure through @platform/protect (crypto-shredding), which records privacy.subject.erase
+  const protect = fieldProtector({ keys: memoryKeyProvider(), store: protectKeys(), audit: trail });
+  await protect.encrypt('bob@example.com', {
+    tenantId: 'demo',
+    subjectId: 'u-bob',
+    aad: 'users/u-bob/email',
+  });
+  await protect.erase({ tenantId: 'demo', subjectId: 'u-bob', reason: 'GDPR Art. 17, ticket 7' });
   trail.record({ action: 'invoice.create', tenantId: 'other', actor: { type: 'user', id: 'u-x' } });
 
   const flags = createFlags({
@@ -231,6 +243,15 @@ describe('evidence pack for a seeded demo tenant (PostgreSQL audit)', { timeout:
       ]),
     );
 
+    const { readPack } = await import('../src/pack/generate.js');
+    const files = new Map(
+      (await readPack(pack.path)).map((e) => [e.path, Buffer.from(e.data).toString()]),
+    );
+    const privacy = files.get('evidence/privacy-requests/privacy-requests.csv') ?? '';
+    expect(privacy).toMatch(
+      /privacy\.subject\.erase,success,[^,]*,[^,]*,subject:u-bob,"GDPR Art\. 17, ticket 7"/,
+    );
+    expect(privacy).toContain('privacy.subject.export,success');
     const ok = await cli('verify', pack.path, '--public-key', pub);
     expect(ok.code, ok.out).toBe(0);
 
