@@ -29,6 +29,12 @@ const ALLOWED = [
 ];
 /** Files a package ships on purpose beyond the list above. */
 const EXTRAS = {
+  '@platform/evidence': [
+    'templates/eu-ai-act.json',
+    'templates/gdpr-art30.json',
+    'templates/iso27001.json',
+    'templates/soc2.json',
+  ],
   '@platform/flags': ['test-vectors.json'],
   '@platform/metrics': ['templates/grafana-dashboard.json', 'templates/prometheus-alerts.yml'],
 };
