@@ -29,6 +29,7 @@ const ALLOWED = [
 ];
 /** Files a package ships on purpose beyond the list above. */
 const EXTRAS = {
+  '@platform/admin': ['dist/ui/index.html', 'dist/ui/assets/app.js', 'dist/ui/assets/app.css'],
   '@platform/flags': ['test-vectors.json'],
   '@platform/metrics': ['templates/grafana-dashboard.json', 'templates/prometheus-alerts.yml'],
 };

@@ -7,5 +7,6 @@ export default defineProject({
     name: 'admin',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/global-setup.ts'],
   },
 });

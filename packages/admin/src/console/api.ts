@@ -6,7 +6,7 @@ import {
   problemAnswer,
   runWithContext,
 } from '@platform/core';
-import { issuesOf } from '../schemas/index.js';
+import { check } from '../schemas/index.js';
 import { type AdminPrincipal, atLeast, capabilitiesOf, roleOf } from './access.js';
 import { CSRF_HEADER, type CsrfGuard } from './csrf.js';
 import { areasOf, delegate } from './handlers.js';
@@ -77,13 +77,13 @@ async function bodyOf(call: Call, rule: Rule): Promise<{ value: unknown } | { pr
   if (!rule.schema) return { value: undefined };
   const read = await jsonBody(call.request, 16_384);
   if ('problem' in read) return read;
-  const parsed = rule.schema.safeParse(read.value ?? {});
-  if (parsed.success) return { value: parsed.data };
+  const parsed = check(rule.schema, read.value ?? {});
+  if (parsed.ok) return { value: parsed.data };
   return {
     problem: problemAnswer(400, {
       title: 'Bad Request',
       detail: 'The request body is not valid.',
-      errors: issuesOf(parsed.error),
+      errors: parsed.issues,
     }),
   };
 }

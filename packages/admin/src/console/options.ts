@@ -43,6 +43,6 @@ export interface AdminConsoleOptions {
    * per process) and extra origins allowed to call (default: the request's own origin).
    */
   csrf?: { secret?: string | Uint8Array; origins?: string[] };
-  /** Where the prebuilt UI is read from. Default: the `ui` folder shipped in the package. */
+  /** Where the prebuilt UI is read from. Default: the package's own `dist/ui`. */
   uiDir?: string;
 }

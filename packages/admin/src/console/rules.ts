@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import {
+  type BodySchema,
   logLevelSchema,
   rolloutSchema,
   tenantOverrideSchema,
@@ -21,7 +21,7 @@ export interface Rule {
   /** The tenant the call changes (a flag's tenant override). */
   tenant?: string;
   /** The body schema, shared with the UI. */
-  schema?: z.ZodType;
+  schema?: BodySchema;
   /** The audit action of a change; absent for reads. */
   action?: string;
   target?: { type: string; id: string };

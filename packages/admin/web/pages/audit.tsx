@@ -1,0 +1,152 @@
+import { useState } from 'preact/hooks';
+import { api, messageOf, type Session } from '../api.js';
+import { Alert, Page } from '../components.js';
+
+interface AuditEvent {
+  id: string;
+  occurredAt: string;
+  action: string;
+  outcome: string;
+  tenantId: string;
+  actor: { id: string; type: string };
+  targets: { type: string; id: string }[];
+  request: { traceId?: string };
+}
+interface Filters {
+  tenant: string;
+  actor: string;
+  action: string;
+  outcome: string;
+  q: string;
+}
+
+const FIELDS: [keyof Filters, string][] = [
+  ['actor', 'Actor'],
+  ['action', 'Action'],
+  ['q', 'Full text'],
+];
+
+function queryOf(filters: Filters, cursor?: string): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v.trim()) q.set(k, v.trim());
+  if (cursor) q.set('cursor', cursor);
+  q.set('limit', '50');
+  return q.toString();
+}
+
+function Events({ events }: { events: AuditEvent[] }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Action</th>
+          <th scope="col">Actor</th>
+          <th scope="col">Target</th>
+          <th scope="col">Tenant</th>
+          <th scope="col">Outcome</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => (
+          <tr key={e.id}>
+            <td>
+              <time dateTime={e.occurredAt}>{e.occurredAt.replace('T', ' ').slice(0, 19)}</time>
+            </td>
+            <th scope="row">
+              <code>{e.action}</code>
+            </th>
+            <td class="actor">{e.actor.id}</td>
+            <td>{e.targets.map((t) => `${t.type}:${t.id}`).join(', ')}</td>
+            <td>{e.tenantId}</td>
+            <td>
+              <span class={`badge ${e.outcome}`}>{e.outcome}</span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function AuditPage({ session }: { session: Session }) {
+  const [filters, setFilters] = useState<Filters>({
+    tenant: session.tenant ?? '',
+    actor: '',
+    action: '',
+    outcome: '',
+    q: '',
+  });
+  const [events, setEvents] = useState<AuditEvent[] | undefined>(undefined);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const load = async (more: boolean) => {
+    try {
+      const page = await api<{ events: AuditEvent[]; nextCursor?: string }>(
+        `audit/events?${queryOf(filters, more ? cursor : undefined)}`,
+      );
+      setEvents(more ? [...(events ?? []), ...page.events] : page.events);
+      setCursor(page.nextCursor);
+      setError(undefined);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const set = (key: keyof Filters) => (e: { currentTarget: { value: string } }) =>
+    setFilters({ ...filters, [key]: e.currentTarget.value });
+  const exportTenant = filters.tenant.trim() || 'default';
+  const exportHref = (format: string) =>
+    `api/audit/export?tenant=${encodeURIComponent(exportTenant)}&format=${format}`;
+  return (
+    <Page title="Audit log">
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          load(false);
+        }}
+      >
+        <label>
+          Tenant
+          <input
+            value={filters.tenant}
+            readOnly={session.tenant !== null}
+            onInput={set('tenant')}
+          />
+        </label>
+        {FIELDS.map(([key, label]) => (
+          <label key={key}>
+            {label}
+            <input value={filters[key]} onInput={set(key)} name={key} />
+          </label>
+        ))}
+        <label>
+          Outcome
+          <select value={filters.outcome} onChange={set('outcome')}>
+            <option value="">any</option>
+            <option value="success">success</option>
+            <option value="failure">failure</option>
+          </select>
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      <p class="exports">
+        Export tenant “{exportTenant}”:{' '}
+        <a href={exportHref('csv')} download>
+          CSV
+        </a>{' '}
+        <a href={exportHref('ndjson')} download>
+          NDJSON
+        </a>
+      </p>
+      <Alert message={error} />
+      {events && events.length === 0 && <p>No events match.</p>}
+      {events && events.length > 0 && <Events events={events} />}
+      {cursor && (
+        <button type="button" onClick={() => load(true)}>
+          Load more
+        </button>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,135 @@
+import { useState } from 'preact/hooks';
+import { tenantIdSchema } from '../../src/schemas/index.js';
+import { api, type Session, validate } from '../api.js';
+import { Alert, Page } from '../components.js';
+import { useLoad } from '../hooks.js';
+
+interface Point {
+  day: string;
+  calls: number;
+  totalTokens: number;
+  costUsd: string;
+}
+interface ModelRow {
+  model?: string;
+  calls: number;
+  totalTokens: number;
+  costUsd: string;
+}
+
+/** Cost per day as SVG bars: sized by attributes, no inline styles (the CSP allows none). */
+function Chart({ points }: { points: Point[] }) {
+  const max = Math.max(...points.map((p) => Number(p.costUsd)), 1e-9);
+  const width = 640;
+  const height = 160;
+  const bar = width / Math.max(points.length, 1);
+  const total = points.reduce((sum, p) => sum + Number(p.costUsd), 0);
+  return (
+    <figure>
+      <svg
+        viewBox={`0 0 ${width} ${height + 20}`}
+        role="img"
+        aria-label={`Cost per day, ${points.length} days, total $${total.toFixed(6)}`}
+        class="chart"
+      >
+        {points.map((p, i) => {
+          const h = (Number(p.costUsd) / max) * height;
+          return (
+            <rect
+              key={p.day}
+              x={i * bar + 1}
+              y={height - h}
+              width={Math.max(bar - 2, 1)}
+              height={h}
+              class="bar"
+            >
+              <title>
+                {p.day}: ${p.costUsd}, {p.calls} calls, {p.totalTokens} tokens
+              </title>
+            </rect>
+          );
+        })}
+        <text x={0} y={height + 16} class="axis">
+          {points[0]?.day}
+        </text>
+        <text x={width} y={height + 16} class="axis" text-anchor="end">
+          {points.at(-1)?.day}
+        </text>
+      </svg>
+      <figcaption>AI cost per day (USD)</figcaption>
+    </figure>
+  );
+}
+
+function Usage({ tenant }: { tenant: string }) {
+  const q = tenant ? `?tenant=${encodeURIComponent(tenant)}` : '';
+  const { data, error } = useLoad(
+    async () => ({
+      series: await api<{ points: Point[] }>(`usage/timeseries${q}`),
+      usage: await api<{ byModel: ModelRow[]; totals: { costUsd: string } }>(`usage/usage${q}`),
+    }),
+    q,
+  );
+  if (error) return <Alert message={error} />;
+  if (!data) return null;
+  return (
+    <>
+      <Chart points={data.series.points} />
+      <table>
+        <caption>By model (last 30 days)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">Calls</th>
+            <th scope="col">Tokens</th>
+            <th scope="col">Cost (USD)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.usage.byModel.map((r) => (
+            <tr key={r.model ?? '?'}>
+              <th scope="row">{r.model ?? '—'}</th>
+              <td>{r.calls}</td>
+              <td>{r.totalTokens}</td>
+              <td>{r.costUsd}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export function UsagePage({ session }: { session: Session }) {
+  const [draft, setDraft] = useState(session.tenant ?? '');
+  const [tenant, setTenant] = useState(session.tenant ?? '');
+  const [error, setError] = useState<string | undefined>(undefined);
+  return (
+    <Page title="AI usage">
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          try {
+            setTenant(validate(tenantIdSchema, draft));
+            setError(undefined);
+          } catch (err) {
+            setError(err instanceof Error ? err.message : String(err));
+          }
+        }}
+      >
+        <label>
+          Tenant
+          <input
+            value={draft}
+            readOnly={session.tenant !== null}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit">Show</button>
+      </form>
+      <Alert message={error} />
+      {tenant && <Usage tenant={tenant} />}
+    </Page>
+  );
+}
