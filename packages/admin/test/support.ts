@@ -1,8 +1,8 @@
 import { auditHandlers, memoryStore as auditMemory, auditTrail } from '@platform/audit';
-import type { NeutralRequest } from '@platform/core';
+import { getContext, type NeutralRequest } from '@platform/core';
 import { costControl, costHandlers } from '@platform/cost';
 import { createFlags, defineFlags, flagAdmin, memoryStore } from '@platform/flags';
-import { checkFromStore, health, sloTracker } from '@platform/metrics';
+import { checkFromStore, health, metrics, sloTracker } from '@platform/metrics';
 import { createLogger, logLevelHandlers } from '@platform/tracing';
 import { type AdminPrincipal, adminConsole, CSRF_HEADER } from '../src/index.js';
 
@@ -49,6 +49,7 @@ export async function stack() {
   const slos = sloTracker({
     slos: [{ name: 'api', routes: (r) => r.startsWith('/api/'), objective: 0.999, window: '30d' }],
   });
+  const telemetry = metrics({ observers: [slos] });
   const console = adminConsole({
     authorize: principalOf,
     audit: trail,
@@ -58,8 +59,13 @@ export async function stack() {
     }),
     flags: flagAdmin(flags),
     logLevels: logLevelHandlers(),
-    cost: costHandlers({ control, isAdmin: () => false }),
+    cost: costHandlers({
+      control,
+      // an unscoped admin may read any tenant (the console pins scoped ones to theirs)
+      isAdmin: () => hasRole(getContext()?.actor?.roles, 'admin') && !getContext()?.tenantId,
+    }),
     health: h,
+    metrics: telemetry,
     slos,
     csrf: { secret: 'test-secret' },
   });
@@ -68,6 +74,7 @@ export async function stack() {
     flags,
     trail,
     log,
+    telemetry,
     setDb: (up: boolean) => {
       dbUp = up;
     },
@@ -75,6 +82,7 @@ export async function stack() {
       await trail.close();
       await control.close();
       await h.close();
+      await telemetry.close();
     },
   };
 }

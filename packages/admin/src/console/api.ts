@@ -108,14 +108,8 @@ export async function answerApi(call: Call, segments: string[]): Promise<Answer>
   if (!request) return forbidden(`You may only see tenant "${call.principal.tenant}".`);
   const answer = await runWithContext(context, () => delegate(call.options, rule, request));
   record(call, rule, answer.status, body.value === undefined ? {} : { body: body.value });
-  if (rule.area === 'audit' && rule.parts[0] === 'events' && answer.status === 200)
-    call.options.audit?.record({
-      action: 'audit.log.view',
-      crud: 'r',
-      tenantId: request.query.get('tenant') ?? undefined,
-      actor: { type: 'user', id: call.principal.actor },
-      metadata: { query: Object.fromEntries(request.query) },
-    });
+  // Reads of the audit log record themselves: the trail's search writes `audit.log.view`
+  // and the export handler `audit.log.export`, both with the actor of the context above.
   const tenant = call.principal.tenant;
   return rule.area === 'flags' && tenant !== undefined && isRead(request.method)
     ? scopeFlagList(answer, tenant)

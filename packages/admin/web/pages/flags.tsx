@@ -116,7 +116,7 @@ function Row({ flag, session, done }: { flag: Flag; session: Session; done: () =
       </td>
       <td>
         {session.can.rollout ? (
-          <form onSubmit={rollout} class="inline">
+          <form onSubmit={rollout} class="inline" noValidate>
             <label>
               <span class="sr-only">Rollout percentage of {flag.key}</span>
               <input

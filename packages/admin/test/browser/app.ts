@@ -1,0 +1,36 @@
+import type { AddressInfo } from 'node:net';
+import { requestContext } from '@platform/core/express';
+import { securityHeaders } from '@platform/headers/express';
+import { metricsMiddleware } from '@platform/metrics/express';
+import express from 'express';
+import { adminRouter } from '../../src/express.js';
+import { stack } from '../support.js';
+
+/**
+ * The host app of the browser test: @platform's request context and `html` security headers
+ * in front of everything, the console at `/admin` over real packages, and a route gated by
+ * the `newCheckout` flag.
+ */
+export async function startApp() {
+  const s = await stack();
+  const app = express();
+  app.use(requestContext());
+  app.use(metricsMiddleware(s.telemetry));
+  app.use(securityHeaders());
+  app.use(express.json());
+  app.get('/checkout', (_req, res) => {
+    res.json({ checkout: s.flags.isEnabled('newCheckout') ? 'new' : 'old' });
+  });
+  app.use('/admin', adminRouter(s.console));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    ...s,
+    origin,
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await s.close();
+    },
+  };
+}
