@@ -122,10 +122,19 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
     await page.getByRole('cell', { name: 'healthy' }).first().waitFor();
     await page.getByRole('row', { name: /GET \/checkout/ }).waitFor();
     await accessible('health');
+    for (let i = 0; i < 3; i++) await fetch(`${app.origin}/ai/acme`, { method: 'POST' });
+    await app.control.flush();
     await open('usage', 'form');
     await page.getByLabel('Tenant').fill('acme');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByRole('img', { name: /Cost per day/ }).waitFor();
+    await page.getByRole('row', { name: /gpt-4o-mini 3 3750/ }).waitFor();
+    const bars = await page
+      .locator('svg.chart rect.bar')
+      .evaluateAll((rects) =>
+        rects.map((r) => Number(r.getAttribute('height'))).filter((h) => h > 0),
+      );
+    expect(bars).toHaveLength(1);
     await accessible('usage');
   });
 

@@ -75,6 +75,7 @@ export async function stack() {
     trail,
     log,
     telemetry,
+    control,
     setDb: (up: boolean) => {
       dbUp = up;
     },

@@ -21,6 +21,20 @@ export async function startApp() {
   app.get('/checkout', (_req, res) => {
     res.json({ checkout: s.flags.isEnabled('newCheckout') ? 'new' : 'old' });
   });
+  // An AI call through the cost control: admitted against the budget, settled with usage.
+  app.post('/ai/:tenant', async (req, res) => {
+    const call = await s.control.admit({
+      tenant: req.params.tenant,
+      model: 'gpt-4o-mini',
+      inputTokens: 1200,
+      maxOutputTokens: 300,
+    });
+    const usage = { inputTokens: 1000, outputTokens: 250 };
+    await call.settle({
+      usage: { cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, ...usage },
+    });
+    res.json({ model: call.model });
+  });
   app.use('/admin', adminRouter(s.console));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
