@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, messageOf, type Session } from '../api.js';
-import { Alert, Page } from '../components.js';
+import { Alert, Page, TableHead } from '../components.js';
 
 interface AuditEvent {
   id: string;
@@ -37,16 +37,7 @@ function queryOf(filters: Filters, cursor?: string): string {
 function Events({ events }: { events: AuditEvent[] }) {
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Action</th>
-          <th scope="col">Actor</th>
-          <th scope="col">Target</th>
-          <th scope="col">Tenant</th>
-          <th scope="col">Outcome</th>
-        </tr>
-      </thead>
+      <TableHead columns={['When', 'Action', 'Actor', 'Target', 'Tenant', 'Outcome']} />
       <tbody>
         {events.map((e) => (
           <tr key={e.id}>

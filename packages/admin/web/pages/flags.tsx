@@ -6,7 +6,7 @@ import {
   toggleSchema,
 } from '../../src/schemas/index.js';
 import { api, type Session, validate } from '../api.js';
-import { Alert, Loading, Page } from '../components.js';
+import { Alert, Loading, Page, TableHead } from '../components.js';
 import { useAction, useLoad } from '../hooks.js';
 
 interface Flag {
@@ -163,14 +163,7 @@ export function FlagsPage({ session }: { session: Session }) {
       {!data && !error && <Loading what="flags" />}
       {data && (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Flag</th>
-              <th scope="col">State</th>
-              <th scope="col">Rollout %</th>
-              <th scope="col">Tenant overrides</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Flag', 'State', 'Rollout %', 'Tenant overrides']} />
           <tbody>
             {shown.map((flag) => (
               <Row key={flag.key} flag={flag} session={session} done={reload} />

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { Alert, Loading, Page } from '../components.js';
+import { Alert, Loading, Page, TableHead } from '../components.js';
 import { useLoad } from '../hooks.js';
 
 interface Check {
@@ -41,14 +41,7 @@ function Dependencies({ checks }: { checks: Check[] }) {
   return (
     <table>
       <caption>Dependencies</caption>
-      <thead>
-        <tr>
-          <th scope="col">Check</th>
-          <th scope="col">Status</th>
-          <th scope="col">Response time</th>
-          <th scope="col">Message</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Check', 'Status', 'Response time', 'Message']} />
       <tbody>
         {checks.map((c) => (
           <tr key={c.name}>
@@ -73,17 +66,7 @@ function Routes({ routes }: { routes: Record<string, Stats> }) {
   return (
     <table>
       <caption>Requests per route (last hour)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Route</th>
-          <th scope="col">Requests</th>
-          <th scope="col">Rate /s</th>
-          <th scope="col">5xx</th>
-          <th scope="col">P50</th>
-          <th scope="col">P95</th>
-          <th scope="col">P99</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Route', 'Requests', 'Rate /s', '5xx', 'P50', 'P95', 'P99']} />
       <tbody>
         {rows.length === 0 && (
           <tr>
@@ -110,15 +93,7 @@ function Slos({ slos }: { slos: Slo[] }) {
   return (
     <table>
       <caption>Service level objectives</caption>
-      <thead>
-        <tr>
-          <th scope="col">SLO</th>
-          <th scope="col">Objective</th>
-          <th scope="col">Availability</th>
-          <th scope="col">Error budget left</th>
-          <th scope="col">Burn rate</th>
-        </tr>
-      </thead>
+      <TableHead columns={['SLO', 'Objective', 'Availability', 'Error budget left', 'Burn rate']} />
       <tbody>
         {slos.map((s) => (
           <tr key={s.name}>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { tenantIdSchema } from '../../src/schemas/index.js';
 import { api, type Session, validate } from '../api.js';
-import { Alert, Page } from '../components.js';
+import { Alert, Page, TableHead } from '../components.js';
 import { useLoad } from '../hooks.js';
 
 interface Point {
@@ -77,14 +77,7 @@ function Usage({ tenant }: { tenant: string }) {
       <Chart points={data.series.points} />
       <table>
         <caption>By model (last 30 days)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Calls</th>
-            <th scope="col">Tokens</th>
-            <th scope="col">Cost (USD)</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Model', 'Calls', 'Tokens', 'Cost (USD)']} />
         <tbody>
           {data.usage.byModel.map((r) => (
             <tr key={r.model ?? '?'}>
