@@ -46,6 +46,7 @@ export function roleSuite(name: string, start: Start) {
       const r = await as('mallory:customer').get('flags');
       expect(r.status).toBe(403);
       expect(((await r.json()) as { detail: string }).detail).toMatch(/role/);
+      expect((await as('alice:admin').get('nothing')).status).toBe(404);
     });
 
     it('lets a viewer read flags, levels and health but change nothing', async () => {
@@ -130,6 +131,13 @@ export function roleSuite(name: string, start: Start) {
       expect(s.flags.isEnabled('banner')).toBe(true);
     });
 
+    it("answers a package handler's thrown error as problem+json", async () => {
+      const r = await as('alice:admin').get('usage/usage?tenant=acme&from=bogus');
+      expect(r.status).toBe(400);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await r.json()) as { errors: { path: string }[] }).errors[0]?.path).toBe('from');
+    });
+
     it('validates bodies with the shared schemas (400 with the issues)', async () => {
       const admin = as('alice:admin');
       await admin.session();
@@ -195,6 +203,20 @@ export function roleSuite(name: string, start: Start) {
       expect(page.events.length).toBeGreaterThan(0);
       expect(page.events.every((e) => e.tenantId === 'acme')).toBe(true);
       expect((await tina.get('usage/usage?tenant=globex')).status).toBe(403);
+      expect((await tina.get('flags/banner/history')).status).toBe(403);
+      expect((await tina.get('flags/-/analytics')).status).toBe(403);
+      for (const tenantId of ['acme', 'globex']) {
+        const ctx = { requestId: tenantId, method: 'GET', path: '/x', startTime: 0, tenantId };
+        s.telemetry.recorder?.finish('GET', 0.01, 200, ctx, '/x');
+      }
+      const summary = async (who: string) =>
+        (
+          (await (await as(who).get('health/summary')).json()) as {
+            windows: { '1h': { tenants: Record<string, unknown> } };
+          }
+        ).windows['1h'].tenants;
+      expect(Object.keys(await summary('alice:admin')).sort()).toEqual(['acme', 'globex']);
+      expect(Object.keys(await summary('tina:admin:acme'))).toEqual(['acme']);
       const usage = await tina.get('usage/usage');
       expect(usage.status).toBe(200);
       expect(((await usage.json()) as { tenant: string }).tenant).toBe('acme');

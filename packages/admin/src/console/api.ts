@@ -11,8 +11,9 @@ import { type AdminPrincipal, atLeast, capabilitiesOf, roleOf } from './access.j
 import { CSRF_HEADER, type CsrfGuard } from './csrf.js';
 import { areasOf, delegate } from './handlers.js';
 import type { AdminConsoleOptions } from './options.js';
+import { problemOf } from './problem.js';
 import { isRead, type Rule, ruleOf } from './rules.js';
-import { contextFor, rebase, scopeFlagList } from './scope.js';
+import { contextFor, rebase, scopeFlagList, scopeSummary } from './scope.js';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 const forbidden = (detail: string) => problemAnswer(403, { title: 'Forbidden', detail }, NO_STORE);
@@ -46,7 +47,7 @@ function refusal(call: Call, rule: Rule): string | undefined {
   if (!atLeast(role, rule.need)) return `This needs the ${rule.need} role.`;
   const scoped = call.principal.tenant;
   if (scoped !== undefined && rule.global)
-    return 'A tenant-scoped admin cannot change process-wide settings.';
+    return 'Tenant-scoped principals cannot use this: it spans every tenant.';
   if (scoped !== undefined && rule.tenant !== undefined && rule.tenant !== scoped)
     return `You may only change tenant "${scoped}".`;
   if (isRead(call.request.method)) return undefined;
@@ -106,12 +107,16 @@ export async function answerApi(call: Call, segments: string[]): Promise<Answer>
   const context = contextFor(call.request, call.principal);
   const request = rebase(call.request, rule.area, call.principal, context, rule.schema && body);
   if (!request) return forbidden(`You may only see tenant "${call.principal.tenant}".`);
-  const answer = await runWithContext(context, () => delegate(call.options, rule, request));
+  const answer = await runWithContext(context, () =>
+    delegate(call.options, rule, request).catch((err: unknown) => problemOf(err, request.path)),
+  );
   record(call, rule, answer.status, body.value === undefined ? {} : { body: body.value });
   // Reads of the audit log record themselves: the trail's search writes `audit.log.view`
   // and the export handler `audit.log.export`, both with the actor of the context above.
   const tenant = call.principal.tenant;
-  return rule.area === 'flags' && tenant !== undefined && isRead(request.method)
-    ? scopeFlagList(answer, tenant)
+  if (tenant === undefined || !isRead(request.method)) return answer;
+  if (rule.area === 'flags') return scopeFlagList(answer, tenant);
+  return rule.area === 'health' && rule.parts[0] === 'summary'
+    ? scopeSummary(answer, tenant)
     : answer;
 }

@@ -3,6 +3,7 @@ import { uiHandler } from '../ui-files/index.js';
 import { answerApi } from './api.js';
 import { csrfGuard } from './csrf.js';
 import type { AdminConsoleOptions } from './options.js';
+import { problemOf } from './problem.js';
 
 export {
   type AdminAuthorize,
@@ -52,7 +53,12 @@ export function adminConsole(options: AdminConsoleOptions): AdminConsole {
     const segments = rest.split('/').slice(1).filter(Boolean).map(decode);
     if (segments.includes(undefined))
       return problemAnswer(400, { title: 'Bad Request', detail: 'Invalid percent-encoding.' });
-    const principal = await options.authorize(request);
+    let principal: Awaited<ReturnType<AdminConsoleOptions['authorize']>>;
+    try {
+      principal = await options.authorize(request);
+    } catch (err) {
+      return problemOf(err, request.path);
+    }
     if (!principal)
       return problemAnswer(401, { title: 'Unauthorized', detail: 'Sign in to use the console.' });
     return answerApi({ options, csrf, request, principal }, segments as string[]);

@@ -16,7 +16,7 @@ export interface Rule {
   /** The path below the area (`flags/new-checkout/toggle` → `new-checkout/toggle`). */
   parts: string[];
   need: AdminRole;
-  /** Changes process-wide state: refused to tenant-scoped principals. */
+  /** Changes (or reads) state of every tenant: refused to tenant-scoped principals. */
   global?: boolean;
   /** The tenant the call changes (a flag's tenant override). */
   tenant?: string;
@@ -37,9 +37,12 @@ const FLAG_VERBS: Record<string, string> = {
   'POST:revert': 'revert',
 };
 
+/** Reads that show every tenant's overrides (history, analytics, stale report). */
+const SPANNING = new Set(['history', 'analytics', 'stale']);
+
 function flagRule(method: string, parts: string[]): Omit<Rule, 'area' | 'parts'> {
-  if (isRead(method)) return { need: 'viewer' };
   const [key = '', sub, tenant] = parts;
+  if (isRead(method)) return { need: 'viewer', global: SPANNING.has(sub ?? '') };
   const target = { type: 'flag', id: key };
   if (sub === 'toggle' && method === 'POST')
     return {

@@ -59,3 +59,16 @@ export function scopeFlagList(answer: Answer, tenant: string): Answer {
   else if (parsed.tenants) parsed.tenants = only(parsed.tenants);
   return { ...answer, body: JSON.stringify(parsed) };
 }
+
+/** The metrics summary without other tenants' rows. */
+export function scopeSummary(answer: Answer, tenant: string): Answer {
+  if (answer.status !== 200 || typeof answer.body !== 'string') return answer;
+  const parsed = JSON.parse(answer.body) as {
+    windows?: Record<string, { tenants?: Record<string, unknown> }>;
+  };
+  for (const window of Object.values(parsed.windows ?? {})) {
+    const own = window.tenants?.[tenant];
+    window.tenants = own === undefined ? {} : { [tenant]: own };
+  }
+  return { ...answer, body: JSON.stringify(parsed) };
+}
