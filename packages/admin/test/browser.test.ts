@@ -83,6 +83,7 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
     await row.getByLabel('Level of payments').selectOption('debug');
     await row.getByRole('button', { name: 'Set', exact: true }).click();
     await expect.poll(() => app.log.level).toBe('debug');
+    expect(app.log.isLevelEnabled('debug')).toBe(true);
     await page
       .getByRole('row', { name: /payments/ })
       .getByRole('cell', { name: 'debug', exact: true })
@@ -93,6 +94,7 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
       .getByRole('button', { name: 'Reset' })
       .click();
     await expect.poll(() => app.log.level).toBe('info');
+    expect(app.log.isLevelEnabled('debug')).toBe(false);
   });
 
   it('finds the changes in the audit log with the admin as actor, and exports CSV', async () => {
@@ -111,6 +113,10 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'CSV' }).click(),
     ]);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await expect
+      .poll(() => page.locator('output').textContent())
+      .toMatch(/Chain of “default” intact: \d+ events checked/);
     const csv = readFileSync((await download.path()) as string, 'utf8');
     const lines = csv.trim().split('\n');
     expect(lines[0]).toContain('action');

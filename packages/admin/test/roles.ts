@@ -116,6 +116,13 @@ export function roleSuite(name: string, start: Start) {
         { 'sec-fetch-site': 'cross-site' },
       );
       expect(crossSite.status).toBe(403);
+      const ownOrigin = await admin.send(
+        'POST',
+        'flags/banner/toggle',
+        { enabled: true },
+        { origin: new URL(base).origin, 'sec-fetch-site': 'same-origin' },
+      );
+      expect(ownOrigin.status).toBe(200);
       const other = as('oscar:operator');
       await other.session();
       const stolen = await fetch(`${base}/api/flags/banner/toggle`, {

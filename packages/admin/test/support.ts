@@ -35,7 +35,9 @@ export async function stack() {
   const trail = auditTrail({ store: auditMemory() });
   const control = costControl({});
   // Typed by what the tests read: pino's own types are not reachable from this package.
-  const log: { level: string; debug(message: string): void } = createLogger({ module: 'payments' });
+  const log: { level: string; isLevelEnabled(level: string): boolean } = createLogger({
+    module: 'payments',
+  });
   let dbUp = true;
   const h = health({
     checks: [

@@ -40,10 +40,12 @@ export function csrfGuard(options: { secret?: string | Uint8Array; origins?: str
       return `${expires}.${mac(`${expires}\u0000${subject(principal)}`)}`;
     },
     refuse(request, principal, now = Date.now()) {
-      const site = request.header('sec-fetch-site');
-      if (site && site !== 'same-origin' && site !== 'none') return `cross-site request (${site})`;
       const origin = request.header('origin');
-      if (origin && origin !== ownOrigin(request) && !options.origins?.includes(origin))
+      const listed = origin !== undefined && (options.origins?.includes(origin) ?? false);
+      const site = request.header('sec-fetch-site');
+      if (site && site !== 'same-origin' && site !== 'none' && !listed)
+        return `cross-site request (${site})`;
+      if (origin && origin !== ownOrigin(request) && !listed)
         return `foreign origin ${origin.slice(0, 100)}`;
       const token = request.header(CSRF_HEADER) ?? '';
       const [expires = '', sig = ''] = token.split('.');

@@ -60,6 +60,41 @@ function Events({ events }: { events: AuditEvent[] }) {
   );
 }
 
+interface Verified {
+  ok: boolean;
+  checked: number;
+  brokenAt?: number;
+  detail?: string;
+}
+
+/** Checks the tenant's hash chain and says whether it is intact. */
+function Verify({ tenant }: { tenant: string }) {
+  const [result, setResult] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const verify = async () => {
+    try {
+      const r = await api<Verified>(`audit/verify?tenant=${encodeURIComponent(tenant)}`);
+      setResult(
+        r.ok
+          ? `Chain of “${tenant}” intact: ${r.checked} events checked.`
+          : `Chain of “${tenant}” broken at event ${r.brokenAt}: ${r.detail ?? ''}`,
+      );
+      setError(undefined);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  return (
+    <p>
+      <button type="button" onClick={verify}>
+        Verify chain
+      </button>{' '}
+      <output>{result}</output>
+      <Alert message={error} />
+    </p>
+  );
+}
+
 export function AuditPage({ session }: { session: Session }) {
   const [filters, setFilters] = useState<Filters>({
     tenant: session.tenant ?? '',
@@ -130,6 +165,7 @@ export function AuditPage({ session }: { session: Session }) {
           NDJSON
         </a>
       </p>
+      <Verify tenant={exportTenant} />
       <Alert message={error} />
       {events && events.length === 0 && <p>No events match.</p>}
       {events && events.length > 0 && <Events events={events} />}
