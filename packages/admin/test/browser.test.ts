@@ -141,6 +141,9 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
         rects.map((r) => Number(r.getAttribute('height'))).filter((h) => h > 0),
       );
     expect(bars).toHaveLength(1);
+    const calls = page.getByRole('row', { name: /calls per day/ });
+    expect(await calls.getByRole('cell').nth(0).textContent()).toBe('3');
+    expect(await calls.getByRole('cell').nth(2).textContent()).toBe('exhausted');
     await accessible('usage');
   });
 

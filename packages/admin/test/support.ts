@@ -33,7 +33,16 @@ export async function stack() {
   const flags = createFlags({ definitions, store });
   await flags.ready();
   const trail = auditTrail({ store: auditMemory() });
-  const control = costControl({});
+  const control = costControl({
+    budgets: {
+      default: {
+        limits: [
+          { metric: 'calls', period: 'day', max: 3 },
+          { metric: 'money', period: 'month', max: '5.00' },
+        ],
+      },
+    },
+  });
   // Typed by what the tests read: pino's own types are not reachable from this package.
   const log: { level: string; isLevelEnabled(level: string): boolean } = createLogger({
     module: 'payments',

@@ -61,12 +61,57 @@ function Chart({ points }: { points: Point[] }) {
   );
 }
 
+interface Limit {
+  metric: string;
+  period: string;
+  scope: string;
+  max: number;
+  used: number;
+  remaining: number;
+  resetAt: string;
+  maxUsd?: string;
+  usedUsd?: string;
+}
+
+/** Alert state of a limit: the share used against the 80 % warning threshold. */
+const stateOf = (l: Limit) =>
+  l.used >= l.max ? 'exhausted' : l.used >= 0.8 * l.max ? 'warning' : 'ok';
+
+function Budgets({ limits }: { limits: Limit[] }) {
+  if (limits.length === 0) return <p>No budget applies to this tenant.</p>;
+  return (
+    <table>
+      <caption>Budgets</caption>
+      <TableHead columns={['Limit', 'Used', 'Max', 'State', 'Resets']} />
+      <tbody>
+        {limits.map((l) => (
+          <tr key={`${l.metric}:${l.period}:${l.scope}`}>
+            <th scope="row">
+              {l.metric} per {l.period}
+              {l.scope !== 'tenant' && ` (per ${l.scope})`}
+            </th>
+            <td>{l.usedUsd ?? l.used}</td>
+            <td>{l.maxUsd ?? l.max}</td>
+            <td>
+              <span class={`badge ${stateOf(l)}`}>{stateOf(l)}</span>
+            </td>
+            <td>
+              <time dateTime={l.resetAt}>{l.resetAt.replace('T', ' ').slice(0, 16)}</time>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Usage({ tenant }: { tenant: string }) {
   const q = tenant ? `?tenant=${encodeURIComponent(tenant)}` : '';
   const { data, error } = useLoad(
     async () => ({
       series: await api<{ points: Point[] }>(`usage/timeseries${q}`),
       usage: await api<{ byModel: ModelRow[]; totals: { costUsd: string } }>(`usage/usage${q}`),
+      budget: await api<{ limits: Limit[] }>(`usage/budget${q}`),
     }),
     q,
   );
@@ -75,6 +120,7 @@ function Usage({ tenant }: { tenant: string }) {
   return (
     <>
       <Chart points={data.series.points} />
+      <Budgets limits={data.budget.limits} />
       <table>
         <caption>By model (last 30 days)</caption>
         <TableHead columns={['Model', 'Calls', 'Tokens', 'Cost (USD)']} />
