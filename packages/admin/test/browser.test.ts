@@ -95,6 +95,13 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
       .click();
     await expect.poll(() => app.log.level).toBe('info');
     expect(app.log.isLevelEnabled('debug')).toBe(false);
+    await fetch(`${app.origin}/checkout`, { headers: { 'x-request-id': 'e2e-checkout-1' } });
+    await open('logging', 'text=Request inspector');
+    await page.getByLabel('Request ID').fill('e2e-checkout-1');
+    await page.getByRole('button', { name: 'Inspect' }).click();
+    const timeline = page.getByRole('region', { name: 'Timeline of e2e-checkout-1' });
+    await timeline.getByText('checkout served: new').waitFor();
+    await accessible('logging-inspector');
   });
 
   it('finds the changes in the audit log with the admin as actor, and exports CSV', async () => {

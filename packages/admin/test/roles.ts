@@ -63,6 +63,7 @@ export function roleSuite(name: string, start: Start) {
       ).toBe(403);
       expect((await viewer.send('PUT', 'logging/payments', { level: 'debug' })).status).toBe(403);
       expect((await viewer.get('audit/events')).status).toBe(403);
+      expect((await viewer.get('inspector/recent')).status).toBe(403);
       expect(s.flags.isEnabled('newCheckout')).toBe(false);
     });
 
@@ -84,6 +85,7 @@ export function roleSuite(name: string, start: Start) {
         (await op.send('PUT', 'flags/newCheckout/tenants/acme', { enabled: false })).status,
       ).toBe(403);
       expect((await op.get('audit/events')).status).toBe(403);
+      expect((await op.get('inspector/recent')).status).toBe(200);
       const mine = (await events()).filter((e) => e.actor.id === 'oscar');
       expect(mine.map((e) => `${e.action}:${e.outcome}`)).toEqual(
         expect.arrayContaining([
@@ -212,6 +214,7 @@ export function roleSuite(name: string, start: Start) {
       expect((await tina.get('usage/usage?tenant=globex')).status).toBe(403);
       expect((await tina.get('flags/banner/history')).status).toBe(403);
       expect((await tina.get('flags/-/analytics')).status).toBe(403);
+      expect((await tina.get('inspector/recent')).status).toBe(403);
       for (const tenantId of ['acme', 'globex']) {
         const ctx = { requestId: tenantId, method: 'GET', path: '/x', startTime: 0, tenantId };
         s.telemetry.recorder?.finish('GET', 0.01, 200, ctx, '/x');

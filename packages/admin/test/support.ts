@@ -3,7 +3,12 @@ import { getContext, type NeutralRequest } from '@platform/core';
 import { costControl, costHandlers } from '@platform/cost';
 import { createFlags, defineFlags, flagAdmin, memoryStore } from '@platform/flags';
 import { checkFromStore, health, metrics, sloTracker } from '@platform/metrics';
-import { createLogger, logLevelHandlers } from '@platform/tracing';
+import {
+  createInspector,
+  createLogger,
+  inspectorHandlers,
+  logLevelHandlers,
+} from '@platform/tracing';
 import { type AdminPrincipal, adminConsole, CSRF_HEADER } from '../src/index.js';
 
 /** `who=alice:admin[:tenant]` in a cookie or the `x-who` header names the caller. */
@@ -44,9 +49,12 @@ export async function stack() {
     },
   });
   // Typed by what the tests read: pino's own types are not reachable from this package.
-  const log: { level: string; isLevelEnabled(level: string): boolean } = createLogger({
-    module: 'payments',
-  });
+  const inspector = createInspector({ enabled: true, size: 500 });
+  const log: {
+    level: string;
+    isLevelEnabled(level: string): boolean;
+    info(message: string): void;
+  } = createLogger({ module: 'payments', onLine: inspector.capture });
   let dbUp = true;
   const h = health({
     checks: [
@@ -70,6 +78,7 @@ export async function stack() {
     }),
     flags: flagAdmin(flags),
     logLevels: logLevelHandlers(),
+    inspector: inspectorHandlers(inspector),
     cost: costHandlers({
       control,
       // an unscoped admin may read any tenant (the console pins scoped ones to theirs)

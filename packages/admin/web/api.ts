@@ -11,9 +11,10 @@ export interface Session {
     rollout: boolean;
     tenantOverrides: boolean;
     changeLogLevels: boolean;
+    inspect: boolean;
     auditLog: boolean;
   };
-  areas: Record<'flags' | 'health' | 'audit' | 'logging' | 'usage', boolean>;
+  areas: Record<'flags' | 'health' | 'audit' | 'logging' | 'inspector' | 'usage', boolean>;
   csrf: { header: string; token: string };
 }
 

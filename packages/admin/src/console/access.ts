@@ -37,6 +37,8 @@ export interface Capabilities {
   rollout: boolean;
   tenantOverrides: boolean;
   changeLogLevels: boolean;
+  /** The development inspector: every request's log lines, so operators of every tenant only. */
+  inspect: boolean;
   auditLog: boolean;
 }
 
@@ -51,6 +53,7 @@ export function capabilitiesOf(role: AdminRole, scoped: boolean): Capabilities {
     rollout: operator,
     tenantOverrides: atLeast(role, 'admin'),
     changeLogLevels: operator,
+    inspect: operator,
     auditLog: atLeast(role, 'admin'),
   };
 }

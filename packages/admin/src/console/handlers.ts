@@ -21,6 +21,8 @@ export async function delegate(
     }
     case 'logging':
       return options.logLevels ? options.logLevels.handle(request) : notConfigured('log levels');
+    case 'inspector':
+      return options.inspector ? options.inspector.handle(request) : notConfigured('inspector');
     case 'audit': {
       const log = options.auditLog;
       if (!log) return notConfigured('audit log');
@@ -57,6 +59,7 @@ export function areasOf(options: AdminConsoleOptions) {
     health: Boolean(options.health || options.metrics || options.slos),
     audit: Boolean(options.auditLog),
     logging: Boolean(options.logLevels),
+    inspector: Boolean(options.inspector),
     usage: Boolean(options.cost),
   };
 }

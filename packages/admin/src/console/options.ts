@@ -30,6 +30,8 @@ export interface AdminConsoleOptions {
   flags?: NeutralHandler;
   /** Runtime log levels: `logLevelHandlers()` from @platform/tracing. */
   logLevels?: { handle: PackageHandler };
+  /** The development log inspector: `inspectorHandlers(inspector)` from @platform/tracing. */
+  inspector?: { handle: PackageHandler };
   /** AI usage: `costHandlers()` from @platform/cost. */
   cost?: Partial<Record<'usage' | 'timeseries' | 'report' | 'budget', PackageHandler>>;
   /** RED per route: the `metrics()` instance of @platform/metrics. */

@@ -8,7 +8,7 @@ import {
 import type { AdminRole } from './access.js';
 
 /** The console's API areas, each served by one package's own handler. */
-export type Area = 'session' | 'flags' | 'logging' | 'audit' | 'usage' | 'health';
+export type Area = 'session' | 'flags' | 'logging' | 'inspector' | 'audit' | 'usage' | 'health';
 
 /** What one API call needs and, for a change, how it is recorded. */
 export interface Rule {
@@ -87,7 +87,15 @@ function loggingRule(method: string, parts: string[]): Omit<Rule, 'area' | 'part
   };
 }
 
-const AREAS = new Set<string>(['session', 'flags', 'logging', 'audit', 'usage', 'health']);
+const AREAS = new Set<string>([
+  'session',
+  'flags',
+  'logging',
+  'inspector',
+  'audit',
+  'usage',
+  'health',
+]);
 
 /** The rule of `api/<area>/<parts>`, or undefined when no such call exists (404). */
 export function ruleOf(method: string, segments: string[]): Rule | undefined {
@@ -101,6 +109,9 @@ export function ruleOf(method: string, segments: string[]): Rule | undefined {
       return { ...at, ...loggingRule(method, parts) };
     case 'audit':
       return isRead(method) ? { ...at, need: 'admin' } : undefined;
+    case 'inspector':
+      // every request's log lines, of every tenant
+      return isRead(method) ? { ...at, need: 'operator', global: true } : undefined;
     default:
       return isRead(method) ? { ...at, need: 'viewer' } : undefined;
   }

@@ -19,7 +19,9 @@ export async function startApp() {
   app.use(securityHeaders());
   app.use(express.json());
   app.get('/checkout', (_req, res) => {
-    res.json({ checkout: s.flags.isEnabled('newCheckout') ? 'new' : 'old' });
+    const checkout = s.flags.isEnabled('newCheckout') ? 'new' : 'old';
+    s.log.info(`checkout served: ${checkout}`);
+    res.json({ checkout });
   });
   // An AI call through the cost control: admitted against the budget, settled with usage.
   app.post('/ai/:tenant', async (req, res) => {

@@ -3,6 +3,7 @@ import { LOG_LEVELS, logLevelSchema } from '../../src/schemas/index.js';
 import { api, type Session, validate } from '../api.js';
 import { Alert, Loading, Page } from '../components.js';
 import { useAction, useLoad } from '../hooks.js';
+import { Inspector } from './inspector.js';
 
 interface ModuleLevel {
   module: string;
@@ -85,6 +86,7 @@ export function LoggingPage({ session }: { session: Session }) {
           </tbody>
         </table>
       )}
+      {session.areas.inspector && session.can.inspect && <Inspector />}
     </Page>
   );
 }
