@@ -74,7 +74,30 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
     const row = page.getByRole('row', { name: /banner/ });
     await row.getByLabel('Rollout percentage of banner').fill('150');
     await row.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => row.getByRole('alert').first().textContent()).toMatch(/percentage/);
+    await expect
+      .poll(() => row.getByRole('alert').first().textContent())
+      .toBe('percentage: must be 0 to 100');
+  });
+
+  it("shows a flag's history with its diff, and an admin reverts to a version", async () => {
+    const toggle = page.locator('[data-flag-toggle="newCheckout"]');
+    await toggle.click(); // v3: off
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.click(); // v4: on
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'History of newCheckout' }).click();
+    const history = page.getByRole('region', { name: 'History of newCheckout' });
+    const v3 = history.getByRole('row', { name: /^v3 / });
+    await v3.waitFor();
+    expect(await v3.getByRole('cell').nth(1).textContent()).toBe('alice');
+    expect(await v3.locator('ul.diff').textContent()).toContain('enabled: true → false');
+    await accessible('flags-history');
+    await v3.getByRole('button', { name: 'Revert to v3' }).click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(await checkout()).toBe('old');
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(await checkout()).toBe('new');
   });
 
   it('changes a log level and resets it', async () => {
@@ -113,6 +136,10 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
     expect(await toggled.first().locator('td.actor').textContent()).toBe('alice');
     await page
       .getByRole('row', { name: /admin\.log_level\.set/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('row', { name: /admin\.flag\.revert/ })
       .first()
       .waitFor();
     await accessible('audit');

@@ -153,7 +153,11 @@ export function roleSuite(name: string, start: Start) {
       const r = await admin.send('PUT', 'flags/banner/rollout', { percentage: 150 });
       expect(r.status).toBe(400);
       const body = (await r.json()) as { errors: { path: string }[] };
-      expect(body.errors[0]?.path).toBe('percentage');
+      expect(body.errors).toEqual([{ path: 'percentage', message: 'must be 0 to 100' }]);
+      const half = await admin.send('PUT', 'flags/banner/rollout', { percentage: 2.5 });
+      expect(((await half.json()) as { errors: unknown[] }).errors).toEqual([
+        { path: 'percentage', message: 'must be a whole number' },
+      ]);
       expect((await admin.send('PUT', 'logging/payments', { level: 'loud' })).status).toBe(400);
     });
 

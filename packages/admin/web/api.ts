@@ -10,6 +10,8 @@ export interface Session {
     toggleFlags: boolean;
     rollout: boolean;
     tenantOverrides: boolean;
+    flagHistory: boolean;
+    revertFlags: boolean;
     changeLogLevels: boolean;
     inspect: boolean;
     auditLog: boolean;

@@ -36,6 +36,9 @@ export interface Capabilities {
   toggleFlags: boolean;
   rollout: boolean;
   tenantOverrides: boolean;
+  /** Flag history (every tenant's overrides) and reverting to an earlier version. */
+  flagHistory: boolean;
+  revertFlags: boolean;
   changeLogLevels: boolean;
   /** The development inspector: every request's log lines, so operators of every tenant only. */
   inspect: boolean;
@@ -52,6 +55,8 @@ export function capabilitiesOf(role: AdminRole, scoped: boolean): Capabilities {
     toggleFlags: operator,
     rollout: operator,
     tenantOverrides: atLeast(role, 'admin'),
+    flagHistory: !scoped,
+    revertFlags: atLeast(role, 'admin') && !scoped,
     changeLogLevels: operator,
     inspect: operator,
     auditLog: atLeast(role, 'admin'),

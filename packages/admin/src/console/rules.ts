@@ -1,6 +1,7 @@
 import {
   type BodySchema,
   logLevelSchema,
+  revertSchema,
   rolloutSchema,
   tenantOverrideSchema,
   toggleSchema,
@@ -71,7 +72,8 @@ function flagRule(method: string, parts: string[]): Omit<Rule, 'area' | 'parts'>
     };
   }
   const verb = FLAG_VERBS[`${method}:${sub ?? (key ? 1 : 0)}`] ?? 'change';
-  return { need: 'admin', global: true, action: `admin.flag.${verb}`, target };
+  const schema = verb === 'revert' ? revertSchema : undefined;
+  return { need: 'admin', global: true, schema, action: `admin.flag.${verb}`, target };
 }
 
 function loggingRule(method: string, parts: string[]): Omit<Rule, 'area' | 'parts'> {

@@ -19,12 +19,17 @@ export const toggleSchema = z.strictObject({ enabled: z.boolean() });
 
 /** `PUT flags/:key/rollout`: the share of users (0..100) who get `variant`. */
 export const rolloutSchema = z.strictObject({
-  percentage: z.int('must be a whole number').check(z.gte(0), z.lte(100)),
+  percentage: z
+    .int('must be a whole number')
+    .check(z.gte(0, 'must be 0 to 100'), z.lte(100, 'must be 0 to 100')),
   variant: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
 /** `PUT flags/:key/tenants/:tenant`: switch the flag on or off for one tenant. */
 export const tenantOverrideSchema = z.strictObject({ enabled: z.boolean() });
+
+/** `POST flags/:key/revert`: write the flag back as it was at `version`. */
+export const revertSchema = z.strictObject({ version: z.int().check(z.positive()) });
 
 /** `PUT logging/:module`. */
 export const logLevelSchema = z.strictObject({ level: z.enum(LOG_LEVELS) });
@@ -33,6 +38,7 @@ export type ToggleBody = z.infer<typeof toggleSchema>;
 export type RolloutBody = z.infer<typeof rolloutSchema>;
 export type TenantOverrideBody = z.infer<typeof tenantOverrideSchema>;
 export type LogLevelBody = z.infer<typeof logLevelSchema>;
+export type RevertBody = z.infer<typeof revertSchema>;
 
 /** A schema of this module (any zod or zod/mini schema). */
 export type BodySchema = z.ZodMiniType;

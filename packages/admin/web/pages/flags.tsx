@@ -8,6 +8,7 @@ import {
 import { api, type Session, validate } from '../api.js';
 import { Alert, Loading, Page, TableHead } from '../components.js';
 import { useAction, useLoad } from '../hooks.js';
+import { History } from './history.js';
 
 interface Flag {
   key: string;
@@ -96,6 +97,7 @@ function Row({ flag, session, done }: { flag: Flag; session: Session; done: () =
       <th scope="row">
         <code>{flag.key}</code>
         {flag.description && <div class="muted">{flag.description}</div>}
+        {session.can.flagHistory && <History flag={flag.key} session={session} done={done} />}
       </th>
       <td>
         {session.can.toggleFlags ? (
