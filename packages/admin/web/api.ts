@@ -1,21 +1,13 @@
 import type { output } from 'zod/mini';
+import type { AdminRole, Capabilities } from '../src/console/access.js';
 import { type BodySchema, check } from '../src/schemas/index.js';
 
 /** What the console's `api/session` answers. */
 export interface Session {
   actor: string;
-  role: 'viewer' | 'operator' | 'admin';
+  role: AdminRole;
   tenant: string | null;
-  can: {
-    toggleFlags: boolean;
-    rollout: boolean;
-    tenantOverrides: boolean;
-    flagHistory: boolean;
-    revertFlags: boolean;
-    changeLogLevels: boolean;
-    inspect: boolean;
-    auditLog: boolean;
-  };
+  can: Capabilities;
   areas: Record<'flags' | 'health' | 'audit' | 'logging' | 'inspector' | 'usage', boolean>;
   csrf: { header: string; token: string };
 }
