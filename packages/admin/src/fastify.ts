@@ -4,19 +4,18 @@ import type { AdminConsole } from './console/index.js';
 
 export interface FastifyAdminOptions {
   console: AdminConsole;
-  /** The mount point, the same as the `prefix` you register the plugin with. */
-  prefix: string;
 }
 
 /**
- * The console as a Fastify plugin: register it with a `prefix`. Encapsulated on purpose (no
- * fastify-plugin): its routes live only under that prefix.
+ * The console as a Fastify plugin: register it with a `prefix`, its mount point (read back
+ * from the plugin's own context). Encapsulated on purpose (no fastify-plugin): its routes live
+ * only under that prefix.
  *
  * @example
  * await app.register(adminPlugin, { prefix: '/admin', console: adminConsole({ authorize, flags: flagAdmin(flags) }) });
  */
 export const adminPlugin: FastifyPluginAsync<FastifyAdminOptions> = async (app, options) => {
-  const route = fastifyRoute(options.console.handler, { base: options.prefix });
+  const route = fastifyRoute(options.console.handler, { base: app.prefix });
   app.all('/', route);
   app.all('/*', route);
 };

@@ -36,6 +36,18 @@ export function roleSuite(name: string, start: Start) {
       await s.close();
     });
 
+    it('serves the UI page (after a redirect from the bare mount point) and its assets', async () => {
+      const bare = await fetch(base, { redirect: 'manual' });
+      expect(bare.status).toBe(308);
+      const page = await fetch(base);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("'strict-dynamic'");
+      expect(await page.text()).toContain('src="assets/app.js"');
+      const js = await fetch(`${base}/assets/app.js`);
+      expect(js.status).toBe(200);
+      expect(js.headers.get('content-type')).toContain('text/javascript');
+    });
+
     it('answers 401 problem+json without a principal', async () => {
       const r = await as().get('flags');
       expect(r.status).toBe(401);
