@@ -124,6 +124,14 @@ describe('the console in headless Chromium, over a real Express app', { timeout:
     await page.getByRole('button', { name: 'Inspect' }).click();
     const timeline = page.getByRole('region', { name: 'Timeline of e2e-checkout-1' });
     await timeline.getByText('checkout served: new').waitFor();
+    const waterfall = timeline.getByRole('img', { name: /Waterfall of \d+ spans/ });
+    await waterfall.waitFor();
+    expect(await waterfall.locator('rect[data-span="checkout.decide"]').count()).toBe(1);
+    expect(await waterfall.locator('rect.bar').count()).toBeGreaterThanOrEqual(2);
+    const traceLink = timeline.getByRole('link', { name: /^[0-9a-f]{32}$/ });
+    expect(await traceLink.getAttribute('href')).toMatch(
+      /^https:\/\/traces\.example\.com\/trace\/[0-9a-f]{32}$/,
+    );
     await accessible('logging-inspector');
   });
 

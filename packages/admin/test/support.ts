@@ -79,6 +79,7 @@ export async function stack() {
     flags: flagAdmin(flags),
     logLevels: logLevelHandlers(),
     inspector: inspectorHandlers(inspector),
+    traceUrl: 'https://traces.example.com/trace/{traceId}',
     cost: costHandlers({
       control,
       // an unscoped admin may read any tenant (the console pins scoped ones to theirs)
@@ -96,6 +97,7 @@ export async function stack() {
     log,
     telemetry,
     control,
+    inspector,
     setDb: (up: boolean) => {
       dbUp = up;
     },

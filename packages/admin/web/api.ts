@@ -10,6 +10,8 @@ export interface Session {
   can: Capabilities;
   areas: Record<'flags' | 'health' | 'audit' | 'logging' | 'inspector' | 'usage', boolean>;
   csrf: { header: string; token: string };
+  /** The trace viewer's URL template (`{traceId}`), or null. */
+  traceUrl: string | null;
 }
 
 /** A failed call, with the server's problem detail as a readable message. */

@@ -67,6 +67,7 @@ function session(call: Call): Answer {
       tenant: tenant ?? null,
       can: capabilitiesOf(role, tenant !== undefined),
       areas: areasOf(call.options),
+      traceUrl: call.options.traceUrl ?? null,
       csrf: { header: CSRF_HEADER, token: call.csrf.issue(call.principal) },
     },
     NO_STORE,

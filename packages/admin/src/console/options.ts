@@ -32,6 +32,11 @@ export interface AdminConsoleOptions {
   logLevels?: { handle: PackageHandler };
   /** The development log inspector: `inspectorHandlers(inspector)` from @platform/tracing. */
   inspector?: { handle: PackageHandler };
+  /**
+   * Your trace viewer's URL with `{traceId}` in it (Jaeger, Tempo, Honeycomb): the UI links
+   * every trace id there. E.g. `https://jaeger.example.com/trace/{traceId}`.
+   */
+  traceUrl?: string;
   /** AI usage: `costHandlers()` from @platform/cost. */
   cost?: Partial<Record<'usage' | 'timeseries' | 'report' | 'budget', PackageHandler>>;
   /** RED per route: the `metrics()` instance of @platform/metrics. */

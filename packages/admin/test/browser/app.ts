@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { requestContext } from '@platform/core/express';
 import { securityHeaders } from '@platform/headers/express';
 import { metricsMiddleware } from '@platform/metrics/express';
+import { initTracing, traced } from '@platform/tracing';
+import { tracing } from '@platform/tracing/express';
 import express from 'express';
 import { adminRouter } from '../../src/express.js';
 import { stack } from '../support.js';
@@ -13,13 +15,23 @@ import { stack } from '../support.js';
  */
 export async function startApp() {
   const s = await stack();
+  // real spans into the inspector, for the request waterfall
+  const spans = initTracing({
+    exporter: 'none',
+    sampleRatio: 1,
+    spanProcessors: [s.inspector.spanProcessor],
+    shutdown: false,
+  });
   const app = express();
   app.use(requestContext());
+  app.use(tracing());
   app.use(metricsMiddleware(s.telemetry));
   app.use(securityHeaders());
   app.use(express.json());
-  app.get('/checkout', (_req, res) => {
-    const checkout = s.flags.isEnabled('newCheckout') ? 'new' : 'old';
+  app.get('/checkout', async (_req, res) => {
+    const checkout = await traced('checkout.decide', async () =>
+      s.flags.isEnabled('newCheckout') ? 'new' : 'old',
+    );
     s.log.info(`checkout served: ${checkout}`);
     res.json({ checkout });
   });
@@ -47,6 +59,7 @@ export async function startApp() {
     async stop() {
       await new Promise<void>((r) => server.close(() => r()));
       await s.close();
+      await spans.shutdown();
     },
   };
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, messageOf } from '../api.js';
 import { Alert, TableHead } from '../components.js';
 import { useLoad } from '../hooks.js';
+import { Waterfall } from './waterfall.js';
 
 interface LogRecord {
   time?: string | number;
@@ -14,6 +15,26 @@ interface Timeline {
   requestId?: string;
   traceIds: string[];
   logs: LogRecord[];
+  spans: Parameters<typeof Waterfall>[0]['spans'];
+}
+
+/** The trace ids, linked to the host's trace viewer when it configured one. */
+function Traces({ ids, url }: { ids: string[]; url: string | null }) {
+  if (ids.length === 0) return null;
+  return (
+    <p>
+      Trace{' '}
+      {ids.map((id) =>
+        url ? (
+          <a key={id} href={url.replace('{traceId}', encodeURIComponent(id))} rel="noreferrer">
+            <code>{id}</code>
+          </a>
+        ) : (
+          <code key={id}>{id}</code>
+        ),
+      )}
+    </p>
+  );
 }
 
 const LEVELS: Record<number, string> = {
@@ -58,7 +79,7 @@ function Lines({ logs, pick }: { logs: LogRecord[]; pick?: (id: string) => void 
 }
 
 /** The development inspector: recent log lines, and everything one request logged. */
-export function Inspector() {
+export function Inspector({ traceUrl }: { traceUrl: string | null }) {
   const recent = useLoad(() => api<{ logs: LogRecord[] }>('inspector/recent?limit=50'));
   const [id, setId] = useState('');
   const [timeline, setTimeline] = useState<Timeline | undefined>(undefined);
@@ -92,6 +113,8 @@ export function Inspector() {
       {timeline && (
         <section aria-label={`Timeline of ${timeline.requestId ?? id}`}>
           <h3>Timeline of {timeline.requestId ?? id}</h3>
+          <Traces ids={timeline.traceIds} url={traceUrl} />
+          <Waterfall spans={timeline.spans} />
           <Lines logs={timeline.logs} />
         </section>
       )}

@@ -86,7 +86,7 @@ export function LoggingPage({ session }: { session: Session }) {
           </tbody>
         </table>
       )}
-      {session.areas.inspector && session.can.inspect && <Inspector />}
+      {session.areas.inspector && session.can.inspect && <Inspector traceUrl={session.traceUrl} />}
     </Page>
   );
 }
