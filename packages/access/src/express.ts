@@ -1,4 +1,4 @@
 // express bindings of @platform/access.
 
-export { captureRawBody, verifyWebhook } from './webhooks/express.js';
 export { oidcRoutes } from './oidc/express.js';
+export { captureRawBody, verifyWebhook } from './webhooks/express.js';

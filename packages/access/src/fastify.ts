@@ -1,4 +1,4 @@
 // fastify bindings of @platform/access.
 
-export { verifyWebhook } from './webhooks/fastify.js';
 export { oidcRoutes } from './oidc/fastify.js';
+export { verifyWebhook } from './webhooks/fastify.js';

@@ -1,4 +1,4 @@
 // hono bindings of @platform/access.
 
-export { verifyWebhook } from './webhooks/hono.js';
 export { oidcRoutes } from './oidc/hono.js';
+export { verifyWebhook } from './webhooks/hono.js';

@@ -4,6 +4,6 @@
  * establishes the identity the other @platform packages key on through core's request context.
  */
 export const ACCESS_PACKAGE = '@platform/access';
+export * from './oidc/index.js';
 export * from './tenant/index.js';
 export * from './webhooks/index.js';
-export * from './oidc/index.js';

@@ -1,4 +1,4 @@
 // next bindings of @platform/access.
 
-export { withWebhook } from './webhooks/next.js';
 export { oidcRoutes } from './oidc/next.js';
+export { withWebhook } from './webhooks/next.js';
