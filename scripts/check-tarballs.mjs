@@ -35,6 +35,7 @@ const EXTRAS = {
     'templates/iso27001.json',
     'templates/soc2.json',
   ],
+  '@platform/admin': ['dist/ui/index.html', 'dist/ui/assets/app.js', 'dist/ui/assets/app.css'],
   '@platform/flags': ['test-vectors.json'],
   '@platform/metrics': ['templates/grafana-dashboard.json', 'templates/prometheus-alerts.yml'],
 };

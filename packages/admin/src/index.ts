@@ -1,0 +1,2 @@
+export * from './console/index.js';
+export * from './schemas/index.js';
