@@ -13,7 +13,12 @@ const env = parseEnv(
 const app = await buildApp();
 const server = app.listen(env.PORT, env.HOST, () => {
   const { port } = server.address() as AddressInfo;
-  console.log(`listening on http://${env.HOST}:${port}`);
+  const url = `http://${env.HOST}:${port}`;
+  console.log(`listening on ${url}`);
+  app.listening(url).then(
+    (help) => console.log(help),
+    (err: Error) => console.error(`login unavailable: ${err.message}`),
+  );
 });
 
 onShutdown(() => new Promise((resolve) => server.close(resolve)), { name: 'http-server' });
