@@ -85,6 +85,7 @@ export async function demoLogin(): Promise<DemoLogin> {
       // would answer 401 session_revoked on every later request of this browser
       logout: async (request) => {
         const answer = await handlers.logout(request);
+        if (!answer) return answer;
         return {
           ...answer,
           cookies: [...(answer.cookies ?? []), ...sessions.clearCookies().slice(0, 1)],

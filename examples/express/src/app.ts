@@ -12,19 +12,21 @@ import { itemStore, newItemSchema } from './items.js';
 export interface AppOptions {
   /** Hide error internals from clients (default: NODE_ENV === 'production'). */
   production?: boolean;
+  /** The demo's login (server.ts tells it the URL once listening); a fresh one by default. */
+  login?: DemoLogin;
 }
-
-/** The app, and how it learns its own URL once listening (for the login's callback). */
-export type ExampleApp = Express & Pick<DemoLogin, 'listening'>;
 
 /**
  * The example app: request context first, authentication (a session from the demo's OIDC
  * login), each @platform feature (src/features), the routes, then the not-found and error
  * handlers last.
  */
-export async function buildApp(options: AppOptions = {}): Promise<ExampleApp> {
+export async function buildApp(options: AppOptions = {}): Promise<Express> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
-  const [login, features] = await Promise.all([demoLogin(), loadFeatures({ production })]);
+  const [login, features] = await Promise.all([
+    options.login ?? demoLogin(),
+    loadFeatures({ production }),
+  ]);
   const items = itemStore();
   const app = express();
   app.disable('x-powered-by');
@@ -67,5 +69,5 @@ export async function buildApp(options: AppOptions = {}): Promise<ExampleApp> {
   for (const feature of features) feature.errors?.(app);
   app.use(notFoundHandler());
   app.use(errorHandler({ production }));
-  return Object.assign(app, { listening: login.listening });
+  return app;
 }

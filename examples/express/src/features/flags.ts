@@ -13,6 +13,7 @@ import { expressFlags, flagAdminRouter } from '@platform/flags/express';
 import { postgresStore } from '@platform/flags/postgres';
 import express from 'express';
 import pg from 'pg';
+import { auditedRefusals } from '../../../shared/admin-guard.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /** The example's flags: one release flag gating GET /api/reports. */
@@ -95,14 +96,7 @@ export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise
       });
       app.use(
         '/api/admin/flags',
-        requireRole('admin', {
-          onRefused: (r) =>
-            trail?.record({
-              action: 'access.refused',
-              outcome: 'failure',
-              reason: `${r.code} ${r.requirement}`,
-            }),
-        }),
+        requireRole('admin', auditedRefusals(trail)),
         express.json({ limit: '64kb' }),
         flagAdminRouter(flags, { production: env.production }),
       );
