@@ -9,5 +9,5 @@ describeAccessExample(
       env: { HOST: '127.0.0.1', PORT: '0', ...env },
       ready: /log in at (http:\/\/127\.0\.0\.1:\d+)\/auth\/login/,
     }),
-  { flags: '/api/admin/flags' },
+  ['/api/admin/flags', '/admin/metrics/summary', '/admin/metrics/slos'],
 );
