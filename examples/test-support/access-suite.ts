@@ -44,10 +44,13 @@ export function describeAccessExample(start: StartExample, adminRoutes: readonly
     });
     afterAll(stopAll);
 
-    it('prints how to log in', () => {
-      expect(app.output()).toContain(
-        `log in at ${app.url}/auth/login as admin | operator | viewer`,
-      );
+    it('prints how to log in', async () => {
+      const help = `log in at ${app.url}/auth/login as admin | operator | viewer`;
+      // Next prints it from instrumentation.ts, which may run once the first request came
+      await (await fetch(`${app.url}/health`)).body?.cancel();
+      for (let i = 0; i < 100 && !app.output().includes(help); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(app.output()).toContain(help);
     });
 
     it('logs in through the identity provider and the session becomes the request identity', async () => {

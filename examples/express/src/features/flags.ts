@@ -1,5 +1,5 @@
-import type { AuditTrail } from '@platform/audit';
 import { requireRole } from '@platform/access/express';
+import type { AuditTrail } from '@platform/audit';
 import { getContext } from '@platform/core';
 import { NotFoundError } from '@platform/errors';
 import {
