@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type Authenticator,
+  authenticator,
   type Credential,
   createSessions,
   memorySessionStore,
@@ -45,6 +47,12 @@ export interface DemoLogin {
   oidc: OidcLogin;
   /** The session's credential: `Authorization: Bearer`, then the access cookie. */
   credential: Credential;
+  /**
+   * The neutral authenticate step over `credential` (anonymous allowed), built with the same
+   * copy of @platform/access as the sessions: Next bundles a copy per route, and an
+   * `AccessError` from another copy would not be recognized (a 503 instead of a 401).
+   */
+  authenticate: Authenticator;
   /** True unless `DEMO_HEADER_AUTH=off`: the old `X-User-*` headers still set the identity. */
   headerAuth: boolean;
   /** Tells the login its public URL (the callback is `${url}/auth/callback`); answers help text. */
@@ -94,6 +102,7 @@ export async function demoLogin(): Promise<DemoLogin> {
     },
     oidc: { login: later((l) => l.login), callback: later((l) => l.callback) },
     credential: sessions.credential(),
+    authenticate: authenticator({ credentials: sessions.credential(), required: false }),
     headerAuth: process.env.DEMO_HEADER_AUTH !== 'off',
     async listening(listeningOn) {
       // a wildcard address is reached through loopback; DEMO_PUBLIC_URL names any other
@@ -136,6 +145,19 @@ export async function demoLogin(): Promise<DemoLogin> {
 
 function headerState(): string {
   return process.env.DEMO_HEADER_AUTH === 'off' ? 'off' : 'on (DEMO_HEADER_AUTH=off turns it off)';
+}
+
+/** The login's routes, for each framework to mount with core's route adapter. */
+export function loginRouteTable(
+  login: DemoLogin,
+): { method: 'GET' | 'POST'; path: string; handler: NeutralHandler }[] {
+  return [
+    { method: 'GET', path: '/auth/login', handler: login.oidc.login },
+    { method: 'GET', path: '/auth/callback', handler: login.oidc.callback },
+    { method: 'POST', path: '/auth/refresh', handler: login.handlers.refresh },
+    { method: 'POST', path: '/auth/logout', handler: login.handlers.logout },
+    { method: 'POST', path: '/auth/logout-everywhere', handler: login.handlers.logoutEverywhere },
+  ];
 }
 
 /** The login's own routes, which run without authentication (a stale cookie must not block them). */

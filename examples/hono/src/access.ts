@@ -1,9 +1,9 @@
-import { authenticate, oidcRoutes } from '@platform/access/hono';
+import { authenticate } from '@platform/access/hono';
 import { getContext } from '@platform/core';
 import { honoRoute } from '@platform/core/hono';
 import type { Hono } from 'hono';
 import { applyDemoAuth } from '../../shared/demo-auth.js';
-import { type DemoLogin, isAuthRoute } from '../../shared/demo-login.js';
+import { type DemoLogin, isAuthRoute, loginRouteTable } from '../../shared/demo-login.js';
 
 /**
  * @platform/access in the example, right after the request context so every other package
@@ -25,10 +25,6 @@ export function useAuthentication(app: Hono, login: DemoLogin): void {
 
 /** `/auth/login` → the identity provider → `/auth/callback` (a session), refresh and logout. */
 export function loginRoutes(app: Hono, login: DemoLogin): void {
-  const oidc = oidcRoutes(login.oidc);
-  app.get('/auth/login', oidc.login);
-  app.get('/auth/callback', oidc.callback);
-  app.post('/auth/refresh', honoRoute(login.handlers.refresh));
-  app.post('/auth/logout', honoRoute(login.handlers.logout));
-  app.post('/auth/logout-everywhere', honoRoute(login.handlers.logoutEverywhere));
+  for (const { method, path, handler } of loginRouteTable(login))
+    app.on(method, path, honoRoute(handler));
 }

@@ -1,7 +1,6 @@
-import { authenticator } from '@platform/access';
 import { getContext, processSingleton, toResponse } from '@platform/core';
 import { applyDemoAuth } from '../../shared/demo-auth';
-import { type DemoLogin, demoLogin } from '../../shared/demo-login';
+import { demoLogin } from '../../shared/demo-login';
 
 /**
  * The demo's login, once per server process (route bundles and instrumentation.ts share
@@ -17,8 +16,6 @@ export const exampleLogin = processSingleton('@platform/example-next.login', 1, 
   }),
 );
 
-const authenticators = new WeakMap<DemoLogin, ReturnType<typeof authenticator>>();
-
 /**
  * The session (access cookie or `Authorization: Bearer`) as the request's actor, tenant and
  * roles, run inside the request context before every feature; a problem response when a
@@ -27,13 +24,8 @@ const authenticators = new WeakMap<DemoLogin, ReturnType<typeof authenticator>>(
  */
 export async function authenticateRequest(request: Request): Promise<Response | undefined> {
   const login = await exampleLogin;
-  let auth = authenticators.get(login);
-  if (!auth) {
-    auth = authenticator({ credentials: login.credential, required: false });
-    authenticators.set(login, auth);
-  }
   const header = (name: string) => request.headers.get(name) ?? undefined;
-  const refusal = await auth.run({ header }, getContext());
+  const refusal = await login.authenticate.run({ header }, getContext());
   if (refusal) return toResponse(refusal);
   if (login.headerAuth && !getContext()?.actor) applyDemoAuth(header);
   return undefined;

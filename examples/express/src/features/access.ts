@@ -1,9 +1,9 @@
-import { authenticate, oidcRoutes } from '@platform/access/express';
+import { authenticate } from '@platform/access/express';
 import { getContext } from '@platform/core';
 import { expressRoute } from '@platform/core/express';
 import type { Express } from 'express';
 import { applyDemoAuth } from '../../../shared/demo-auth.js';
-import { type DemoLogin, isAuthRoute } from '../../../shared/demo-login.js';
+import { type DemoLogin, isAuthRoute, loginRouteTable } from '../../../shared/demo-login.js';
 
 /**
  * @platform/access in the example, mounted right after the request context so every other
@@ -26,10 +26,6 @@ export function mountAuthentication(app: Express, login: DemoLogin): void {
 
 /** `/auth/login` → the identity provider → `/auth/callback` (a session), refresh and logout. */
 export function mountLoginRoutes(app: Express, login: DemoLogin): void {
-  const oidc = oidcRoutes(login.oidc);
-  app.get('/auth/login', oidc.login);
-  app.get('/auth/callback', oidc.callback);
-  app.post('/auth/refresh', expressRoute(login.handlers.refresh));
-  app.post('/auth/logout', expressRoute(login.handlers.logout));
-  app.post('/auth/logout-everywhere', expressRoute(login.handlers.logoutEverywhere));
+  for (const { method, path, handler } of loginRouteTable(login))
+    app[method === 'GET' ? 'get' : 'post'](path, expressRoute(handler));
 }

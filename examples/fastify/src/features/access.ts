@@ -1,9 +1,9 @@
-import { authenticate, oidcRoutes } from '@platform/access/fastify';
+import { authenticate } from '@platform/access/fastify';
 import { firstHeader, getContext } from '@platform/core';
 import { fastifyRoute } from '@platform/core/fastify';
 import type { FastifyInstance } from 'fastify';
 import { applyDemoAuth } from '../../../shared/demo-auth.js';
-import { type DemoLogin, isAuthRoute } from '../../../shared/demo-login.js';
+import { type DemoLogin, isAuthRoute, loginRouteTable } from '../../../shared/demo-login.js';
 
 /**
  * @platform/access in the example, right after the request context so every other package
@@ -25,10 +25,6 @@ export function addAuthentication(app: FastifyInstance, login: DemoLogin): void 
 
 /** `/auth/login` → the identity provider → `/auth/callback` (a session), refresh and logout. */
 export function addLoginRoutes(app: FastifyInstance, login: DemoLogin): void {
-  const oidc = oidcRoutes(login.oidc);
-  app.get('/auth/login', oidc.login);
-  app.get('/auth/callback', oidc.callback);
-  app.post('/auth/refresh', fastifyRoute(login.handlers.refresh));
-  app.post('/auth/logout', fastifyRoute(login.handlers.logout));
-  app.post('/auth/logout-everywhere', fastifyRoute(login.handlers.logoutEverywhere));
+  for (const { method, path, handler } of loginRouteTable(login))
+    app.route({ method, url: path, handler: fastifyRoute(handler) });
 }
