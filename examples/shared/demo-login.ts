@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   type Authenticator,
   authenticator,
@@ -118,7 +118,8 @@ export async function demoLogin(): Promise<DemoLogin> {
           scopes: ['openid', 'profile', 'email', 'roles'],
         },
         redirectUri,
-        secrets: [secret],
+        // a key of its own: the session secret signs JWTs, never also login cookies
+        secrets: [createHmac('sha256', secret).update('demo-login-cookie').digest('base64url')],
         cookie: { secure: false },
         defaultReturnTo: '/api/whoami',
         onLogin: async (identity, _claims, { returnTo }) => {
