@@ -102,6 +102,34 @@ export function describeAccessExample(start: StartExample, adminRoutes: readonly
       }
     });
 
+    it.runIf(adminRoutes.includes('/api/admin/flags'))(
+      "records a viewer's refused flags admin call in the audit trail, as the viewer",
+      async () => {
+        const viewer = await signedIn(app, 'viewer');
+        const refused = await viewer.request(`${app.url}/api/admin/flags`, {
+          headers: { 'x-request-id': 'refused-flags-admin' },
+        });
+        expect(refused.status).toBe(403);
+        const adminUser = await signedIn(app, 'admin');
+        let events: Record<string, unknown>[] = [];
+        for (let i = 0; i < 50 && events.length === 0; i++) {
+          const res = await adminUser.request(
+            `${app.url}/api/audit/events?action=access.refused&requestId=refused-flags-admin`,
+          );
+          expect(res.status).toBe(200);
+          events = ((await res.json()) as { events: Record<string, unknown>[] }).events;
+          if (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(events).toEqual([
+          expect.objectContaining({
+            outcome: 'failure',
+            reason: 'insufficient_role role:admin',
+            actor: expect.objectContaining({ id: 'viewer' }),
+          }),
+        ]);
+      },
+    );
+
     it('refreshes the session, and logout ends it at once', async () => {
       const browser = await signedIn(app, 'operator');
       const firstRefresh = browser.jar.get('refresh_token');
