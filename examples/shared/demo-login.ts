@@ -79,7 +79,11 @@ export async function demoLogin(): Promise<DemoLogin> {
   onShutdown(() => idp.close(), { name: 'demo-identity-provider' });
   let current: OidcLogin | undefined;
   const unavailable = () =>
-    problemAnswer(503, { title: 'Login not ready', detail: 'The app is not listening yet.' });
+    problemAnswer(503, {
+      title: 'Login not ready',
+      code: 'login_not_ready',
+      detail: 'The app is not listening yet.',
+    });
   const later =
     (pick: (login: OidcLogin) => NeutralHandler): NeutralHandler =>
     (request) =>
