@@ -31,6 +31,8 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: root,
   // @platform/headers removes X-Powered-By from route handlers; this covers pages too.
   poweredByHeader: false,
+  // the demo's in-process identity provider (examples/shared/identity-provider.ts) runs as is
+  serverExternalPackages: ['oidc-provider'],
   webpack(config) {
     config.resolve.alias = { ...config.resolve.alias, ...sourceAliases() };
     config.module.rules.push({

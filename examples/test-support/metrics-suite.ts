@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp, stopAll } from './harness.js';
 
+/** The admin role through the demo headers (DEMO_HEADER_AUTH, on by default); access-suite logs in for real. */
+const DEMO_ADMIN = { 'x-user-id': 'ops', 'x-user-role': 'admin' };
+
 /** One sample line of a scrape: name, labels and value. */
 function samples(
   text: string,
@@ -80,7 +83,7 @@ export function describeMetrics(
     });
 
     it('serves the JSON summary', async () => {
-      const res = await fetch(`${app.url}/admin/metrics/summary`);
+      const res = await fetch(`${app.url}/admin/metrics/summary`, { headers: DEMO_ADMIN });
       expect(res.status).toBe(200);
       const body = (await res.json()) as {
         windows: { '1h': { routes: Record<string, { requests: number }> } };
@@ -89,7 +92,7 @@ export function describeMetrics(
     });
 
     it('tracks the API SLOs from the same requests, as JSON and as platform_slo_* series', async () => {
-      const res = await fetch(`${app.url}/admin/metrics/slos`);
+      const res = await fetch(`${app.url}/admin/metrics/slos`, { headers: DEMO_ADMIN });
       expect(res.status).toBe(200);
       const { slos } = (await res.json()) as {
         slos: Array<{ name: string; good: number; bad: number; error_budget_remaining: number }>;

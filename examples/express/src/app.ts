@@ -3,33 +3,38 @@ import { NotFoundError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/express';
 import { health } from '@platform/metrics';
 import express, { type Express } from 'express';
-import { applyDemoAuth } from '../../shared/demo-auth.js';
+import { type DemoLogin, demoLogin } from '../../shared/demo-login.js';
 import { whoami } from '../../shared/whoami.js';
+import { mountAuthentication, mountLoginRoutes } from './features/access.js';
 import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
 
 export interface AppOptions {
   /** Hide error internals from clients (default: NODE_ENV === 'production'). */
   production?: boolean;
+  /** The demo's login (server.ts tells it the URL once listening); a fresh one by default. */
+  login?: DemoLogin;
 }
 
 /**
- * The example app: request context first, demo auth, each @platform feature
- * (src/features), the routes, then the not-found and error handlers last.
+ * The example app: request context first, authentication (a session from the demo's OIDC
+ * login), each @platform feature (src/features), the routes, then the not-found and error
+ * handlers last.
  */
 export async function buildApp(options: AppOptions = {}): Promise<Express> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
-  const features = await loadFeatures({ production });
+  const [login, features] = await Promise.all([
+    options.login ?? demoLogin(),
+    loadFeatures({ production }),
+  ]);
   const items = itemStore();
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext());
-  app.use((req, _res, next) => {
-    applyDemoAuth((name) => req.get(name));
-    next();
-  });
+  mountAuthentication(app, login);
   for (const feature of features) feature.before?.(app);
   app.use(express.json({ limit: '16kb' }));
+  mountLoginRoutes(app, login);
 
   // liveness, readiness (each feature's dependencies) and the comprehensive status
   const probes = health({ checks: features.flatMap((feature) => feature.checks ?? []) });

@@ -139,6 +139,13 @@ describe('the README walkthrough, pasted as one block', () => {
     expect(json(o)).toMatchObject({ id: '1' });
   });
 
+  it('the admin summary without a session: 401 credentials_missing', () => {
+    const o = output('/admin/metrics/summary');
+    expect(o.status).toBe(401);
+    expect(o.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(json(o)).toMatchObject({ status: 401, code: 'credentials_missing' });
+  });
+
   it('GET /api/items/42: 404 as application/problem+json', () => {
     const o = output('/api/items/42');
     expect(o.status).toBe(404);

@@ -3,33 +3,34 @@ import { NotFoundError } from '@platform/errors';
 import { errorHandler, frameworkErrors } from '@platform/errors/fastify';
 import { health } from '@platform/metrics';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { applyDemoAuth } from '../../shared/demo-auth.js';
+import { type DemoLogin, demoLogin } from '../../shared/demo-login.js';
 import { whoami } from '../../shared/whoami.js';
+import { addAuthentication, addLoginRoutes } from './features/access.js';
 import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
 
 export interface AppOptions {
   /** Hide error internals from clients (default: NODE_ENV === 'production'). */
   production?: boolean;
+  /** The demo's login (server.ts tells it the URL once listening); a fresh one by default. */
+  login?: DemoLogin;
 }
 
 /**
- * The example app: request context, demo auth and error handling first, each
- * @platform feature (src/features), then the routes.
+ * The example app: request context, authentication (a session from the demo's OIDC login)
+ * and error handling first, each @platform feature (src/features), then the routes.
  */
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
-  const features = await loadFeatures({ production });
+  const [login, features] = await Promise.all([
+    options.login ?? demoLogin(),
+    loadFeatures({ production }),
+  ]);
   const items = itemStore();
   // frameworkErrors: the errors Fastify answers before any plugin (a URL that does not decode)
   const app = Fastify({ bodyLimit: 16 * 1024, frameworkErrors: frameworkErrors({ production }) });
   await app.register(requestContext);
-  app.addHook('onRequest', async (req) => {
-    applyDemoAuth((name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    });
-  });
+  addAuthentication(app, login);
   await app.register(errorHandler, { production });
   for (const feature of features) await feature.before?.(app);
 
@@ -39,6 +40,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.get('/health/ready', fastifyRoute(probes.ready));
   app.get('/health/status', fastifyRoute(probes.status));
 
+  addLoginRoutes(app, login);
   app.get('/api/whoami', async () => whoami());
 
   app.get('/api/items', async () => ({ items: items.list() }));

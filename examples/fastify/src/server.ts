@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { installSignalHandlers, onShutdown, parseEnv } from '@platform/core';
 import { z } from 'zod';
+import { demoLogin } from '../../shared/demo-login.js';
 import { buildApp } from './app.js';
 
 const env = parseEnv(
@@ -10,10 +11,16 @@ const env = parseEnv(
   }),
 );
 
-const app = await buildApp();
+const login = await demoLogin();
+const app = await buildApp({ login });
 await app.listen({ port: env.PORT, host: env.HOST });
 const { port } = app.server.address() as AddressInfo;
-console.log(`listening on http://${env.HOST}:${port}`);
+const url = `http://${env.HOST}:${port}`;
+console.log(`listening on ${url}`);
+login.listening(url).then(
+  (help) => console.log(help),
+  (err: Error) => console.error(`login unavailable: ${err.message}`),
+);
 
 onShutdown(() => app.close(), { name: 'http-server' });
 installSignalHandlers();

@@ -1,3 +1,4 @@
+import { requireRole } from '@platform/access/hono';
 import { type AuditTrail, auditHandlers, auditTrail } from '@platform/audit';
 import { withAudit } from '@platform/audit/next';
 import { contextOf, honoRoute, requestContext } from '@platform/core/hono';
@@ -13,23 +14,21 @@ import { inspectorRoute, tracing } from '@platform/tracing/hono';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { auditStoreOpened, exampleAuditStore } from '../../shared/audit-store.js';
-import { applyDemoAuth, mayReadTenant } from '../../shared/demo-auth.js';
+import { mayReadTenant } from '../../shared/demo-auth.js';
+import { type DemoLogin, demoLogin } from '../../shared/demo-login.js';
 import { exampleHealthChecks } from '../../shared/health.js';
 import { exampleLimiters, exampleRateLimitStore } from '../../shared/ratelimit-limiters.js';
 import { exampleSlos } from '../../shared/slos.js';
 import { whoami } from '../../shared/whoami.js';
+import { loginRoutes, useAuthentication } from './access.js';
 import { itemStore, newItemSchema } from './items.js';
 
 export interface AppOptions {
   /** Hide error internals from clients (default: NODE_ENV === 'production'). */
   production?: boolean;
+  /** The demo's login (server.ts tells it the URL once listening); a fresh one by default. */
+  login?: DemoLogin;
 }
-
-/** Demo auth from the X-User-* / X-Tenant-Id headers, into the request context. */
-const demoAuth: MiddlewareHandler = async (c, next) => {
-  applyDemoAuth((name) => c.req.header(name));
-  await next();
-};
 
 /**
  * A path with malformed percent-encoding is a 400 problem, as Express and Fastify answer it
@@ -117,19 +116,23 @@ function itemRoutes(app: Hono): void {
 }
 
 /**
- * The example app, in the Express example's chain order: request context, demo auth,
+ * The example app, in the Express example's chain order: request context, authentication,
  * tracing, security headers, audit, rate limits, the routes; `notFound` / `onError` last.
  */
 export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const traces = tracingSetup(production);
-  const [audit, limits] = await Promise.all([auditSetup(production), rateLimitSetup()]);
+  const [audit, limits, login] = await Promise.all([
+    auditSetup(production),
+    rateLimitSetup(),
+    options.login ?? demoLogin(),
+  ]);
   // RED metrics per route and tenant, every package's own metrics: GET /metrics
   const slos = exampleSlos();
   const telemetry = metrics({ observers: [slos] });
   const app = new Hono();
   app.use(requestContext());
-  app.use(demoAuth);
+  useAuthentication(app, login);
   app.use(traces.middleware);
   app.use(metricsMiddleware(telemetry));
   app.use(securityHeaders({ preset: 'api' }));
@@ -145,6 +148,7 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   app.get('/health', honoRoute(probes.live));
   app.get('/health/ready', honoRoute(probes.ready));
   app.get('/health/status', honoRoute(probes.status));
+  loginRoutes(app, login);
   app.get('/api/whoami', (c) => c.json(whoami()));
   itemRoutes(app);
   app.get('/api/boom', () => {
@@ -155,6 +159,7 @@ export async function buildApp(options: AppOptions = {}): Promise<Hono> {
   app.get('/api/audit/export', honoRoute(audit.handlers.export));
   app.get('/api/audit/verify', honoRoute(audit.handlers.verify));
   app.get('/metrics', metricsRoute(telemetry));
+  app.use('/admin/metrics/*', requireRole('admin'));
   app.get('/admin/metrics/summary', summaryRoute(telemetry));
   app.get('/admin/metrics/slos', honoRoute(slos.handler));
   app.all('/_dev/inspector/*', inspectorRoute(traces.inspector, { base: '/_dev/inspector' }));

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { installSignalHandlers, onShutdown, parseEnv } from '@platform/core';
 import { z } from 'zod';
+import { demoLogin } from '../../shared/demo-login.js';
 import { buildApp } from './app.js';
 
 const env = parseEnv(
@@ -11,10 +12,16 @@ const env = parseEnv(
   }),
 );
 
-const app = await buildApp();
+const login = await demoLogin();
+const app = await buildApp({ login });
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const { port } = info as AddressInfo;
-  console.log(`listening on http://${env.HOST}:${port}`);
+  const url = `http://${env.HOST}:${port}`;
+  console.log(`listening on ${url}`);
+  login.listening(url).then(
+    (help) => console.log(help),
+    (err: Error) => console.error(`login unavailable: ${err.message}`),
+  );
 });
 
 onShutdown(() => new Promise<void>((resolve) => server.close(() => resolve())), {

@@ -2,7 +2,8 @@ import { parseEnv } from '@platform/core';
 import { withRequestContext } from '@platform/core/next';
 import { withErrorHandling } from '@platform/errors/next';
 import { z } from 'zod';
-import { applyDemoAuth } from '../../shared/demo-auth';
+import { isAuthRoute } from '../../shared/demo-login';
+import { authenticateRequest } from './access';
 import { audit } from './features/audit';
 import { cost } from './features/cost';
 import { flags } from './features/flags';
@@ -28,17 +29,17 @@ const features: RouteFeature[] = [tracing, metricsFeature, headers, audit, ratel
 /**
  * Composes the @platform wrappers for one route handler: the request context
  * outermost, so every later layer and every error body carries the request id; then
- * demo auth, the features in chain order, and problem+json error handling around the
+ * authentication (lib/access.ts; not for the login's own /auth/* routes), the features in
+ * chain order, and problem+json error handling around the
  * handler itself.
  */
 export function route<A extends unknown[]>(template: string, handler: Handler<A>) {
   let wrapped: Handler<A> = withErrorHandling(handler);
   for (const feature of [...features].reverse()) wrapped = feature(wrapped, { route: template });
   const inner = wrapped;
-  const authed: Handler<A> = (request, ...rest) => {
-    applyDemoAuth((name) => request.headers.get(name));
-    return inner(request, ...rest);
-  };
+  const authed: Handler<A> = isAuthRoute(template)
+    ? inner
+    : async (request, ...rest) => (await authenticateRequest(request)) ?? inner(request, ...rest);
   return withRequestContext(authed, {
     route: template,
     ...(trustProxy > 0 ? { trustProxy } : {}),

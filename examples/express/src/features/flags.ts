@@ -1,6 +1,7 @@
+import { requireRole } from '@platform/access/express';
 import type { AuditTrail } from '@platform/audit';
 import { getContext } from '@platform/core';
-import { AuthorizationError, NotFoundError } from '@platform/errors';
+import { NotFoundError } from '@platform/errors';
 import {
   createFlags,
   defineFlags,
@@ -12,6 +13,7 @@ import { expressFlags, flagAdminRouter } from '@platform/flags/express';
 import { postgresStore } from '@platform/flags/postgres';
 import express from 'express';
 import pg from 'pg';
+import { auditedRefusals } from '../../../shared/admin-guard.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /** The example's flags: one release flag gating GET /api/reports. */
@@ -61,16 +63,11 @@ async function store(): Promise<FlagStore> {
   return pgStore;
 }
 
-/** Demo authorization for the admin API: the `X-User-Role: admin` header (demo auth). */
-function adminOnly(): void {
-  if (!getContext()?.actor?.roles.includes('admin'))
-    throw new AuthorizationError('Flag admin needs the admin role');
-}
-
 /**
  * @platform/flags in the example: `req` flags bound to the demo user and tenant
- * (X-User-Id / X-Tenant-Id), GET /api/reports gated by `betaReports`, and the admin API
- * at /api/admin/flags. Memory store by default; PostgreSQL with PLATFORM_FLAGS_DATABASE_URL.
+ * (from the session), GET /api/reports gated by `betaReports`, and the admin API at
+ * /api/admin/flags for the admin role only (401 without a session, 403 for other roles; each
+ * refusal lands in the audit trail). Memory store by default; PostgreSQL with PLATFORM_FLAGS_DATABASE_URL.
  */
 export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise<AppFeature> {
   const flags = createFlags({
@@ -99,11 +96,8 @@ export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise
       });
       app.use(
         '/api/admin/flags',
+        requireRole('admin', auditedRefusals(trail)),
         express.json({ limit: '64kb' }),
-        (_req, _res, next) => {
-          adminOnly();
-          next();
-        },
         flagAdminRouter(flags, { production: env.production }),
       );
     },

@@ -1,6 +1,7 @@
+import { requireRole } from '@platform/access/fastify';
 import type { AuditTrail } from '@platform/audit';
 import { getContext } from '@platform/core';
-import { AuthorizationError, NotFoundError } from '@platform/errors';
+import { NotFoundError } from '@platform/errors';
 import {
   createFlags,
   defineFlags,
@@ -11,6 +12,7 @@ import {
 import { fastifyFlagAdmin, fastifyFlags, flagsOf } from '@platform/flags/fastify';
 import { postgresStore } from '@platform/flags/postgres';
 import pg from 'pg';
+import { auditedRefusals } from '../../../shared/admin-guard.js';
 import type { AppFeature, FeatureEnv } from './types.js';
 
 /** The example's flags: one release flag gating GET /api/reports. */
@@ -62,8 +64,9 @@ async function store(): Promise<FlagStore> {
 
 /**
  * @platform/flags in the example: `request.flags` bound to the demo user and tenant
- * (X-User-Id / X-Tenant-Id), GET /api/reports gated by `betaReports`, and the admin API
- * at /api/admin/flags (X-User-Role: admin). Memory store by default; PostgreSQL with
+ * (from the session), GET /api/reports gated by `betaReports`, and the admin API at
+ * /api/admin/flags for the admin role (401 without a session, 403 for other roles, each
+ * refusal audited). Memory store by default; PostgreSQL with
  * PLATFORM_FLAGS_DATABASE_URL.
  */
 export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise<AppFeature> {
@@ -92,10 +95,7 @@ export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise
       });
       await app.register(
         async (scope) => {
-          scope.addHook('onRequest', async () => {
-            if (!getContext()?.actor?.roles.includes('admin'))
-              throw new AuthorizationError('Flag admin needs the admin role');
-          });
+          scope.addHook('onRequest', requireRole('admin', auditedRefusals(trail)));
           await scope.register(fastifyFlagAdmin(flags, { production: env.production }));
         },
         { prefix: '/api/admin/flags' },

@@ -1,3 +1,4 @@
+import { requireRole } from '@platform/access/fastify';
 import { fastifyRoute } from '@platform/core/fastify';
 import { metrics } from '@platform/metrics';
 import { metricsPlugin, metricsRoute, summaryRoute } from '@platform/metrics/fastify';
@@ -9,7 +10,7 @@ import type { AppFeature, FeatureEnv } from './types.js';
  * exemplars, as the tracing feature runs first), every package's own metrics, at GET
  * /metrics (Prometheus text, or OpenMetrics when asked); the JSON summary at
  * GET /admin/metrics/summary, the SLOs' error budgets and burn rates at GET
- * /admin/metrics/slos. PLATFORM_METRICS=off switches it off.
+ * /admin/metrics/slos (both for the admin role). PLATFORM_METRICS=off switches it off.
  */
 export async function metricsFeature(_env: FeatureEnv): Promise<AppFeature> {
   const slos = exampleSlos();
@@ -21,8 +22,9 @@ export async function metricsFeature(_env: FeatureEnv): Promise<AppFeature> {
     },
     async routes(app) {
       app.get('/metrics', metricsRoute(telemetry));
-      app.get('/admin/metrics/summary', summaryRoute(telemetry));
-      app.get('/admin/metrics/slos', fastifyRoute(slos.handler));
+      const admin = { onRequest: requireRole('admin') };
+      app.get('/admin/metrics/summary', admin, summaryRoute(telemetry));
+      app.get('/admin/metrics/slos', admin, fastifyRoute(slos.handler));
     },
   };
 }

@@ -1,5 +1,3 @@
-import { getContext } from '@platform/core';
-import { AuthorizationError } from '@platform/errors';
 import {
   createFlags,
   defineFlags,
@@ -81,12 +79,6 @@ export function exampleFlags(): Promise<FlagsOf<typeof definitions>> {
     return flags;
   });
   return holder[KEY];
-}
-
-/** Demo authorization for the admin API: the `X-User-Role: admin` header (demo auth). */
-export function requireFlagAdmin(): void {
-  if (!getContext()?.actor?.roles.includes('admin'))
-    throw new AuthorizationError('Flag admin needs the admin role');
 }
 
 /**

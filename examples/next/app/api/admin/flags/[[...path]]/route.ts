@@ -1,5 +1,8 @@
+import { withRole } from '@platform/access/next';
 import { nextFlagAdmin } from '@platform/flags/next';
-import { exampleFlags, requireFlagAdmin } from '../../../../../lib/features/flags';
+import { auditedRefusals } from '../../../../../../shared/admin-guard';
+import { exampleAudit } from '../../../../../lib/features/audit';
+import { exampleFlags } from '../../../../../lib/features/flags';
 import { route } from '../../../../../lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -11,10 +14,14 @@ const admin = exampleFlags().then((flags) =>
   }),
 );
 
-/** The flags admin API (demo: needs `X-User-Role: admin`). */
-const handler = route('/api/admin/flags/[[...path]]', async (request: Request) => {
-  requireFlagAdmin();
-  return (await admin)(request);
-});
+/** The flags admin API, for the admin role (refusals audited). */
+const handler = route(
+  '/api/admin/flags/[[...path]]',
+  withRole(
+    async (request: Request) => (await admin)(request),
+    'admin',
+    auditedRefusals(exampleAudit().trail),
+  ),
+);
 
 export { handler as DELETE, handler as GET, handler as POST, handler as PUT };
