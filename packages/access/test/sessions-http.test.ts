@@ -177,6 +177,15 @@ function describeSessions(name: string, serve: ServeSessions) {
       expect(res.headers.get('set-cookie')).toMatch(
         /Path=\/auth; .*HttpOnly; SameSite=Strict; Secure/,
       );
+      // the new access token goes out as its own cookie beside it
+      const set = res.headers.getSetCookie();
+      expect(set).toHaveLength(2);
+      expect(
+        cookieValue(
+          set.find((c) => c.startsWith('access_token=')),
+          'access_token',
+        ),
+      ).toBe(body.accessToken);
       // the body form answers in the body
       const viaBody = await post('/auth/refresh', {
         headers: { 'content-type': 'application/json' },
@@ -190,7 +199,13 @@ function describeSessions(name: string, serve: ServeSessions) {
       expect((await post('/auth/refresh', withRefreshCookie(refreshToken))).status).toBe(200);
       const reuse = await post('/auth/refresh', withRefreshCookie(refreshToken));
       await expectProblem(reuse, 401, 'refresh_reused');
-      expect(reuse.headers.get('set-cookie')).toMatch(/^refresh_token=; .*Max-Age=0/);
+      const cleared = reuse.headers.getSetCookie();
+      expect(cleared.find((c) => c.startsWith('refresh_token='))).toMatch(
+        /^refresh_token=; .*Max-Age=0/,
+      );
+      expect(cleared.find((c) => c.startsWith('access_token='))).toMatch(
+        /^access_token=; .*Max-Age=0/,
+      );
       const me = await fetch(`${url}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
       await expectProblem(me, 401, 'session_revoked');
       await expectProblem(await post('/auth/refresh'), 401, 'credentials_missing');
@@ -202,6 +217,14 @@ function describeSessions(name: string, serve: ServeSessions) {
       const three = await login('dee');
       const out = await post('/auth/logout', withRefreshCookie(one.refreshToken));
       expect(out.status).toBe(204);
+      // both cookies cleared: a revoked access cookie left behind would 401 every request
+      expect(
+        out.headers
+          .getSetCookie()
+          .map((c) => c.split('=')[0])
+          .sort(),
+      ).toEqual(['access_token', 'refresh_token']);
+      for (const c of out.headers.getSetCookie()) expect(c).toMatch(/Max-Age=0/);
       await expectProblem(
         await post('/auth/refresh', withRefreshCookie(one.refreshToken)),
         401,

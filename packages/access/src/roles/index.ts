@@ -9,6 +9,7 @@ export {
   AccessError,
   asAccessError,
   countRefusal,
+  isAccessError,
   type RefusalStage,
   refusalAnswer,
 } from './refusal.js';

@@ -64,9 +64,24 @@ export function refusalAnswer(error: AccessError, context: RequestContext | unde
   );
 }
 
+/**
+ * True for an AccessError from any copy of this package: a bundler (Next builds each route
+ * on its own) can load two copies, and an `instanceof` of the other copy's class is false.
+ */
+export function isAccessError(err: unknown): err is AccessError {
+  if (err instanceof AccessError) return true;
+  const e = err as Partial<AccessError> | null;
+  return (
+    err instanceof Error &&
+    e?.name === 'AccessError' &&
+    (e.status === 401 || e.status === 403 || e.status === 503) &&
+    typeof e.code === 'string'
+  );
+}
+
 /** Anything thrown that is not an AccessError becomes a 503 that names no internals. */
 export function asAccessError(err: unknown): AccessError {
-  if (err instanceof AccessError) return err;
+  if (isAccessError(err)) return err;
   return new AccessError(503, 'access_unavailable', 'Identity could not be checked right now.', {
     cause: err,
   });

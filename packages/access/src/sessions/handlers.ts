@@ -10,7 +10,7 @@ import {
 } from '@platform/core';
 import { AccessError, asAccessError, countRefusal, refusalAnswer } from '../roles/refusal.js';
 import { readCookie } from '../tokens/sources.js';
-import type { SessionEngine, TokenPair } from './sessions.js';
+import type { SessionEngine } from './sessions.js';
 
 export interface SessionHandlers {
   /** POST: rotates the refresh token (cookie, or `{ "refreshToken" }` in the body). */
@@ -52,8 +52,10 @@ async function presented(
  * app.post('/auth/logout', expressRoute(auth.logout));
  */
 export function sessionHandlers(engine: SessionEngine): SessionHandlers {
-  const refreshCookie = (pair: TokenPair) => engine.setCookies(pair)[1] as string;
-  const clearRefresh = () => engine.clearCookies()[1] as string;
+  // both cookies, each its own Set-Cookie line: a refresh sets the new access and refresh
+  // tokens, a refusal or a logout clears both (a revoked access cookie left behind would
+  // answer 401 session_revoked on every later request)
+  const withCookies = (answer: Answer, cookies: string[]): Answer => ({ ...answer, cookies });
   return {
     async refresh(request) {
       if (request.method !== 'POST') return onlyPost();
@@ -65,22 +67,21 @@ export function sessionHandlers(engine: SessionEngine): SessionHandlers {
         const pair = await engine.refresh(token);
         if (!fromCookie) return jsonAnswer(200, pair, NO_STORE);
         const { refreshToken: _sent, ...rest } = pair;
-        return jsonAnswer(200, rest, { ...NO_STORE, 'set-cookie': refreshCookie(pair) });
+        return withCookies(jsonAnswer(200, rest, NO_STORE), engine.setCookies(pair));
       } catch (err) {
         const error = asAccessError(err);
         if (error.status === 503) diag.error(error.code, error.cause ?? error, error.detail);
         // reuse is counted where it is detected
         if (error.code !== 'refresh_reused') countRefusal('refresh', error.code);
         const answer = refusalAnswer(error, context);
-        if (fromCookie) answer.headers['set-cookie'] = clearRefresh();
-        return answer;
+        return fromCookie ? withCookies(answer, engine.clearCookies()) : answer;
       }
     },
     async logout(request) {
       if (request.method !== 'POST') return onlyPost();
       const { token } = await presented(engine, request);
       if (token !== undefined) await engine.logout(token);
-      return emptyAnswer(204, { ...NO_STORE, 'set-cookie': clearRefresh() });
+      return withCookies(emptyAnswer(204, NO_STORE), engine.clearCookies());
     },
     async logoutEverywhere(request) {
       if (request.method !== 'POST') return onlyPost();
@@ -91,7 +92,7 @@ export function sessionHandlers(engine: SessionEngine): SessionHandlers {
         return refusalAnswer(MISSING, context);
       }
       const revoked = await engine.logoutEverywhere(actor.id);
-      return jsonAnswer(200, { revoked }, { ...NO_STORE, 'set-cookie': clearRefresh() });
+      return withCookies(jsonAnswer(200, { revoked }, NO_STORE), engine.clearCookies());
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   jwtVerify,
   type ProtectedHeaderParameters,
 } from 'jose';
-import { AccessError } from '../roles/refusal.js';
+import { AccessError, isAccessError } from '../roles/refusal.js';
 import { type ClaimNames, claimsMapper } from './claims.js';
 import type { Credential, Identity } from './identity.js';
 import { type KeySource, resolveKey } from './keys.js';
@@ -81,7 +81,7 @@ export function tokenError(err: unknown): AccessError {
     case 'ERR_JWT_INVALID':
       return refuse('token_malformed', 'The token is not a well-formed signed JWT.');
   }
-  if (err instanceof AccessError) return err;
+  if (isAccessError(err)) return err;
   // anything else failed while fetching the key set (connection refused, HTTP 5xx, bad
   // JSON): not the caller's fault, and never a pass
   return new AccessError(503, 'keys_unavailable', 'The signing keys could not be fetched.', {
