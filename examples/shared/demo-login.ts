@@ -53,7 +53,11 @@ export interface DemoLogin {
    * `AccessError` from another copy would not be recognized (a 503 instead of a 401).
    */
   authenticate: Authenticator;
-  /** True unless `DEMO_HEADER_AUTH=off`: the old `X-User-*` headers still set the identity. */
+  /**
+   * Whether the old `X-User-*` headers still set the identity: `DEMO_HEADER_AUTH=on|off` when
+   * set, else on outside production only (they trust the client: in production only a
+   * session or a token counts, so nobody reaches an admin route by sending a header).
+   */
   headerAuth: boolean;
   /** Tells the login its public URL (the callback is `${url}/auth/callback`); answers help text. */
   listening(url: string): Promise<string>;
@@ -107,7 +111,7 @@ export async function demoLogin(): Promise<DemoLogin> {
     oidc: { login: later((l) => l.login), callback: later((l) => l.callback) },
     credential: sessions.credential(),
     authenticate: authenticator({ credentials: sessions.credential(), required: false }),
-    headerAuth: process.env.DEMO_HEADER_AUTH !== 'off',
+    headerAuth: headerAuthOn(),
     async listening(listeningOn) {
       // a wildcard address is reached through loopback; DEMO_PUBLIC_URL names any other
       const url = process.env.DEMO_PUBLIC_URL ?? listeningOn.replace('://0.0.0.0', '://127.0.0.1');
@@ -148,8 +152,16 @@ export async function demoLogin(): Promise<DemoLogin> {
   };
 }
 
+function headerAuthOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  const set = env.DEMO_HEADER_AUTH?.trim().toLowerCase();
+  if (set === 'off' || set === 'on') return set === 'on';
+  return env.NODE_ENV !== 'production';
+}
+
 function headerState(): string {
-  return process.env.DEMO_HEADER_AUTH === 'off' ? 'off' : 'on (DEMO_HEADER_AUTH=off turns it off)';
+  return headerAuthOn()
+    ? 'on outside production (DEMO_HEADER_AUTH=off turns it off)'
+    : 'off (DEMO_HEADER_AUTH=on turns it on)';
 }
 
 /** The login's routes, for each framework to mount with core's route adapter. */

@@ -193,7 +193,7 @@ export function describeHeaders(cwd: string, scoreHeaders: Score): void {
   beforeAll(async () => {
     app = await startApp('pnpm', ['start'], {
       cwd,
-      env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' },
+      env: { NODE_ENV: 'production', DEMO_HEADER_AUTH: 'on', HOST: '127.0.0.1', PORT: '0' },
       ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
     });
   });

@@ -35,7 +35,7 @@ export function describeMetrics(
       typeof target === 'string'
         ? await startApp('pnpm', ['start'], {
             cwd: target,
-            env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0' },
+            env: { NODE_ENV: 'production', DEMO_HEADER_AUTH: 'on', HOST: '127.0.0.1', PORT: '0' },
             ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
           })
         : await target();

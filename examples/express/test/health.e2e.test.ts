@@ -18,6 +18,7 @@ beforeAll(async () => {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: {
       NODE_ENV: 'production',
+      DEMO_HEADER_AUTH: 'on',
       HOST: '127.0.0.1',
       PORT: '0',
       PLATFORM_AUDIT_DATABASE_URL: `postgres://postgres@127.0.0.1:${postgres.port}/test`,

@@ -33,6 +33,7 @@ describe.skipIf(prometheus.skip)(
           cwd: fileURLToPath(new URL('..', import.meta.url)),
           env: {
             NODE_ENV: 'production',
+            DEMO_HEADER_AUTH: 'on',
             HOST: '127.0.0.1',
             PORT: String(port),
             RATE_LIMIT_PER_MINUTE: String(PER_USER),

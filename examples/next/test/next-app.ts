@@ -2,7 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { freePort, type RunningApp, startApp } from '../../test-support/harness.js';
 
 // vitest sets NODE_ENV=test, which Next rejects as non-standard.
-export const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' } as const;
+// The tests' callers identify themselves with the demo's X-User-* headers, which production
+// ignores unless DEMO_HEADER_AUTH=on (the access suite turns it off again).
+export const NEXT_ENV = {
+  NEXT_TELEMETRY_DISABLED: '1',
+  NODE_ENV: 'production',
+  DEMO_HEADER_AUTH: 'on',
+} as const;
 
 /**
  * Starts the built example (`next start`, built once by global-setup.ts) on a free
