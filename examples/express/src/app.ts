@@ -1,3 +1,6 @@
+import { adminConsole } from '@platform/admin';
+import { adminRouter } from '@platform/admin/express';
+import { getContext } from '@platform/core';
 import { expressRoute, requestContext } from '@platform/core/express';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/express';
@@ -8,6 +11,19 @@ import { whoami } from '../../shared/whoami.js';
 import { mountAuthentication, mountLoginRoutes } from './features/access.js';
 import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
+
+/** Where the admin console is mounted (its API under `${ADMIN_CONSOLE}/api`). */
+export const ADMIN_CONSOLE = '/admin/console';
+
+/**
+ * The console's caller: the signed-in session's actor and roles (none → 401). The demo's
+ * users are the platform's own staff, so no tenant is passed: a tenant given here pins the
+ * caller to that tenant and refuses what spans every tenant (global toggles, log levels).
+ */
+function consoleCaller() {
+  const actor = getContext()?.actor;
+  return actor ? { actor: actor.id, roles: actor.roles } : null;
+}
 
 export interface AppOptions {
   /** Hide error internals from clients (default: NODE_ENV === 'production'). */
@@ -66,6 +82,15 @@ export async function buildApp(options: AppOptions = {}): Promise<Express> {
   });
 
   for (const feature of features) feature.routes?.(app);
+
+  // one console over every feature's own handlers; its API enforces the roles and CSRF
+  const adminUi = adminConsole({
+    ...Object.assign({}, ...features.map((feature) => feature.console ?? {})),
+    health: probes,
+    authorize: consoleCaller,
+    csrf: { secret: process.env.ADMIN_CSRF_SECRET },
+  });
+  app.use(ADMIN_CONSOLE, adminRouter(adminUi));
   for (const feature of features) feature.errors?.(app);
   app.use(notFoundHandler());
   app.use(errorHandler({ production }));

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { installSignalHandlers, onShutdown, parseEnv } from '@platform/core';
 import { z } from 'zod';
 import { demoLogin } from '../../shared/demo-login.js';
-import { buildApp } from './app.js';
+import { ADMIN_CONSOLE, buildApp } from './app.js';
 
 const env = parseEnv(
   z.object({
@@ -17,6 +17,7 @@ const server = app.listen(env.PORT, env.HOST, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://${env.HOST}:${port}`;
   console.log(`listening on ${url}`);
+  console.log(`admin console: ${url}${ADMIN_CONSOLE}/ (sign in as admin, operator or viewer)`);
   login.listening(url).then(
     (help) => console.log(help),
     (err: Error) => console.error(`login unavailable: ${err.message}`),

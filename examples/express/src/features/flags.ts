@@ -6,6 +6,7 @@ import {
   createFlags,
   defineFlags,
   type FlagStore,
+  flagAdmin,
   flagAuditEvent,
   memoryStore,
 } from '@platform/flags';
@@ -82,6 +83,7 @@ export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise
   const reqFlags = expressFlags(flags);
   return {
     name: 'flags',
+    console: { flags: flagAdmin(flags, { production: env.production }) },
     before(app) {
       app.use(reqFlags.middleware);
     },

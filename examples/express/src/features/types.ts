@@ -1,3 +1,4 @@
+import type { AdminConsoleOptions } from '@platform/admin';
 import type { HealthCheck } from '@platform/metrics';
 import type { Express } from 'express';
 
@@ -19,6 +20,8 @@ export interface AppFeature {
   before?(app: Express): void;
   /** The feature's own routes, mounted after the app's routes, before the not-found handler. */
   routes?(app: Express): void;
+  /** What the feature shows in the admin console at /admin/console (its own handlers). */
+  console?: Partial<Omit<AdminConsoleOptions, 'authorize'>>;
   /** Error middleware, mounted after every feature's routes, before the error handler. */
   errors?(app: Express): void;
 }
