@@ -1,29 +1,15 @@
-import { adminConsole } from '@platform/admin';
 import { adminRouter } from '@platform/admin/express';
-import { getContext } from '@platform/core';
 import { expressRoute, requestContext } from '@platform/core/express';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler, notFoundHandler } from '@platform/errors/express';
 import { health } from '@platform/metrics';
 import express, { type Express } from 'express';
+import { ADMIN_CONSOLE, exampleConsole } from '../../shared/admin-console.js';
 import { type DemoLogin, demoLogin } from '../../shared/demo-login.js';
 import { whoami } from '../../shared/whoami.js';
 import { mountAuthentication, mountLoginRoutes } from './features/access.js';
 import { loadFeatures } from './features/index.js';
 import { itemStore, newItemSchema } from './items.js';
-
-/** Where the admin console is mounted (its API under `${ADMIN_CONSOLE}/api`). */
-export const ADMIN_CONSOLE = '/admin/console';
-
-/**
- * The console's caller: the signed-in session's actor and roles (none → 401). The demo's
- * users are the platform's own staff, so no tenant is passed: a tenant given here pins the
- * caller to that tenant and refuses what spans every tenant (global toggles, log levels).
- */
-function consoleCaller() {
-  const actor = getContext()?.actor;
-  return actor ? { actor: actor.id, roles: actor.roles } : null;
-}
 
 export interface AppOptions {
   /** Hide error internals from clients (default: NODE_ENV === 'production'). */
@@ -84,12 +70,10 @@ export async function buildApp(options: AppOptions = {}): Promise<Express> {
   for (const feature of features) feature.routes?.(app);
 
   // one console over every feature's own handlers; its API enforces the roles and CSRF
-  const adminUi = adminConsole({
-    ...Object.assign({}, ...features.map((feature) => feature.console ?? {})),
-    health: probes,
-    authorize: consoleCaller,
-    csrf: { secret: process.env.ADMIN_CSRF_SECRET },
-  });
+  const adminUi = exampleConsole(
+    features.map((feature) => feature.console),
+    probes,
+  );
   app.use(ADMIN_CONSOLE, adminRouter(adminUi));
   for (const feature of features) feature.errors?.(app);
   app.use(notFoundHandler());

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { installSignalHandlers, onShutdown, parseEnv } from '@platform/core';
 import { z } from 'zod';
+import { consoleHelp } from '../../shared/admin-console.js';
 import { demoLogin } from '../../shared/demo-login.js';
-import { ADMIN_CONSOLE, buildApp } from './app.js';
+import { buildApp } from './app.js';
 
 const env = parseEnv(
   z.object({
@@ -17,7 +18,7 @@ const server = app.listen(env.PORT, env.HOST, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://${env.HOST}:${port}`;
   console.log(`listening on ${url}`);
-  console.log(`admin console: ${url}${ADMIN_CONSOLE}/ (sign in as admin, operator or viewer)`);
+  console.log(consoleHelp(url));
   login.listening(url).then(
     (help) => console.log(help),
     (err: Error) => console.error(`login unavailable: ${err.message}`),

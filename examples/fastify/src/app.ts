@@ -1,8 +1,10 @@
+import { adminPlugin } from '@platform/admin/fastify';
 import { fastifyRoute, requestContext } from '@platform/core/fastify';
 import { NotFoundError } from '@platform/errors';
 import { errorHandler, frameworkErrors } from '@platform/errors/fastify';
 import { health } from '@platform/metrics';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ADMIN_CONSOLE, exampleConsole } from '../../shared/admin-console.js';
 import { type DemoLogin, demoLogin } from '../../shared/demo-login.js';
 import { whoami } from '../../shared/whoami.js';
 import { addAuthentication, addLoginRoutes } from './features/access.js';
@@ -61,5 +63,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
 
   for (const feature of features) await feature.routes?.(app);
+
+  // one console over every feature's own handlers; its API enforces the roles and CSRF
+  const adminUi = exampleConsole(
+    features.map((feature) => feature.console),
+    probes,
+  );
+  await app.register(adminPlugin, { prefix: ADMIN_CONSOLE, console: adminUi });
   return app;
 }

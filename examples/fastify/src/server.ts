@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { installSignalHandlers, onShutdown, parseEnv } from '@platform/core';
 import { z } from 'zod';
+import { consoleHelp } from '../../shared/admin-console.js';
 import { demoLogin } from '../../shared/demo-login.js';
 import { buildApp } from './app.js';
 
@@ -17,6 +18,7 @@ await app.listen({ port: env.PORT, host: env.HOST });
 const { port } = app.server.address() as AddressInfo;
 const url = `http://${env.HOST}:${port}`;
 console.log(`listening on ${url}`);
+console.log(consoleHelp(url));
 login.listening(url).then(
   (help) => console.log(help),
   (err: Error) => console.error(`login unavailable: ${err.message}`),

@@ -1,6 +1,6 @@
-import type { AdminConsoleOptions } from '@platform/admin';
 import type { HealthCheck } from '@platform/metrics';
 import type { Express } from 'express';
+import type { ConsolePart } from '../../../shared/admin-console.js';
 
 /** What every feature module of the example receives. */
 export interface FeatureEnv {
@@ -21,7 +21,7 @@ export interface AppFeature {
   /** The feature's own routes, mounted after the app's routes, before the not-found handler. */
   routes?(app: Express): void;
   /** What the feature shows in the admin console at /admin/console (its own handlers). */
-  console?: Partial<Omit<AdminConsoleOptions, 'authorize'>>;
+  console?: ConsolePart;
   /** Error middleware, mounted after every feature's routes, before the error handler. */
   errors?(app: Express): void;
 }

@@ -32,6 +32,7 @@ export async function auditFeature(env: FeatureEnv): Promise<AppFeature & { trai
   return {
     name: 'audit',
     trail,
+    console: { audit: trail, auditLog: handlers },
     checks: exampleHealthChecks({ auditDatabase: () => database }),
     async before(app) {
       await app.register(auditRequests, { trail, captureBody: true });

@@ -82,6 +82,7 @@ export async function costFeature(_env: FeatureEnv): Promise<AppFeature> {
   });
   return {
     name: 'cost',
+    console: { cost: handlers },
     async routes(app) {
       app.post('/api/ai/chat', async (req) => {
         const input = chatSchema.parse(req.body);

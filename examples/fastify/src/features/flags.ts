@@ -6,6 +6,7 @@ import {
   createFlags,
   defineFlags,
   type FlagStore,
+  flagAdmin,
   flagAuditEvent,
   memoryStore,
 } from '@platform/flags';
@@ -81,6 +82,7 @@ export async function flagsFeature(env: FeatureEnv, trail?: AuditTrail): Promise
   await flags.ready();
   return {
     name: 'flags',
+    console: { flags: flagAdmin(flags, { production: env.production }) },
     async before(app) {
       await app.register(fastifyFlags, { flags });
     },

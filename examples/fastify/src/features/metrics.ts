@@ -17,6 +17,7 @@ export async function metricsFeature(_env: FeatureEnv): Promise<AppFeature> {
   const telemetry = metrics({ observers: [slos] });
   return {
     name: 'metrics',
+    console: { metrics: telemetry, slos },
     async before(app) {
       await app.register(metricsPlugin, { metrics: telemetry });
     },

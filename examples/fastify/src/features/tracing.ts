@@ -5,6 +5,8 @@ import {
   createLogger,
   genAiCall,
   initTracing,
+  inspectorHandlers,
+  logLevelHandlers,
   traced,
   tracedFetch,
   tracedSql,
@@ -32,6 +34,10 @@ export async function tracingFeature(env: FeatureEnv): Promise<AppFeature> {
   const orders = orderService(logger.child({ module: 'orders' }));
   return {
     name: 'tracing',
+    console: {
+      logLevels: logLevelHandlers(),
+      ...(env.production ? {} : { inspector: inspectorHandlers(inspector) }),
+    },
     async before(app) {
       await app.register(tracing, { logger });
     },

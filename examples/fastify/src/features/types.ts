@@ -1,5 +1,6 @@
 import type { HealthCheck } from '@platform/metrics';
 import type { FastifyInstance } from 'fastify';
+import type { ConsolePart } from '../../../shared/admin-console.js';
 
 /** What every feature module of the example receives. */
 export interface FeatureEnv {
@@ -17,6 +18,8 @@ export interface AppFeature {
   checks?: HealthCheck[];
   /** Registered after the request context, demo auth and error handler, before the routes. */
   before?(app: FastifyInstance): Promise<void> | void;
+  /** What the feature shows in the admin console at /admin/console (its own handlers). */
+  console?: ConsolePart;
   /** The feature's own routes, registered after the app's routes. */
   routes?(app: FastifyInstance): Promise<void> | void;
 }
