@@ -49,6 +49,8 @@ beforeAll(async () => {
     cwd: fileURLToPath(new URL('../../examples/express', import.meta.url)),
     env: {
       NODE_ENV: 'production',
+      // the scenario's callers identify themselves with the demo's X-User-* headers
+      DEMO_HEADER_AUTH: 'on',
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_REQUEST_SAMPLE_RATE: '0',
