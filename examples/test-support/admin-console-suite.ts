@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedIn } from './access-suite.js';
-import { type RunningApp, startApp, stopAll } from './harness.js';
+import { type StartExample, signedIn } from './access-suite.js';
+import { type RunningApp, stopAll } from './harness.js';
 
 const CONSOLE = '/admin/console';
 
@@ -8,20 +8,14 @@ const CONSOLE = '/admin/console';
  * The admin console an example mounts at /admin/console (examples/shared/admin-console.ts),
  * reached with real sessions from the demo login: shared by every framework's example.
  */
-export function describeAdminConsole(cwd: string): void {
+export function describeAdminConsole(start: StartExample): void {
   describe('the admin console at /admin/console', () => {
     let app: RunningApp;
     beforeAll(async () => {
-      app = await startApp('pnpm', ['start'], {
-        cwd,
-        env: {
-          HOST: '127.0.0.1',
-          PORT: '0',
-          NODE_ENV: 'development',
-          DEMO_HEADER_AUTH: 'off',
-          PLATFORM_AUDIT_STORE: 'memory',
-        },
-        ready: /admin console: (http:\/\/127\.0\.0\.1:\d+)\/admin\/console\//,
+      app = await start({
+        NODE_ENV: 'development',
+        DEMO_HEADER_AUTH: 'off',
+        PLATFORM_AUDIT_STORE: 'memory',
       });
     });
     afterAll(stopAll);

@@ -1,4 +1,5 @@
 import { getContext, processSingleton, toResponse } from '@platform/core';
+import { consoleHelp } from '../../shared/admin-console';
 import { applyDemoAuth } from '../../shared/demo-auth';
 import { demoLogin } from '../../shared/demo-login';
 
@@ -12,6 +13,7 @@ export const exampleLogin = processSingleton('@platform/example-next.login', 1, 
     const origin =
       process.env.__NEXT_PRIVATE_ORIGIN ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
     console.log(await login.listening(origin));
+    console.log(consoleHelp(origin));
     return login;
   }),
 );
@@ -19,7 +21,7 @@ export const exampleLogin = processSingleton('@platform/example-next.login', 1, 
 /**
  * The session (access cookie or `Authorization: Bearer`) as the request's actor, tenant and
  * roles, run inside the request context before every feature; a problem response when a
- * credential was sent and is not valid. Without one, `DEMO_HEADER_AUTH` (on unless `off`)
+ * credential was sent and is not valid. Without one, `DEMO_HEADER_AUTH` (on outside production)
  * lets the `X-User-*` headers set the caller.
  */
 export async function authenticateRequest(request: Request): Promise<Response | undefined> {
