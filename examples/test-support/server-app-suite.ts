@@ -10,7 +10,8 @@ export function describeServerApp(cwd: string, REQUEST_ID_PATTERN: RegExp): void
   function start(nodeEnv: string): Promise<RunningApp> {
     return startApp('pnpm', ['start'], {
       cwd,
-      env: { NODE_ENV: nodeEnv, HOST: '127.0.0.1', PORT: '0' },
+      // the suite's callers identify themselves with the demo's X-User-* headers, in production too
+      env: { NODE_ENV: nodeEnv, DEMO_HEADER_AUTH: 'on', HOST: '127.0.0.1', PORT: '0' },
       ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
     });
   }
