@@ -68,15 +68,18 @@ export function shutdown(options: { timeoutMs?: number } = {}): Promise<Shutdown
 
 async function runHooks(timeoutMs: number): Promise<ShutdownReport> {
   const report: ShutdownReport = { completed: [], failed: [], timedOut: [] };
-  const deadline = Date.now() + timeoutMs;
+  // monotonic: the timers below run on it, and a wall-clock reading may trail them by a tick
+  const deadline = performance.now() + timeoutMs;
   const pending = hooks.splice(0).reverse();
   for (let i = 0; i < pending.length; i++) {
     const entry = pending[i]!;
-    const left = Math.min(deadline - Date.now(), entry.timeoutMs ?? Number.POSITIVE_INFINITY);
-    if (deadline - Date.now() <= 0) {
+    const shared = deadline - performance.now();
+    if (shared <= 0) {
       report.timedOut.push(...pending.slice(i).map((e) => e.name));
       break;
     }
+    const own = entry.timeoutMs ?? Number.POSITIVE_INFINITY;
+    const left = Math.min(shared, own);
     let timer: NodeJS.Timeout | undefined;
     // Not unref'd: a hook that hangs without holding a handle would otherwise let the
     // event loop drain and the process exit 0 before the deadline, with no report.
@@ -85,8 +88,15 @@ async function runHooks(timeoutMs: number): Promise<ShutdownReport> {
     });
     try {
       const outcome = await Promise.race([Promise.resolve().then(entry.fn), timeout]);
-      if (outcome === 'timeout') report.timedOut.push(entry.name);
-      else report.completed.push(entry.name);
+      if (outcome === 'timeout') {
+        report.timedOut.push(entry.name);
+        // cut by the shared deadline, not its own limit: the deadline is spent, whatever a
+        // clock reading a tick early would say, so no later hook starts
+        if (own >= shared) {
+          report.timedOut.push(...pending.slice(i + 1).map((e) => e.name));
+          break;
+        }
+      } else report.completed.push(entry.name);
     } catch (error) {
       report.failed.push({ name: entry.name, error });
     } finally {
