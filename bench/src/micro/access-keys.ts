@@ -22,8 +22,12 @@ const db = () => pool as Pool;
 const sha = (s: string) => createHash('sha256').update(s).digest();
 const flip = (key: string) => key.slice(0, -1) + (key.at(-1) === 'A' ? 'B' : 'A');
 
+/** Every key manager a case made: closed (activity flushed) before the schema goes. */
+const managers: ApiKeys[] = [];
+
 async function issued(store: Parameters<typeof apiKeys>[0]['store'], cacheMs = 0) {
   const keys = apiKeys({ store, shutdown: false, activityFlushMs: 1000, cacheMs });
+  managers.push(keys);
   const { key } = await keys.create({ name: 'bench', tenantId: 'acme', scopes: ['a:read'] });
   return { keys, key };
 }
@@ -142,6 +146,7 @@ export default defineMicroSuite({
         await op();
       },
       teardown: async () => {
+        await Promise.all(managers.splice(0).map((keys) => keys.close()));
         await db().query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         await pool?.end();
         pool = undefined;
